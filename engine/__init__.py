@@ -1,0 +1,1 @@
+"""Quiver engine: Qdrant semantics, synchronous. Knows nothing of HTTP, gRPC or asyncio."""

@@ -1,0 +1,1 @@
+"""Quiver server: settings, transports (REST, gRPC) and the conversion layer."""
