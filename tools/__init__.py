@@ -1,0 +1,1 @@
+"""Developer tools for Quiver (code generation); not part of the installed server."""
