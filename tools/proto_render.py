@@ -240,23 +240,30 @@ class FileRenderer:
         """Fields in declaration order; members of one real oneof form one group."""
         groups: list[list[FieldProto]] = []
         seen_oneofs: set[int] = set()
+        open_oneof: int | None = None
         for field in msg.field:
-            real_oneof = field.HasField("oneof_index") and not field.proto3_optional
-            if real_oneof and groups and groups[-1][0].HasField("oneof_index") \
-                    and not groups[-1][0].proto3_optional and groups[-1][0].oneof_index == field.oneof_index:
+            oneof = field.oneof_index if _in_real_oneof(field) else None
+            if oneof is not None and oneof == open_oneof:
                 groups[-1].append(field)
                 continue
-            if real_oneof:
-                if field.oneof_index in seen_oneofs:
-                    raise UnsupportedDescriptor(f"{msg.name}: oneof {field.oneof_index} is not contiguous")
-                seen_oneofs.add(field.oneof_index)
+            if oneof is not None:
+                if oneof in seen_oneofs:
+                    raise UnsupportedDescriptor(f"{msg.name}: oneof {oneof} is not contiguous")
+                seen_oneofs.add(oneof)
+            open_oneof = oneof
             groups.append([field])
         return groups
 
-    def _field_group(self, msg: d.DescriptorProto, group: list[FieldProto], scope: str,
-                     map_entries: dict[str, d.DescriptorProto], depth: int) -> list[str]:
+    def _field_group(
+        self,
+        msg: d.DescriptorProto,
+        group: list[FieldProto],
+        scope: str,
+        map_entries: dict[str, d.DescriptorProto],
+        depth: int,
+    ) -> list[str]:
         first = group[0]
-        if not first.HasField("oneof_index") or first.proto3_optional:
+        if not _in_real_oneof(first):
             return [self._field(first, scope, map_entries, depth)]
         oneof = msg.oneof_decl[first.oneof_index]
         pad, inner = INDENT * depth, INDENT * (depth + 1)
@@ -265,8 +272,9 @@ class FileRenderer:
         lines += [self._field(f, scope, map_entries, depth + 1) for f in group]
         return lines + [f"{pad}}}"]
 
-    def _map_entry_of(self, field: FieldProto, scope: str,
-                      map_entries: dict[str, d.DescriptorProto]) -> str | None:
+    def _map_entry_of(
+        self, field: FieldProto, scope: str, map_entries: dict[str, d.DescriptorProto]
+    ) -> str | None:
         if field.label != FieldProto.LABEL_REPEATED or field.type != FieldProto.TYPE_MESSAGE:
             return None
         name = map_entry_name(field.name)
@@ -274,8 +282,9 @@ class FileRenderer:
             return name
         return None
 
-    def _field(self, field: FieldProto, scope: str, map_entries: dict[str, d.DescriptorProto],
-               depth: int) -> str:
+    def _field(
+        self, field: FieldProto, scope: str, map_entries: dict[str, d.DescriptorProto], depth: int
+    ) -> str:
         if field.HasField("default_value") or field.HasField("extendee"):
             raise UnsupportedDescriptor(f"{field.name}: default values / extensions")
         if field.type == FieldProto.TYPE_GROUP or field.label == FieldProto.LABEL_REQUIRED:
@@ -313,8 +322,13 @@ class FileRenderer:
         return lines + [f"{pad}}}"]
 
     @staticmethod
-    def _reserved(ranges: Iterable[d.DescriptorProto.ReservedRange | d.EnumDescriptorProto.EnumReservedRange],
-                  names: Iterable[str], *, inclusive_end: bool, depth: int) -> list[str]:
+    def _reserved(
+        ranges: Iterable[d.DescriptorProto.ReservedRange | d.EnumDescriptorProto.EnumReservedRange],
+        names: Iterable[str],
+        *,
+        inclusive_end: bool,
+        depth: int,
+    ) -> list[str]:
         lines: list[str] = []
         for rng in ranges:
             last = rng.end if inclusive_end else rng.end - 1
@@ -347,6 +361,11 @@ class FileRenderer:
             else:
                 lines.append(head + ";")
         return lines + ["}"]
+
+
+def _in_real_oneof(field: FieldProto) -> bool:
+    """Member of a declared ``oneof`` (proto3 ``optional`` fields sit in synthetic ones)."""
+    return field.HasField("oneof_index") and not field.proto3_optional
 
 
 def _referenced_types(msg: d.DescriptorProto) -> Iterator[str]:
