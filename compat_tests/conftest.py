@@ -44,6 +44,8 @@ def memory_mode() -> bool:
 
 def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line("markers", "raw_http: needs the real server over raw HTTP")
+    config.addinivalue_line("filterwarnings", "ignore:Payload indexes have no effect in the local Qdrant")
+    config.addinivalue_line("filterwarnings", "ignore:Local mode performs exact")
 
 
 @pytest.fixture(scope="session")
