@@ -41,3 +41,15 @@ class Forbidden(EngineError):
 
 class ServiceError(EngineError):
     """An internal failure that is not the caller's fault (HTTP 500 / INTERNAL)."""
+
+
+class BadRequest(EngineError):
+    """A request the engine cannot serve as asked (Qdrant: `Bad request: ...`, HTTP 400)."""
+
+
+class MalformedRequest(EngineError):
+    """The request body cannot be read as the expected shape (Qdrant: `Format error in JSON body`, 400)."""
+
+
+class TooLarge(EngineError):
+    """A request above the configured size limit (HTTP 413 / RESOURCE_EXHAUSTED)."""

@@ -1,0 +1,190 @@
+"""Collection state and the write path: validate fully, take an operation number, apply, acknowledge.
+
+Locking: one lock per collection serialises writers and readers of the mutable segment state
+(numpy columns may be regrown by a writer). Reads are short; the optimizer of a later issue swaps
+segments by reference so that readers never wait for it.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from typing import Any, TypeVar
+
+from engine.collection import updates
+from engine.collection.validate import check_vector_name, check_vectors
+from engine.errors import BadInput, NotFound
+from engine.filters import CompiledFilter, compile_filter
+from engine.json_path import parse_path
+from engine.point_id import PointId
+from engine.segment import Segment
+from engine.types.config import CollectionConfig
+from engine.types.filters import Filter
+from engine.types.operations import (
+    ClearPayload,
+    CreateFieldIndex,
+    DeleteFieldIndex,
+    DeletePayload,
+    DeletePoints,
+    DeleteVectors,
+    Operation,
+    OverwritePayload,
+    SetPayload,
+    UpdateVectors,
+    UpsertPoints,
+)
+from engine.types.payload_schema import PayloadSchema
+
+T = TypeVar("T")
+
+
+@dataclass(slots=True)
+class CollectionInfo:
+    status: str
+    optimizer_status: str
+    points_count: int
+    indexed_vectors_count: int
+    segments_count: int
+    config: CollectionConfig
+    payload_schema: dict[str, tuple[PayloadSchema, int]] = field(default_factory=dict)
+
+
+class Collection:
+    def __init__(self, name: str, config: CollectionConfig) -> None:
+        self.name = name
+        self.config = config
+        self.segments: list[Segment] = [Segment(config.params.vectors)]
+        self.payload_schema: dict[str, PayloadSchema] = {}
+        self.lock = threading.RLock()
+        self.last_op_num = 0
+
+    @property
+    def appendable(self) -> Segment:
+        return self.segments[-1]
+
+    # ---- reading helpers -------------------------------------------------------------------
+    def read(self, fn: Callable[[Collection], T]) -> T:
+        with self.lock:
+            return fn(self)
+
+    def locate(self, pid: PointId) -> tuple[Segment, int] | None:
+        for segment in self.segments:
+            offset = segment.offset_of(pid)
+            if offset is not None:
+                return segment, offset
+        return None
+
+    def compile(self, flt: Filter | None) -> CompiledFilter | None:
+        return None if flt is None else compile_filter(flt)
+
+    def select(self, ids: list[PointId] | None, flt: Filter | None) -> Iterator[tuple[Segment, int]]:
+        """Points addressed by an update: by ids (those that exist) or by filter."""
+        if ids is not None:
+            for pid in ids:
+                found = self.locate(pid)
+                if found is not None:
+                    yield found
+            return
+        compiled = self.compile(flt)
+        for segment in self.segments:
+            for offset in segment.matching(compiled):
+                yield segment, int(offset)
+
+    def points_count(self) -> int:
+        return sum(len(s) for s in self.segments)
+
+    # ---- the write path --------------------------------------------------------------------
+    def update(self, op: Operation) -> int:
+        """Validate `op` completely, then apply it under a new operation number (all or nothing)."""
+        with self.lock:
+            self._validate(op)
+            self.last_op_num += 1
+            op_num = self.last_op_num
+            self.apply(op_num, op)
+            return op_num
+
+    def apply(self, op_num: int, op: Operation) -> None:
+        """Apply an already validated operation (also used for WAL replay)."""
+        with self.lock:
+            self.last_op_num = max(self.last_op_num, op_num)
+            match op:
+                case CreateFieldIndex(key=key, schema=schema):
+                    self.payload_schema[key] = schema
+                    for segment in self.segments:
+                        segment.create_index(key, schema)
+                case DeleteFieldIndex(key=key):
+                    self.payload_schema.pop(key, None)
+                    for segment in self.segments:
+                        segment.drop_index(key)
+                case _:
+                    updates.apply_point_operation(self, op_num, op)
+
+    def _validate(self, op: Operation) -> None:
+        params = self.config.params
+        match op:
+            case UpsertPoints(points=points, update_filter=flt):
+                for point in points:
+                    if not point.vectors and params.unnamed:
+                        raise BadInput("Vector is required for point in collection with unnamed vector")
+                    check_vectors(params, point.vectors)
+                self.compile(flt)
+            case UpdateVectors(points=points, update_filter=flt):
+                for pid, vectors in points:
+                    if not vectors:
+                        raise BadInput("No vectors to update")
+                    check_vectors(params, vectors)
+                    self._require_point(pid)
+                self.compile(flt)
+            case DeleteVectors(vector_names=names, ids=ids, filter=flt):
+                for name in names:
+                    check_vector_name(params, name)
+                self._require_points(ids)
+                self.compile(flt)
+            case SetPayload(ids=ids, filter=flt, key=key):
+                if key is not None:
+                    parse_path(key)
+                self._require_points(ids)
+                self.compile(flt)
+            case OverwritePayload(ids=ids, filter=flt) | ClearPayload(ids=ids, filter=flt):
+                self._require_points(ids)
+                self.compile(flt)
+            case DeletePayload(keys=keys, ids=ids, filter=flt):
+                for key in keys:
+                    parse_path(key)
+                self._require_points(ids)
+                self.compile(flt)
+            case DeletePoints(filter=flt):
+                self.compile(flt)
+            case CreateFieldIndex(key=key):
+                parse_path(key)
+            case DeleteFieldIndex():
+                pass
+
+    def _require_point(self, pid: PointId) -> None:
+        if self.locate(pid) is None:
+            raise NotFound(f"No point with id {pid} found")
+
+    def _require_points(self, ids: list[PointId] | None) -> None:
+        for pid in ids or ():
+            self._require_point(pid)
+
+    # ---- info ------------------------------------------------------------------------------
+    def info(self) -> CollectionInfo:
+        with self.lock:
+            schema = {
+                key: (s, sum(seg.index_points(key) for seg in self.segments))
+                for key, s in self.payload_schema.items()
+            }
+            return CollectionInfo(
+                status="green",
+                optimizer_status="ok",
+                points_count=self.points_count(),
+                indexed_vectors_count=0,
+                segments_count=len(self.segments),
+                config=self.config,
+                payload_schema=schema,
+            )
+
+    def describe(self) -> dict[str, Any]:
+        return {"name": self.name, "points": self.points_count()}

@@ -1,0 +1,49 @@
+"""External point id ⇄ internal offset, with the version (operation number) of each point."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+import numpy as np
+
+from engine.point_id import PointId
+
+
+class IdTracker:
+    __slots__ = ("_offsets", "external", "versions")
+
+    def __init__(self) -> None:
+        self._offsets: dict[PointId, int] = {}
+        self.external: list[PointId] = []
+        self.versions = np.zeros(64, dtype=np.uint64)
+
+    def __len__(self) -> int:
+        return len(self._offsets)
+
+    @property
+    def size(self) -> int:
+        """Offsets ever allocated (including removed ones)."""
+        return len(self.external)
+
+    def offset_of(self, pid: PointId) -> int | None:
+        return self._offsets.get(pid)
+
+    def allocate(self, pid: PointId) -> int:
+        offset = len(self.external)
+        self.external.append(pid)
+        self._offsets[pid] = offset
+        if offset >= self.versions.shape[0]:
+            grown = np.zeros(self.versions.shape[0] * 2, dtype=np.uint64)
+            grown[: self.versions.shape[0]] = self.versions
+            self.versions = grown
+        return offset
+
+    def remove(self, pid: PointId) -> int | None:
+        return self._offsets.pop(pid, None)
+
+    def offsets_for(self, ids: Iterable[PointId]) -> np.ndarray:
+        found = [o for o in (self._offsets.get(i) for i in ids) if o is not None]
+        return np.asarray(found, dtype=np.int64)
+
+    def live_ids(self) -> Iterable[PointId]:
+        return self._offsets.keys()

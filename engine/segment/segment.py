@@ -1,0 +1,173 @@
+"""An appendable segment: points stored in numpy columns and searched exactly.
+
+A segment owns a slice of a collection's points. Every point lives in exactly one segment; the
+collection routes updates. Each point carries a version (the operation number that last wrote it):
+an operation older than the point's version is ignored, which makes WAL replay idempotent.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+import numpy as np
+
+from engine.filters import CompiledFilter
+from engine.json_path import extract_values, parse_path
+from engine.payload_index import PayloadIndex, create_payload_index
+from engine.point_id import PointId
+from engine.segment.id_tracker import IdTracker
+from engine.segment.vector_column import VectorColumn
+from engine.types.config import VectorParams
+from engine.types.payload_schema import PayloadSchema
+from engine.types.points import Payload, Vectors
+
+
+class Segment:
+    def __init__(self, vectors: dict[str, VectorParams]) -> None:
+        self.ids = IdTracker()
+        self.columns: dict[str, VectorColumn] = {
+            name: VectorColumn(p.size, p.distance) for name, p in vectors.items()
+        }
+        self.payloads: list[Payload | None] = []
+        self.alive = np.zeros(64, dtype=bool)
+        self.indexes: dict[str, PayloadIndex] = {}
+
+    # ---- FilterTarget protocol -------------------------------------------------------------
+    @property
+    def size(self) -> int:
+        return self.ids.size
+
+    def payload_at(self, offset: int) -> dict[str, Any] | None:
+        return self.payloads[offset]
+
+    def offsets_for_ids(self, ids: Iterable[PointId]) -> np.ndarray:
+        return self.ids.offsets_for(ids)
+
+    def vector_mask(self, name: str) -> np.ndarray:
+        column = self.columns.get(name)
+        if column is None:
+            return np.zeros(self.size, dtype=bool)
+        column.ensure_capacity(self.size)
+        return column.present[: self.size].copy()
+
+    def payload_index(self, key: str) -> PayloadIndex | None:
+        return self.indexes.get(key)
+
+    # ---- reads -----------------------------------------------------------------------------
+    def __len__(self) -> int:
+        return len(self.ids)
+
+    def live_mask(self) -> np.ndarray:
+        return self.alive[: self.size].copy()
+
+    def matching(self, flt: CompiledFilter | None) -> np.ndarray:
+        """Offsets of live points that satisfy `flt` (all live points when None)."""
+        live = self.live_mask()
+        if flt is None:
+            return np.flatnonzero(live)
+        candidates = np.flatnonzero(live)
+        return np.flatnonzero(flt.mask(self, candidates) & live)
+
+    def offset_of(self, pid: PointId) -> int | None:
+        return self.ids.offset_of(pid)
+
+    def version_at(self, offset: int) -> int:
+        return int(self.ids.versions[offset])
+
+    def point_id(self, offset: int) -> PointId:
+        return self.ids.external[offset]
+
+    def vectors_at(self, offset: int, names: Iterable[str] | None = None) -> Vectors:
+        wanted = self.columns if names is None else names
+        out: Vectors = {}
+        for name in wanted:
+            column = self.columns.get(name)
+            if column is not None:
+                vec = column.get(offset)
+                if vec is not None:
+                    out[name] = vec
+        return out
+
+    # ---- writes ----------------------------------------------------------------------------
+    def _grow(self, capacity: int) -> None:
+        if capacity > self.alive.shape[0]:
+            grown = np.zeros(max(capacity, self.alive.shape[0] * 2), dtype=bool)
+            grown[: self.alive.shape[0]] = self.alive
+            self.alive = grown
+
+    def is_stale(self, pid: PointId, version: int) -> bool:
+        """True when the point here was written by a newer operation than `version`."""
+        offset = self.ids.offset_of(pid)
+        return offset is not None and int(self.ids.versions[offset]) > version
+
+    def upsert(self, pid: PointId, version: int, vectors: Vectors, payload: Payload | None) -> None:
+        """Insert or fully replace a point (all vectors and the payload)."""
+        offset = self.ids.offset_of(pid)
+        if offset is None:
+            offset = self.ids.allocate(pid)
+            self._grow(offset + 1)
+            self.payloads.append(None)
+        for name, column in self.columns.items():
+            vec = vectors.get(name)
+            if vec is None:
+                column.unset(offset)
+            else:
+                column.set(offset, vec)
+        self.alive[offset] = True
+        self.ids.versions[offset] = version
+        self._write_payload(offset, payload)
+
+    def delete(self, pid: PointId) -> bool:
+        offset = self.ids.remove(pid)
+        if offset is None:
+            return False
+        self.alive[offset] = False
+        for column in self.columns.values():
+            column.unset(offset)
+        self._write_payload(offset, None)
+        return True
+
+    def set_payload(self, offset: int, version: int, payload: Payload | None) -> None:
+        self.ids.versions[offset] = version
+        self._write_payload(offset, payload)
+
+    def set_vectors(self, offset: int, version: int, vectors: Vectors) -> None:
+        for name, vec in vectors.items():
+            self.columns[name].set(offset, vec)
+        self.ids.versions[offset] = version
+
+    def unset_vectors(self, offset: int, version: int, names: Iterable[str]) -> None:
+        for name in names:
+            column = self.columns.get(name)
+            if column is not None:
+                column.unset(offset)
+        self.ids.versions[offset] = version
+
+    def _write_payload(self, offset: int, payload: Payload | None) -> None:
+        self.payloads[offset] = payload if payload else None
+        for key, index in self.indexes.items():
+            index.remove(offset)
+            if payload:
+                values = extract_values(payload, parse_path(key))
+                if values:
+                    index.add(offset, values)
+
+    # ---- payload indexes -------------------------------------------------------------------
+    def create_index(self, key: str, schema: PayloadSchema) -> None:
+        index = create_payload_index(key, schema)
+        path = parse_path(key)
+        for offset in np.flatnonzero(self.live_mask()):
+            payload = self.payloads[int(offset)]
+            if payload:
+                values = extract_values(payload, path)
+                if values:
+                    index.add(int(offset), values)
+        self.indexes[key] = index
+
+    def drop_index(self, key: str) -> None:
+        self.indexes.pop(key, None)
+
+    def index_points(self, key: str) -> int:
+        index = self.indexes.get(key)
+        return 0 if index is None else int(index.points_count)

@@ -1,0 +1,1 @@
+"""The engine's vocabulary: plain dataclasses that REST JSON and gRPC messages are converted into."""

@@ -1,0 +1,113 @@
+"""Collection configuration: vectors, HNSW, optimizers, WAL, with Qdrant's defaults in one place."""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass, field, replace
+from typing import Any
+
+
+class Distance(enum.Enum):
+    COSINE = "Cosine"
+    DOT = "Dot"
+    EUCLID = "Euclid"
+    MANHATTAN = "Manhattan"
+
+
+class Datatype(enum.Enum):
+    FLOAT32 = "float32"
+    FLOAT16 = "float16"
+    UINT8 = "uint8"
+
+
+@dataclass(slots=True)
+class HnswConfig:
+    m: int = 16
+    ef_construct: int = 100
+    full_scan_threshold: int = 10000
+    max_indexing_threads: int = 0
+    on_disk: bool | None = False
+    payload_m: int | None = None
+    inline_storage: bool | None = None
+
+
+HNSW_FIELDS = ("m", "ef_construct", "full_scan_threshold", "max_indexing_threads", "on_disk", "payload_m",
+               "inline_storage")
+
+
+@dataclass(slots=True)
+class OptimizersConfig:
+    deleted_threshold: float = 0.2
+    vacuum_min_vector_number: int = 1000
+    default_segment_number: int = 0
+    max_segment_size: int | None = None
+    memmap_threshold: int | None = None
+    indexing_threshold: int | None = 10000
+    flush_interval_sec: int = 5
+    max_optimization_threads: int | None = None
+    prevent_unoptimized: bool | None = None
+
+
+OPTIMIZER_FIELDS = ("deleted_threshold", "vacuum_min_vector_number", "default_segment_number",
+                    "max_segment_size", "memmap_threshold", "indexing_threshold", "flush_interval_sec",
+                    "max_optimization_threads", "prevent_unoptimized")
+
+
+@dataclass(slots=True)
+class WalConfig:
+    wal_capacity_mb: int = 32
+    wal_segments_ahead: int = 0
+    wal_retain_closed: int = 1
+
+
+WAL_FIELDS = ("wal_capacity_mb", "wal_segments_ahead", "wal_retain_closed")
+
+
+@dataclass(slots=True)
+class VectorParams:
+    """One dense vector space. `hnsw_config` holds only the per-vector overrides (a diff)."""
+
+    size: int
+    distance: Distance
+    hnsw_config: dict[str, Any] | None = None
+    quantization_config: dict[str, Any] | None = None
+    on_disk: bool | None = None
+    datatype: Datatype | None = None
+    multivector_config: dict[str, Any] | None = None
+    memory: str | None = None
+
+
+@dataclass(slots=True)
+class CollectionParams:
+    vectors: dict[str, VectorParams]
+    """Named vector spaces; the single unnamed vector is stored under "" (see `unnamed`)."""
+    unnamed: bool
+    shard_number: int = 1
+    replication_factor: int = 1
+    write_consistency_factor: int = 1
+    on_disk_payload: bool = True
+    sharding_method: str | None = None
+    sparse_vectors: dict[str, dict[str, Any]] | None = None
+
+
+@dataclass(slots=True)
+class CollectionConfig:
+    params: CollectionParams
+    hnsw_config: HnswConfig = field(default_factory=HnswConfig)
+    optimizer_config: OptimizersConfig = field(default_factory=OptimizersConfig)
+    wal_config: WalConfig = field(default_factory=WalConfig)
+    quantization_config: dict[str, Any] | None = None
+    strict_mode_config: dict[str, Any] | None = None
+    metadata: dict[str, Any] | None = None
+
+    def effective_hnsw(self, vector_name: str) -> HnswConfig:
+        """Collection HNSW config with the vector's own overrides applied."""
+        overrides = self.params.vectors[vector_name].hnsw_config or {}
+        return replace(self.hnsw_config, **{k: v for k, v in overrides.items() if v is not None})
+
+
+def apply_diff(target: Any, diff: dict[str, Any] | None, fields: tuple[str, ...]) -> Any:
+    """A copy of dataclass `target` with the non-null entries of `diff` applied."""
+    if not diff:
+        return target
+    return replace(target, **{k: v for k, v in diff.items() if k in fields and v is not None})

@@ -1,0 +1,79 @@
+"""Update operations: what goes into the WAL and is applied to segments, each with an operation number."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from engine.point_id import PointId
+from engine.types.filters import Filter
+from engine.types.payload_schema import PayloadSchema
+from engine.types.points import Payload, PointStruct, Vectors
+
+
+@dataclass(slots=True)
+class UpsertPoints:
+    points: list[PointStruct]
+    update_filter: Filter | None = None
+
+
+@dataclass(slots=True)
+class DeletePoints:
+    ids: list[PointId] | None = None
+    filter: Filter | None = None
+
+
+@dataclass(slots=True)
+class SetPayload:
+    payload: Payload
+    ids: list[PointId] | None = None
+    filter: Filter | None = None
+    key: str | None = None
+
+
+@dataclass(slots=True)
+class OverwritePayload:
+    payload: Payload
+    ids: list[PointId] | None = None
+    filter: Filter | None = None
+
+
+@dataclass(slots=True)
+class DeletePayload:
+    keys: list[str]
+    ids: list[PointId] | None = None
+    filter: Filter | None = None
+
+
+@dataclass(slots=True)
+class ClearPayload:
+    ids: list[PointId] | None = None
+    filter: Filter | None = None
+
+
+@dataclass(slots=True)
+class UpdateVectors:
+    points: list[tuple[PointId, Vectors]]
+    update_filter: Filter | None = None
+
+
+@dataclass(slots=True)
+class DeleteVectors:
+    vector_names: list[str]
+    ids: list[PointId] | None = None
+    filter: Filter | None = None
+
+
+@dataclass(slots=True)
+class CreateFieldIndex:
+    key: str
+    schema: PayloadSchema
+
+
+@dataclass(slots=True)
+class DeleteFieldIndex:
+    key: str
+
+
+PointOperation = (UpsertPoints | DeletePoints | SetPayload | OverwritePayload | DeletePayload | ClearPayload
+                  | UpdateVectors | DeleteVectors)
+Operation = PointOperation | CreateFieldIndex | DeleteFieldIndex

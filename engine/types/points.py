@@ -1,0 +1,92 @@
+"""Points as the engine sees them: ids, vectors by name ("" = the unnamed vector), payloads, results."""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+
+from engine.point_id import PointId
+
+Payload = dict[str, Any]
+Vectors = dict[str, np.ndarray]
+"""Dense vectors by name, float32, already validated; "" is the single unnamed vector."""
+
+
+@dataclass(slots=True)
+class PointStruct:
+    id: PointId
+    vectors: Vectors
+    payload: Payload | None = None
+
+
+@dataclass(slots=True)
+class PayloadSelector:
+    """What part of the payload to return: everything, nothing, only `include`, or all but `exclude`."""
+
+    enabled: bool = True
+    include: list[str] | None = None
+    exclude: list[str] | None = None
+
+
+ALL_PAYLOAD = PayloadSelector(True)
+NO_PAYLOAD = PayloadSelector(False)
+
+VectorSelector = bool | list[str]
+"""`with_vector`: all vectors, none, or these names."""
+
+
+@dataclass(slots=True)
+class Record:
+    id: PointId
+    payload: Payload | None = None
+    vectors: Vectors | None = None
+    order_value: int | float | None = None
+
+
+@dataclass(slots=True)
+class ScoredPoint:
+    id: PointId
+    version: int
+    score: float
+    payload: Payload | None = None
+    vectors: Vectors | None = None
+    order_value: int | float | None = None
+
+
+class UpdateStatus(enum.Enum):
+    ACKNOWLEDGED = "acknowledged"
+    COMPLETED = "completed"
+    WAIT_TIMEOUT = "wait_timeout"
+
+
+@dataclass(slots=True)
+class UpdateResult:
+    operation_id: int | None
+    status: UpdateStatus
+
+
+@dataclass(slots=True)
+class FacetHit:
+    value: Any
+    count: int
+
+
+@dataclass(slots=True)
+class ScrollPage:
+    points: list[Record]
+    next_page_offset: PointId | None = None
+
+
+@dataclass(slots=True)
+class CountResult:
+    count: int
+
+
+@dataclass(slots=True)
+class PointGroup:
+    id: Any
+    hits: list[ScoredPoint] = field(default_factory=list)
+    lookup: Record | None = None

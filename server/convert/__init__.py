@@ -1,0 +1,1 @@
+"""Conversion between wire formats (REST JSON, protobuf) and engine types; the one error table."""

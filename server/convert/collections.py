@@ -1,0 +1,216 @@
+"""Collection create/update bodies → engine config; engine config and info → Qdrant's JSON."""
+
+from __future__ import annotations
+
+import copy
+from dataclasses import asdict
+from typing import Any
+
+from engine.collection import CollectionInfo
+from engine.errors import ValidationError
+from engine.types.config import (
+    HNSW_FIELDS,
+    OPTIMIZER_FIELDS,
+    WAL_FIELDS,
+    CollectionConfig,
+    CollectionParams,
+    Datatype,
+    Distance,
+    HnswConfig,
+    OptimizersConfig,
+    VectorParams,
+    WalConfig,
+    apply_diff,
+)
+from server.convert.json_fields import check_fields, expect_object, format_error
+from server.convert.payload_schema import payload_schema_to_json
+
+CREATE_FIELDS = ("vectors", "shard_number", "sharding_method", "replication_factor", "write_consistency_factor",
+                 "on_disk_payload", "hnsw_config", "wal_config", "optimizers_config", "quantization_config",
+                 "sparse_vectors", "strict_mode_config", "metadata", "init_from")
+UPDATE_FIELDS = ("vectors", "optimizers_config", "params", "hnsw_config", "quantization_config", "sparse_vectors",
+                 "strict_mode_config", "metadata")
+VECTOR_FIELDS = ("size", "distance", "hnsw_config", "quantization_config", "on_disk", "datatype",
+                 "multivector_config", "memory")
+_DISTANCES = {d.value: d for d in Distance}
+
+
+def _diff(raw: Any, fields: tuple[str, ...], what: str) -> dict[str, Any] | None:
+    if raw is None:
+        return None
+    obj = expect_object(raw, what)
+    check_fields(obj, fields)
+    return obj
+
+
+def _vector_params(raw: Any) -> VectorParams:
+    obj = expect_object(raw, "vector params")
+    check_fields(obj, VECTOR_FIELDS)
+    size = obj.get("size")
+    if isinstance(size, bool) or not isinstance(size, int):
+        raise format_error("missing or invalid field `size` of vector params")
+    if size < 1:
+        raise ValidationError("Validation error in JSON body: [vectors.size: value 0 invalid, must be 1 or larger]")
+    distance = _DISTANCES.get(obj.get("distance"))  # type: ignore[arg-type]
+    if distance is None:
+        raise format_error(
+            f"unknown variant `{obj.get('distance')}`, expected one of `Cosine`, `Euclid`, `Dot`, `Manhattan`"
+        )
+    datatype = None
+    if obj.get("datatype") is not None:
+        try:
+            datatype = Datatype(obj["datatype"])
+        except ValueError:
+            raise format_error(f"unknown variant `{obj['datatype']}` for `datatype`") from None
+    return VectorParams(
+        size=size, distance=distance, hnsw_config=_diff(obj.get("hnsw_config"), HNSW_FIELDS, "hnsw_config"),
+        quantization_config=obj.get("quantization_config"), on_disk=obj.get("on_disk"), datatype=datatype,
+        multivector_config=obj.get("multivector_config"), memory=obj.get("memory"),
+    )
+
+
+def config_from_create(body: Any) -> CollectionConfig:
+    obj = expect_object(body if body is not None else {})
+    check_fields(obj, CREATE_FIELDS)
+    raw_vectors = obj.get("vectors")
+    if raw_vectors is None:
+        vectors: dict[str, VectorParams] = {}
+        unnamed = False
+    elif isinstance(raw_vectors, dict) and "size" in raw_vectors and "distance" in raw_vectors:
+        vectors, unnamed = {"": _vector_params(raw_vectors)}, True
+    elif isinstance(raw_vectors, dict):
+        vectors, unnamed = {name: _vector_params(v) for name, v in raw_vectors.items()}, False
+    else:
+        raise format_error("invalid type for `vectors`: expected vector params or a map of named vector params")
+    params = CollectionParams(
+        vectors=vectors, unnamed=unnamed,
+        shard_number=obj.get("shard_number") or 1,
+        replication_factor=obj.get("replication_factor") or 1,
+        write_consistency_factor=obj.get("write_consistency_factor") or 1,
+        on_disk_payload=True if obj.get("on_disk_payload") is None else bool(obj["on_disk_payload"]),
+        sharding_method=obj.get("sharding_method"),
+        sparse_vectors=obj.get("sparse_vectors"),
+    )
+    return CollectionConfig(
+        params=params,
+        hnsw_config=apply_diff(HnswConfig(), _diff(obj.get("hnsw_config"), HNSW_FIELDS, "hnsw_config"), HNSW_FIELDS),
+        optimizer_config=apply_diff(OptimizersConfig(), _optimizer_diff(obj.get("optimizers_config")),
+                                    OPTIMIZER_FIELDS),
+        wal_config=apply_diff(WalConfig(), _diff(obj.get("wal_config"), WAL_FIELDS, "wal_config"), WAL_FIELDS),
+        quantization_config=obj.get("quantization_config"),
+        strict_mode_config=obj.get("strict_mode_config"),
+        metadata=obj.get("metadata"),
+    )
+
+
+def _optimizer_diff(raw: Any) -> dict[str, Any] | None:
+    diff = _diff(raw, (*OPTIMIZER_FIELDS, "indexing_threshold_kb"), "optimizers_config")
+    if diff and "indexing_threshold_kb" in diff:
+        diff = {**diff, "indexing_threshold": diff.pop("indexing_threshold_kb")}
+    return diff
+
+
+def apply_update(config: CollectionConfig, body: Any) -> CollectionConfig:
+    """A new config with a PATCH body applied (the input config is left untouched)."""
+    obj = expect_object(body if body is not None else {})
+    check_fields(obj, UPDATE_FIELDS)
+    new = copy.deepcopy(config)
+    for name, raw in (obj.get("vectors") or {}).items():
+        if name not in new.params.vectors:
+            raise ValidationError(f"Wrong input: Not existing vector name error: {name}")
+        diff = expect_object(raw, "vector params diff")
+        check_fields(diff, ("hnsw_config", "quantization_config", "on_disk", "memory"))
+        target = new.params.vectors[name]
+        if diff.get("hnsw_config") is not None:
+            target.hnsw_config = {**(target.hnsw_config or {}),
+                                  **(_diff(diff["hnsw_config"], HNSW_FIELDS, "hnsw_config") or {})}
+        if "quantization_config" in diff:
+            target.quantization_config = diff["quantization_config"]
+        if diff.get("on_disk") is not None:
+            target.on_disk = bool(diff["on_disk"])
+    new.hnsw_config = apply_diff(new.hnsw_config, _diff(obj.get("hnsw_config"), HNSW_FIELDS, "hnsw_config"),
+                                 HNSW_FIELDS)
+    new.optimizer_config = apply_diff(new.optimizer_config, _optimizer_diff(obj.get("optimizers_config")),
+                                      OPTIMIZER_FIELDS)
+    params = obj.get("params")
+    if params is not None:
+        params = expect_object(params, "params")
+        check_fields(params, ("replication_factor", "write_consistency_factor", "read_fan_out_factor",
+                              "read_fan_out_delay_ms", "on_disk_payload"))
+        for key in ("replication_factor", "write_consistency_factor", "on_disk_payload"):
+            if params.get(key) is not None:
+                setattr(new.params, key, params[key])
+    if "quantization_config" in obj:
+        new.quantization_config = None if obj["quantization_config"] == "Disabled" else obj["quantization_config"]
+    if obj.get("sparse_vectors") is not None:
+        new.params.sparse_vectors = {**(new.params.sparse_vectors or {}), **obj["sparse_vectors"]}
+    if obj.get("strict_mode_config") is not None:
+        new.strict_mode_config = {**(new.strict_mode_config or {}), **obj["strict_mode_config"]}
+    if obj.get("metadata") is not None:
+        new.metadata = {**(new.metadata or {}), **expect_object(obj["metadata"], "metadata")}
+    return new
+
+
+def _drop_none(d: dict[str, Any]) -> dict[str, Any]:
+    return {k: v for k, v in d.items() if v is not None}
+
+
+def vector_params_to_json(p: VectorParams) -> dict[str, Any]:
+    out: dict[str, Any] = {"size": p.size, "distance": p.distance.value}
+    if p.hnsw_config:
+        out["hnsw_config"] = p.hnsw_config
+    if p.quantization_config is not None:
+        out["quantization_config"] = p.quantization_config
+    if p.on_disk is not None:
+        out["on_disk"] = p.on_disk
+    if p.datatype is not None:
+        out["datatype"] = p.datatype.value
+    if p.multivector_config is not None:
+        out["multivector_config"] = p.multivector_config
+    return out
+
+
+def config_to_json(config: CollectionConfig) -> dict[str, Any]:
+    params = config.params
+    vectors: dict[str, Any]
+    if params.unnamed:
+        vectors = vector_params_to_json(params.vectors[""])
+    else:
+        vectors = {name: vector_params_to_json(p) for name, p in params.vectors.items()}
+    params_json: dict[str, Any] = {
+        "vectors": vectors,
+        "shard_number": params.shard_number,
+        "replication_factor": params.replication_factor,
+        "write_consistency_factor": params.write_consistency_factor,
+        "on_disk_payload": params.on_disk_payload,
+    }
+    if params.sharding_method is not None:
+        params_json["sharding_method"] = params.sharding_method
+    if params.sparse_vectors:
+        params_json["sparse_vectors"] = params.sparse_vectors
+    out: dict[str, Any] = {
+        "params": params_json,
+        "hnsw_config": _drop_none(asdict(config.hnsw_config)),
+        "optimizer_config": {k: v for k, v in asdict(config.optimizer_config).items()
+                             if v is not None or k in ("max_segment_size", "memmap_threshold",
+                                                       "indexing_threshold", "max_optimization_threads")},
+        "wal_config": asdict(config.wal_config),
+        "quantization_config": config.quantization_config,
+        "strict_mode_config": config.strict_mode_config or {"enabled": False},
+    }
+    if config.metadata:
+        out["metadata"] = config.metadata
+    return out
+
+
+def info_to_json(info: CollectionInfo) -> dict[str, Any]:
+    return {
+        "status": info.status,
+        "optimizer_status": info.optimizer_status,
+        "indexed_vectors_count": info.indexed_vectors_count,
+        "points_count": info.points_count,
+        "segments_count": info.segments_count,
+        "config": config_to_json(info.config),
+        "payload_schema": {key: payload_schema_to_json(schema, points)
+                           for key, (schema, points) in info.payload_schema.items()},
+    }

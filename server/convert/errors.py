@@ -1,0 +1,45 @@
+"""The one error table: engine error kinds → HTTP status + Qdrant body, and → gRPC status code."""
+
+from __future__ import annotations
+
+from engine.errors import (
+    AlreadyExists,
+    BadInput,
+    BadRequest,
+    EngineError,
+    Forbidden,
+    MalformedRequest,
+    NotFound,
+    ServiceError,
+    Timeout,
+    TooLarge,
+    Unauthorized,
+    ValidationError,
+)
+
+# kind → (HTTP status, gRPC status code name, message prefix as Qdrant prints it)
+_TABLE: dict[type[EngineError], tuple[int, str, str]] = {
+    BadInput: (400, "INVALID_ARGUMENT", "Wrong input: "),
+    BadRequest: (400, "INVALID_ARGUMENT", "Bad request: "),
+    ValidationError: (422, "INVALID_ARGUMENT", ""),
+    MalformedRequest: (400, "INVALID_ARGUMENT", ""),
+    NotFound: (404, "NOT_FOUND", "Not found: "),
+    AlreadyExists: (409, "ALREADY_EXISTS", "Wrong input: "),
+    TooLarge: (413, "RESOURCE_EXHAUSTED", ""),
+    Timeout: (408, "DEADLINE_EXCEEDED", "Timeout error: "),
+    Unauthorized: (401, "UNAUTHENTICATED", ""),
+    Forbidden: (403, "PERMISSION_DENIED", "Forbidden: "),
+    ServiceError: (500, "INTERNAL", "Service internal error: "),
+}
+
+
+def describe(error: EngineError) -> tuple[int, str, str]:
+    """(HTTP status, gRPC code name, full message) for an engine error."""
+    for kind in type(error).__mro__:
+        if kind in _TABLE:
+            status, code, prefix = _TABLE[kind]  # type: ignore[index]
+            message = error.message
+            if prefix and not message.startswith(prefix):
+                message = prefix + message
+            return status, code, message
+    return 500, "INTERNAL", f"Service internal error: {error.message}"

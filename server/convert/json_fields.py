@@ -1,0 +1,159 @@
+"""Small typed readers for REST JSON bodies; every shape error becomes a 422 with a clear message."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable
+from typing import Any
+
+import numpy as np
+
+from engine.errors import MalformedRequest, ValidationError
+from engine.point_id import PointId, parse_point_id
+from engine.types.points import PayloadSelector, VectorSelector
+
+
+def format_error(message: str) -> MalformedRequest:
+    return MalformedRequest(f"Format error in JSON body: {message}")
+
+
+def expect_object(obj: Any, what: str = "body") -> dict[str, Any]:
+    if not isinstance(obj, dict):
+        raise format_error(f"invalid type: expected {what} to be a JSON object")
+    return obj
+
+
+def check_fields(obj: dict[str, Any], allowed: Iterable[str]) -> None:
+    """Reject unknown keys with serde's wording, so that typos are not silently ignored."""
+    known = set(allowed)
+    for key in obj:
+        if key not in known:
+            expected = ", ".join(f"`{k}`" for k in sorted(known))
+            raise format_error(f"unknown field `{key}`, expected one of {expected}")
+
+
+def opt_int(obj: dict[str, Any], key: str, *, minimum: int = 0, default: int | None = None) -> int | None:
+    value = obj.get(key)
+    if value is None:
+        return default
+    if isinstance(value, bool) or not isinstance(value, int):
+        if isinstance(value, float) and value.is_integer():
+            value = int(value)
+        else:
+            raise format_error(f"invalid type for `{key}`: expected an integer, got {value!r}")
+    if value < minimum:
+        raise ValidationError(f"Validation error in JSON body: [{key}: value {value} invalid, must be {minimum} or larger]")
+    return value
+
+
+def opt_float(obj: dict[str, Any], key: str) -> float | None:
+    value = obj.get(key)
+    if value is None:
+        return None
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        raise format_error(f"invalid type for `{key}`: expected a number, got {value!r}")
+    return float(value)
+
+
+def opt_bool(obj: dict[str, Any], key: str, default: bool | None = None) -> bool | None:
+    value = obj.get(key)
+    if value is None:
+        return default
+    if not isinstance(value, bool):
+        raise format_error(f"invalid type for `{key}`: expected a boolean, got {value!r}")
+    return value
+
+
+def opt_str(obj: dict[str, Any], key: str) -> str | None:
+    value = obj.get(key)
+    if value is None:
+        return None
+    if not isinstance(value, str):
+        raise format_error(f"invalid type for `{key}`: expected a string, got {value!r}")
+    return value
+
+
+def req(obj: dict[str, Any], key: str) -> Any:
+    if key not in obj or obj[key] is None:
+        raise format_error(f"missing field `{key}`")
+    return obj[key]
+
+
+def point_id(raw: Any) -> PointId:
+    return parse_point_id(raw)
+
+
+def point_ids(raw: Any, key: str = "points") -> list[PointId]:
+    if not isinstance(raw, list):
+        raise format_error(f"invalid type for `{key}`: expected a list of point ids")
+    return [parse_point_id(x) for x in raw]
+
+
+def dense_vector(raw: Any) -> np.ndarray:
+    """A list of numbers → float32 array. Non-numbers are a format error; NaN/inf are caught later."""
+    if not isinstance(raw, list) or not raw:
+        raise format_error("invalid type: expected a non-empty list of numbers as vector")
+    try:
+        arr = np.asarray(raw, dtype=np.float32)
+    except (TypeError, ValueError, OverflowError):
+        raise format_error("invalid type: expected a list of numbers as vector") from None
+    if arr.ndim != 1 or any(isinstance(x, bool) for x in raw):
+        raise format_error("invalid type: expected a flat list of numbers as vector")
+    return arr
+
+
+def vector_struct(raw: Any) -> dict[str, np.ndarray]:
+    """`vector` of a point: a plain list (the unnamed vector) or {name: list}."""
+    if isinstance(raw, list):
+        return {"": dense_vector(raw)}
+    if isinstance(raw, dict):
+        return {name: dense_vector(v) for name, v in raw.items()}
+    raise format_error("invalid type: expected a vector (list of numbers) or an object of named vectors")
+
+
+def payload(raw: Any, key: str = "payload") -> dict[str, Any] | None:
+    if raw is None:
+        return None
+    if not isinstance(raw, dict):
+        raise format_error(f"invalid type for `{key}`: expected a JSON object")
+    _reject_non_finite(raw)
+    return raw
+
+
+def _reject_non_finite(value: Any) -> None:
+    if isinstance(value, float) and not math.isfinite(value):
+        raise format_error("payload contains a non-finite number")
+    if isinstance(value, dict):
+        for v in value.values():
+            _reject_non_finite(v)
+    elif isinstance(value, list):
+        for v in value:
+            _reject_non_finite(v)
+
+
+def with_payload(raw: Any, default: bool) -> PayloadSelector:
+    match raw:
+        case None:
+            return PayloadSelector(default)
+        case bool():
+            return PayloadSelector(raw)
+        case list():
+            if not all(isinstance(k, str) for k in raw):
+                raise format_error("invalid type for `with_payload`: expected a list of strings")
+            return PayloadSelector(True, include=list(raw))
+        case {"include": list() as keys, **rest} if not rest:
+            return PayloadSelector(True, include=[str(k) for k in keys])
+        case {"exclude": list() as keys, **rest} if not rest:
+            return PayloadSelector(True, exclude=[str(k) for k in keys])
+    raise format_error("invalid value for `with_payload`: expected bool, list of keys, {include} or {exclude}")
+
+
+def with_vector(raw: Any) -> VectorSelector:
+    match raw:
+        case None:
+            return False
+        case bool():
+            return raw
+        case list() if all(isinstance(k, str) for k in raw):
+            return list(raw)
+    raise format_error("invalid value for `with_vector`: expected bool or a list of vector names")

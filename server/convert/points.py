@@ -1,0 +1,196 @@
+"""REST bodies of point updates → engine operations (upsert, delete, payload and vector ops, batch)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from engine.types.operations import (
+    ClearPayload,
+    CreateFieldIndex,
+    DeletePayload,
+    DeletePoints,
+    DeleteVectors,
+    OverwritePayload,
+    PointOperation,
+    SetPayload,
+    UpdateVectors,
+    UpsertPoints,
+)
+from engine.types.points import PointStruct
+from server.convert.filters import filter_from_json
+from server.convert.json_fields import (
+    check_fields,
+    dense_vector,
+    expect_object,
+    format_error,
+    payload,
+    point_id,
+    point_ids,
+    req,
+    vector_struct,
+)
+from server.convert.payload_schema import payload_schema_from_json
+
+_SHARD = ("shard_key",)
+
+
+def upsert_from_json(body: Any) -> UpsertPoints:
+    obj = expect_object(body)
+    if "batch" in obj:
+        check_fields(obj, ("batch", "update_filter", "update_mode", *_SHARD))
+        points = _batch_points(expect_object(obj["batch"], "batch"))
+    else:
+        check_fields(obj, ("points", "update_filter", "update_mode", *_SHARD))
+        raw_points = req(obj, "points")
+        if not isinstance(raw_points, list):
+            raise format_error("invalid type for `points`: expected a list")
+        points = [_point(p) for p in raw_points]
+    if obj.get("update_mode") not in (None, "upsert"):
+        raise format_error(f"update_mode `{obj['update_mode']}` is not supported; only `upsert` is")
+    return UpsertPoints(points=points, update_filter=filter_from_json(obj.get("update_filter")))
+
+
+def _point(raw: Any) -> PointStruct:
+    obj = expect_object(raw, "point")
+    check_fields(obj, ("id", "vector", "payload"))
+    vectors = vector_struct(obj["vector"]) if obj.get("vector") is not None else {}
+    return PointStruct(id=point_id(req(obj, "id")), vectors=vectors, payload=payload(obj.get("payload")))
+
+
+def _batch_points(batch: dict[str, Any]) -> list[PointStruct]:
+    check_fields(batch, ("ids", "vectors", "payloads"))
+    ids = point_ids(req(batch, "ids"), "ids")
+    raw_vectors = req(batch, "vectors")
+    columns: dict[str, list[np.ndarray]]
+    if isinstance(raw_vectors, list):
+        columns = {"": [dense_vector(v) for v in raw_vectors]}
+    elif isinstance(raw_vectors, dict):
+        columns = {name: [dense_vector(v) for v in vs] for name, vs in raw_vectors.items()}
+    else:
+        raise format_error("invalid type for `batch.vectors`")
+    payloads = batch.get("payloads")
+    if payloads is not None and (not isinstance(payloads, list) or len(payloads) != len(ids)):
+        raise format_error("`batch.payloads` must be a list with one entry per id")
+    for name, column in columns.items():
+        if len(column) != len(ids):
+            raise format_error(f"`batch.vectors` {name or 'default'} must have one vector per id")
+    return [
+        PointStruct(id=pid, vectors={name: column[i] for name, column in columns.items()},
+                    payload=payload(payloads[i]) if payloads is not None else None)
+        for i, pid in enumerate(ids)
+    ]
+
+
+def _selector(obj: dict[str, Any]) -> tuple[list[Any] | None, Any]:
+    """`points` (ids) or `filter`, exactly one (as Qdrant's PointsSelector)."""
+    ids = point_ids(obj["points"]) if obj.get("points") is not None else None
+    flt = filter_from_json(obj.get("filter"))
+    if ids is None and flt is None:
+        raise format_error("either `points` or `filter` is required")
+    return ids, flt
+
+
+def delete_from_json(body: Any) -> DeletePoints:
+    obj = expect_object(body)
+    check_fields(obj, ("points", "filter", *_SHARD))
+    ids, flt = _selector(obj)
+    return DeletePoints(ids=ids, filter=flt if ids is None else None)
+
+
+def set_payload_from_json(body: Any) -> SetPayload:
+    obj = expect_object(body)
+    check_fields(obj, ("payload", "points", "filter", "key", *_SHARD))
+    ids, flt = _selector(obj)
+    key = obj.get("key")
+    if key is not None and not isinstance(key, str):
+        raise format_error("invalid type for `key`: expected a string")
+    return SetPayload(payload=payload(req(obj, "payload")) or {}, ids=ids, filter=flt, key=key)
+
+
+def overwrite_payload_from_json(body: Any) -> OverwritePayload:
+    obj = expect_object(body)
+    check_fields(obj, ("payload", "points", "filter", "key", *_SHARD))
+    ids, flt = _selector(obj)
+    return OverwritePayload(payload=payload(req(obj, "payload")) or {}, ids=ids, filter=flt)
+
+
+def delete_payload_from_json(body: Any) -> DeletePayload:
+    obj = expect_object(body)
+    check_fields(obj, ("keys", "points", "filter", *_SHARD))
+    keys = req(obj, "keys")
+    if not isinstance(keys, list) or not all(isinstance(k, str) for k in keys):
+        raise format_error("invalid type for `keys`: expected a list of strings")
+    ids, flt = _selector(obj)
+    return DeletePayload(keys=keys, ids=ids, filter=flt)
+
+
+def clear_payload_from_json(body: Any) -> ClearPayload:
+    obj = expect_object(body)
+    check_fields(obj, ("points", "filter", *_SHARD))
+    ids, flt = _selector(obj)
+    return ClearPayload(ids=ids, filter=flt)
+
+
+def update_vectors_from_json(body: Any) -> UpdateVectors:
+    obj = expect_object(body)
+    check_fields(obj, ("points", "update_filter", *_SHARD))
+    raw = req(obj, "points")
+    if not isinstance(raw, list) or not raw:
+        raise format_error("`points` must be a non-empty list")
+    points = []
+    for item in raw:
+        p = expect_object(item, "point vectors")
+        check_fields(p, ("id", "vector"))
+        points.append((point_id(req(p, "id")), vector_struct(req(p, "vector"))))
+    return UpdateVectors(points=points, update_filter=filter_from_json(obj.get("update_filter")))
+
+
+def delete_vectors_from_json(body: Any) -> DeleteVectors:
+    obj = expect_object(body)
+    check_fields(obj, ("points", "filter", "vector", *_SHARD))
+    names = req(obj, "vector")
+    if not isinstance(names, list) or not names or not all(isinstance(n, str) for n in names):
+        raise format_error("`vector` must be a non-empty list of vector names")
+    ids, flt = _selector(obj)
+    return DeleteVectors(vector_names=names, ids=ids, filter=flt)
+
+
+def create_index_from_json(body: Any) -> CreateFieldIndex:
+    obj = expect_object(body)
+    check_fields(obj, ("field_name", "field_schema"))
+    name = req(obj, "field_name")
+    if not isinstance(name, str) or not name:
+        raise format_error("`field_name` must be a non-empty string")
+    if obj.get("field_schema") is None:
+        raise format_error("`field_schema` is required")
+    return CreateFieldIndex(key=name, schema=payload_schema_from_json(obj["field_schema"]))
+
+
+_BATCH_KINDS = {
+    "upsert": upsert_from_json,
+    "delete": delete_from_json,
+    "set_payload": set_payload_from_json,
+    "overwrite_payload": overwrite_payload_from_json,
+    "delete_payload": delete_payload_from_json,
+    "clear_payload": clear_payload_from_json,
+    "update_vectors": update_vectors_from_json,
+    "delete_vectors": delete_vectors_from_json,
+}
+
+
+def batch_from_json(body: Any) -> list[PointOperation]:
+    obj = expect_object(body)
+    check_fields(obj, ("operations",))
+    raw_ops = req(obj, "operations")
+    if not isinstance(raw_ops, list):
+        raise format_error("`operations` must be a list")
+    ops: list[PointOperation] = []
+    for raw in raw_ops:
+        op = expect_object(raw, "operation")
+        if len(op) != 1 or next(iter(op)) not in _BATCH_KINDS:
+            raise format_error(f"unknown update operation, expected one of {', '.join(_BATCH_KINDS)}")
+        kind, inner = next(iter(op.items()))
+        ops.append(_BATCH_KINDS[kind](inner))  # type: ignore[operator]
+    return ops

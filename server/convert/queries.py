@@ -1,0 +1,189 @@
+"""REST read bodies → engine requests: query (universal API), legacy search, scroll, count, facet,
+retrieve. Defaults (limit 10, payload on/off per endpoint) are decided here, once for REST."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from engine.errors import BadRequest
+from engine.point_id import PointId, parse_point_id
+from engine.types.points import PayloadSelector, VectorSelector
+from engine.types.requests import (
+    CountRequest,
+    Direction,
+    FacetRequest,
+    NearestQuery,
+    OrderBy,
+    QueryRequest,
+    ScrollRequest,
+    SearchParams,
+)
+from server.convert.filters import filter_from_json
+from server.convert.json_fields import (
+    check_fields,
+    dense_vector,
+    expect_object,
+    format_error,
+    opt_bool,
+    opt_float,
+    opt_int,
+    opt_str,
+    point_ids,
+    req,
+    with_payload,
+    with_vector,
+)
+
+_SHARD = ("shard_key",)
+QUERY_FIELDS = ("shard_key", "prefetch", "query", "using", "filter", "params", "score_threshold", "limit",
+                "offset", "with_vector", "with_payload", "lookup_from")
+
+
+def search_params(raw: Any) -> SearchParams:
+    if raw is None:
+        return SearchParams()
+    obj = expect_object(raw, "params")
+    check_fields(obj, ("hnsw_ef", "exact", "quantization", "indexed_only", "acorn"))
+    return SearchParams(hnsw_ef=opt_int(obj, "hnsw_ef", minimum=1), exact=bool(opt_bool(obj, "exact", False)),
+                        indexed_only=bool(opt_bool(obj, "indexed_only", False)))
+
+
+def _vector_input(raw: Any) -> NearestQuery:
+    match raw:
+        case list():
+            return NearestQuery(vector=dense_vector(raw))
+        case int() | str() if not isinstance(raw, bool):
+            return NearestQuery(point_id=parse_point_id(raw))
+        case {"indices": _, "values": _}:
+            raise BadRequest("sparse vectors are not supported yet by this server")
+    raise format_error("unsupported query input: expected a dense vector or a point id")
+
+
+def order_by(raw: Any) -> OrderBy | None:
+    match raw:
+        case None:
+            return None
+        case str():
+            return OrderBy(key=raw)
+        case dict():
+            check_fields(raw, ("key", "direction", "start_from"))
+            direction = raw.get("direction") or "asc"
+            if direction not in ("asc", "desc"):
+                raise format_error(f"unknown variant `{direction}`, expected `asc` or `desc`")
+            start = raw.get("start_from")
+            if start is not None and (isinstance(start, bool) or not isinstance(start, int | float | str)):
+                raise format_error("invalid `start_from`")
+            if isinstance(start, str):
+                from engine.filters import parse_datetime
+
+                moment = parse_datetime(start)
+                if moment is None:
+                    raise format_error(f"invalid datetime `{start}` in `start_from`")
+                start = int(moment.timestamp() * 1_000_000)
+            return OrderBy(key=str(req(raw, "key")), direction=Direction(direction), start_from=start)
+    raise format_error("invalid `order_by`")
+
+
+def _query_interface(raw: Any) -> tuple[NearestQuery | None, OrderBy | None]:
+    match raw:
+        case None:
+            return None, None
+        case {"nearest": inner, **rest}:
+            if rest.get("mmr") is not None:
+                raise BadRequest("MMR is not supported yet by this server")
+            return _vector_input(inner), None
+        case {"order_by": inner}:
+            return None, order_by(inner)
+        case dict():
+            kind = next(iter(raw), "?")
+            raise BadRequest(f"query `{kind}` is not supported yet by this server")
+    return _vector_input(raw), None
+
+
+def query_from_json(body: Any) -> QueryRequest:
+    obj = expect_object(body if body is not None else {})
+    check_fields(obj, QUERY_FIELDS)
+    if obj.get("prefetch"):
+        raise BadRequest("`prefetch` is not supported yet by this server")
+    if obj.get("lookup_from") is not None:
+        raise BadRequest("`lookup_from` is not supported yet by this server")
+    nearest, ordering = _query_interface(obj.get("query"))
+    return QueryRequest(
+        query=nearest, order_by=ordering, using=opt_str(obj, "using") or "",
+        filter=filter_from_json(obj.get("filter")), params=search_params(obj.get("params")),
+        limit=opt_int(obj, "limit", minimum=1, default=10) or 10, offset=opt_int(obj, "offset", default=0) or 0,
+        score_threshold=opt_float(obj, "score_threshold"),
+        with_payload=with_payload(obj.get("with_payload"), False), with_vector=with_vector(obj.get("with_vector")),
+    )
+
+
+def search_from_json(body: Any) -> QueryRequest:
+    """The pre-1.16 `points/search` body: `vector` is a list, {name, vector} or [name, list]."""
+    obj = expect_object(body)
+    check_fields(obj, ("shard_key", "vector", "filter", "params", "limit", "offset", "with_payload", "with_vector",
+                       "score_threshold"))
+    raw = req(obj, "vector")
+    using = ""
+    match raw:
+        case list() if raw and isinstance(raw[0], int | float):
+            vector = dense_vector(raw)
+        case {"name": str() as name, "vector": list() as values}:
+            using, vector = name, dense_vector(values)
+        case _:
+            raise format_error("invalid `vector`: expected a list of numbers or {name, vector}")
+    limit = opt_int(obj, "limit", minimum=1)
+    if limit is None:
+        raise format_error("missing field `limit`")
+    return QueryRequest(
+        query=NearestQuery(vector=vector), using=using, filter=filter_from_json(obj.get("filter")),
+        params=search_params(obj.get("params")), limit=limit, offset=opt_int(obj, "offset", default=0) or 0,
+        score_threshold=opt_float(obj, "score_threshold"),
+        with_payload=with_payload(obj.get("with_payload"), False), with_vector=with_vector(obj.get("with_vector")),
+    )
+
+
+def batch_from_json(body: Any, one: Any) -> list[QueryRequest]:
+    obj = expect_object(body)
+    check_fields(obj, ("searches",))
+    searches = req(obj, "searches")
+    if not isinstance(searches, list):
+        raise format_error("`searches` must be a list")
+    return [one(s) for s in searches]
+
+
+def scroll_from_json(body: Any) -> ScrollRequest:
+    obj = expect_object(body if body is not None else {})
+    check_fields(obj, ("shard_key", "offset", "limit", "filter", "with_payload", "with_vector", "order_by"))
+    offset: PointId | None = parse_point_id(obj["offset"]) if obj.get("offset") is not None else None
+    ordering = order_by(obj.get("order_by"))
+    if ordering is not None and offset is not None:
+        raise BadRequest("Offset is not supported in conjunction with `order_by` scroll parameter")
+    return ScrollRequest(
+        offset=offset, limit=opt_int(obj, "limit", minimum=1, default=10) or 10,
+        filter=filter_from_json(obj.get("filter")), with_payload=with_payload(obj.get("with_payload"), True),
+        with_vector=with_vector(obj.get("with_vector")), order_by=ordering,
+    )
+
+
+def count_from_json(body: Any) -> CountRequest:
+    obj = expect_object(body if body is not None else {})
+    check_fields(obj, ("shard_key", "filter", "exact"))
+    return CountRequest(filter=filter_from_json(obj.get("filter")), exact=bool(opt_bool(obj, "exact", True)))
+
+
+def facet_from_json(body: Any) -> FacetRequest:
+    obj = expect_object(body)
+    check_fields(obj, ("shard_key", "key", "limit", "filter", "exact"))
+    key = opt_str(obj, "key")
+    if not key:
+        raise format_error("missing field `key`")
+    return FacetRequest(key=key, filter=filter_from_json(obj.get("filter")),
+                        limit=opt_int(obj, "limit", minimum=1, default=10) or 10,
+                        exact=bool(opt_bool(obj, "exact", False)))
+
+
+def retrieve_from_json(body: Any) -> tuple[list[PointId], PayloadSelector, VectorSelector]:
+    obj = expect_object(body)
+    check_fields(obj, ("shard_key", "ids", "with_payload", "with_vector"))
+    return (point_ids(req(obj, "ids"), "ids"), with_payload(obj.get("with_payload"), True),
+            with_vector(obj.get("with_vector")))

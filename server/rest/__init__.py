@@ -1,0 +1,1 @@
+"""REST transport (starlette): parse JSON → server.convert → Service → render Qdrant's envelope."""

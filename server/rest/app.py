@@ -1,0 +1,31 @@
+"""The starlette application: routes of every REST module, Qdrant-shaped 404/405 answers."""
+
+from __future__ import annotations
+
+import time
+
+from starlette.applications import Starlette
+from starlette.exceptions import HTTPException
+from starlette.requests import Request
+from starlette.responses import Response
+
+from server.rest import collection_routes, point_routes, service_routes
+from server.rest.responses import error
+from server.service import Service
+from server.settings import Settings
+
+
+async def _http_error(request: Request, exc: Exception) -> Response:
+    status = exc.status_code if isinstance(exc, HTTPException) else 500
+    detail = exc.detail if isinstance(exc, HTTPException) else "Service internal error"
+    return error(status, str(detail), time.perf_counter())
+
+
+def build_app(service: Service, settings: Settings) -> Starlette:
+    app = Starlette(
+        routes=[*service_routes.routes(), *collection_routes.routes(), *point_routes.routes()],
+        exception_handlers={HTTPException: _http_error},
+    )
+    app.state.service = service
+    app.state.settings = settings
+    return app

@@ -1,0 +1,107 @@
+"""Collections, aliases and payload indexes."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from starlette.routing import Route
+
+from engine.toc import AliasOperation, CreateAlias, DeleteAlias, RenameAlias
+from engine.types.operations import DeleteFieldIndex
+from server.convert.collections import apply_update, config_from_create, info_to_json
+from server.convert.json_fields import check_fields, expect_object, format_error, req
+from server.convert.points import create_index_from_json
+from server.convert.results import update_to_json
+from server.rest.handler import Ctx, endpoint
+
+
+async def list_collections(ctx: Ctx) -> Any:
+    names = await ctx.service.list_collections()
+    return {"collections": [{"name": n} for n in names]}
+
+
+async def get_collection(ctx: Ctx) -> Any:
+    return info_to_json(await ctx.service.collection_info(ctx.collection))
+
+
+async def collection_exists(ctx: Ctx) -> Any:
+    return {"exists": await ctx.service.collection_exists(ctx.collection)}
+
+
+async def create_collection(ctx: Ctx) -> Any:
+    config = config_from_create(await ctx.body())
+    return await ctx.service.create_collection(ctx.collection, config)
+
+
+async def update_collection(ctx: Ctx) -> Any:
+    body = await ctx.body()
+    apply_update_checked = lambda config: apply_update(config, body)  # noqa: E731 (validated on apply)
+    return await ctx.service.update_collection(ctx.collection, apply_update_checked)
+
+
+async def delete_collection(ctx: Ctx) -> Any:
+    return await ctx.service.delete_collection(ctx.collection)
+
+
+def _alias_action(raw: Any) -> AliasOperation:
+    obj = expect_object(raw, "alias action")
+    match obj:
+        case {"create_alias": dict() as a}:
+            check_fields(a, ("collection_name", "alias_name"))
+            return CreateAlias(collection_name=str(req(a, "collection_name")), alias_name=str(req(a, "alias_name")))
+        case {"delete_alias": dict() as a}:
+            check_fields(a, ("alias_name",))
+            return DeleteAlias(alias_name=str(req(a, "alias_name")))
+        case {"rename_alias": dict() as a}:
+            check_fields(a, ("old_alias_name", "new_alias_name"))
+            return RenameAlias(old_alias_name=str(req(a, "old_alias_name")),
+                               new_alias_name=str(req(a, "new_alias_name")))
+    raise format_error("unknown alias action, expected create_alias, delete_alias or rename_alias")
+
+
+async def update_aliases(ctx: Ctx) -> Any:
+    obj = expect_object(await ctx.body())
+    check_fields(obj, ("actions",))
+    actions = req(obj, "actions")
+    if not isinstance(actions, list):
+        raise format_error("`actions` must be a list")
+    return await ctx.service.update_aliases([_alias_action(a) for a in actions])
+
+
+def _aliases_json(pairs: list[tuple[str, str]]) -> Any:
+    return {"aliases": [{"alias_name": a, "collection_name": c} for a, c in pairs]}
+
+
+async def list_aliases(ctx: Ctx) -> Any:
+    return _aliases_json(await ctx.service.list_aliases())
+
+
+async def collection_aliases(ctx: Ctx) -> Any:
+    return _aliases_json(await ctx.service.list_aliases(ctx.collection))
+
+
+async def create_index(ctx: Ctx) -> Any:
+    op = create_index_from_json(await ctx.body())
+    return update_to_json(await ctx.service.update(ctx.collection, op, ctx.wait, ctx.timeout))
+
+
+async def delete_index(ctx: Ctx) -> Any:
+    op = DeleteFieldIndex(key=ctx.path("field_name"))
+    return update_to_json(await ctx.service.update(ctx.collection, op, ctx.wait, ctx.timeout))
+
+
+def routes() -> list[Route]:
+    c = "/collections/{collection_name}"
+    return [
+        Route("/collections", endpoint(list_collections), methods=["GET"]),
+        Route("/collections/aliases", endpoint(update_aliases), methods=["POST"]),
+        Route("/aliases", endpoint(list_aliases), methods=["GET"]),
+        Route(c, endpoint(get_collection), methods=["GET"]),
+        Route(c, endpoint(create_collection), methods=["PUT"]),
+        Route(c, endpoint(update_collection), methods=["PATCH"]),
+        Route(c, endpoint(delete_collection), methods=["DELETE"]),
+        Route(c + "/exists", endpoint(collection_exists), methods=["GET"]),
+        Route(c + "/aliases", endpoint(collection_aliases), methods=["GET"]),
+        Route(c + "/index", endpoint(create_index), methods=["PUT"]),
+        Route(c + "/index/{field_name:path}", endpoint(delete_index), methods=["DELETE"]),
+    ]

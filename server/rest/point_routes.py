@@ -1,0 +1,127 @@
+"""Point updates and reads: upsert, retrieve, delete, payload, vectors, batch, count, scroll, facet,
+query and the pre-1.16 search endpoints."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from starlette.routing import Route
+
+from engine.errors import NotFound
+from engine.point_id import parse_point_id
+from engine.types.operations import Operation
+from engine.types.points import ALL_PAYLOAD
+from server.convert import points as pconv
+from server.convert import queries as qconv
+from server.convert.results import (
+    facet_to_json,
+    record_to_json,
+    scored_to_json,
+    scroll_to_json,
+    update_to_json,
+)
+from server.rest.handler import Ctx, endpoint
+
+
+def _update(convert: Any) -> Any:
+    async def run(ctx: Ctx) -> Any:
+        op: Operation = convert(await ctx.body())
+        return update_to_json(await ctx.service.update(ctx.collection, op, ctx.wait, ctx.timeout))
+
+    return run
+
+
+async def batch_update(ctx: Ctx) -> Any:
+    ops: list[Operation] = list(pconv.batch_from_json(await ctx.body()))
+    return update_to_json(await ctx.service.update_batch(ctx.collection, ops, ctx.wait, ctx.timeout))
+
+
+async def _params(ctx: Ctx) -> Any:
+    return ctx.service.params(ctx.collection)
+
+
+async def get_point(ctx: Ctx) -> Any:
+    pid = parse_point_id(_raw_id(ctx.path("id")))
+    records = await ctx.service.retrieve(ctx.collection, [pid], ALL_PAYLOAD, True)
+    if not records:
+        raise NotFound(f"Point with id {pid} does not exists!")
+    return record_to_json(records[0], await _params(ctx))
+
+
+def _raw_id(text: str) -> int | str:
+    return int(text) if text.isdigit() else text
+
+
+async def retrieve(ctx: Ctx) -> Any:
+    ids, with_payload, with_vector = qconv.retrieve_from_json(await ctx.body())
+    records = await ctx.service.retrieve(ctx.collection, ids, with_payload, with_vector)
+    params = await _params(ctx)
+    return [record_to_json(r, params) for r in records]
+
+
+async def count(ctx: Ctx) -> Any:
+    request = qconv.count_from_json(await ctx.body())
+    return {"count": await ctx.service.count(ctx.collection, request, ctx.timeout)}
+
+
+async def scroll(ctx: Ctx) -> Any:
+    request = qconv.scroll_from_json(await ctx.body())
+    page = await ctx.service.scroll(ctx.collection, request, ctx.timeout)
+    return scroll_to_json(page, await _params(ctx))
+
+
+async def facet(ctx: Ctx) -> Any:
+    request = qconv.facet_from_json(await ctx.body())
+    return facet_to_json(await ctx.service.facet(ctx.collection, request, ctx.timeout))
+
+
+async def query(ctx: Ctx) -> Any:
+    request = qconv.query_from_json(await ctx.body())
+    points = await ctx.service.query(ctx.collection, request, ctx.timeout)
+    params = await _params(ctx)
+    return {"points": [scored_to_json(p, params) for p in points]}
+
+
+async def query_batch(ctx: Ctx) -> Any:
+    requests = qconv.batch_from_json(await ctx.body(), qconv.query_from_json)
+    results = await ctx.service.query_batch(ctx.collection, requests, ctx.timeout)
+    params = await _params(ctx)
+    return [{"points": [scored_to_json(p, params) for p in points]} for points in results]
+
+
+async def search(ctx: Ctx) -> Any:
+    request = qconv.search_from_json(await ctx.body())
+    points = await ctx.service.query(ctx.collection, request, ctx.timeout)
+    params = await _params(ctx)
+    return [scored_to_json(p, params) for p in points]
+
+
+async def search_batch(ctx: Ctx) -> Any:
+    requests = qconv.batch_from_json(await ctx.body(), qconv.search_from_json)
+    results = await ctx.service.query_batch(ctx.collection, requests, ctx.timeout)
+    params = await _params(ctx)
+    return [[scored_to_json(p, params) for p in points] for points in results]
+
+
+def routes() -> list[Route]:
+    p = "/collections/{collection_name}/points"
+    return [
+        Route(p, endpoint(_update(pconv.upsert_from_json)), methods=["PUT"]),
+        Route(p, endpoint(retrieve), methods=["POST"]),
+        Route(p + "/delete", endpoint(_update(pconv.delete_from_json)), methods=["POST"]),
+        Route(p + "/payload", endpoint(_update(pconv.set_payload_from_json)), methods=["POST"]),
+        Route(p + "/payload", endpoint(_update(pconv.overwrite_payload_from_json)), methods=["PUT"]),
+        Route(p + "/payload/delete", endpoint(_update(pconv.delete_payload_from_json)), methods=["POST"]),
+        Route(p + "/payload/clear", endpoint(_update(pconv.clear_payload_from_json)), methods=["POST"]),
+        Route(p + "/vectors", endpoint(_update(pconv.update_vectors_from_json)), methods=["PUT"]),
+        Route(p + "/vectors/delete", endpoint(_update(pconv.delete_vectors_from_json)), methods=["POST"]),
+        Route(p + "/batch", endpoint(batch_update), methods=["POST"]),
+        Route(p + "/count", endpoint(count), methods=["POST"]),
+        Route(p + "/scroll", endpoint(scroll), methods=["POST"]),
+        Route(p + "/query", endpoint(query), methods=["POST"]),
+        Route(p + "/query/batch", endpoint(query_batch), methods=["POST"]),
+        Route(p + "/search", endpoint(search), methods=["POST"]),
+        Route(p + "/search/batch", endpoint(search_batch), methods=["POST"]),
+        Route("/collections/{collection_name}/facet", endpoint(facet), methods=["POST"]),
+        Route(p + "/{id}", endpoint(get_point), methods=["GET"]),
+    ]

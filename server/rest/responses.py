@@ -1,0 +1,63 @@
+"""Qdrant's REST envelope: {"result", "status": "ok", "time"} and {"status": {"error"}, "time"}."""
+
+from __future__ import annotations
+
+import logging
+import time
+from typing import Any
+
+import orjson
+from starlette.requests import Request
+from starlette.responses import Response
+
+from engine.errors import EngineError, MalformedRequest, TooLarge
+from server.convert.errors import describe
+
+log = logging.getLogger("quiver.rest")
+
+
+def _dumps(obj: Any) -> bytes:
+    return orjson.dumps(obj, option=orjson.OPT_SERIALIZE_NUMPY | orjson.OPT_NON_STR_KEYS)
+
+
+def ok(result: Any, started: float, status_code: int = 200) -> Response:
+    body = {"result": result, "status": "ok", "time": time.perf_counter() - started}
+    return Response(_dumps(body), status_code=status_code, media_type="application/json")
+
+
+def error(status_code: int, message: str, started: float) -> Response:
+    body = {"status": {"error": message}, "time": time.perf_counter() - started}
+    return Response(_dumps(body), status_code=status_code, media_type="application/json")
+
+
+def from_exception(exc: BaseException, started: float) -> Response:
+    if isinstance(exc, EngineError):
+        status, _, message = describe(exc)
+        return error(status, message, started)
+    log.exception("unhandled error", exc_info=exc)
+    return error(500, f"Service internal error: {exc}", started)
+
+
+async def read_json(request: Request, limit: int) -> Any:
+    """The request body as JSON; an empty body is None. Oversized or malformed bodies are errors."""
+    declared = request.headers.get("content-length")
+    if declared is not None and declared.isdigit() and int(declared) > limit:
+        raise _too_large(int(declared), limit)
+    chunks = []
+    size = 0
+    async for chunk in request.stream():
+        size += len(chunk)
+        if size > limit:
+            raise _too_large(size, limit)
+        chunks.append(chunk)
+    raw = b"".join(chunks)
+    if not raw.strip():
+        return None
+    try:
+        return orjson.loads(raw)
+    except orjson.JSONDecodeError as exc:
+        raise MalformedRequest(f"Format error in JSON body: {exc}") from None
+
+
+def _too_large(size: int, limit: int) -> TooLarge:
+    return TooLarge(f"JSON payload ({size} bytes) is larger than allowed (limit: {limit} bytes).")
