@@ -9,7 +9,8 @@ Two steps, both deterministic:
 2. **compile** — run ``grpc_tools.protoc`` over ``proto/*.proto`` into ``server/pb/`` (``*_pb2.py``,
    ``*_pb2.pyi``, ``*_pb2_grpc.py``), then rewrite protoc's top-level sibling imports
    (``import collections_pb2``, which would shadow the stdlib ``collections``) into
-   package-absolute ones (``from server.pb import collections_pb2``).
+   package-absolute ones (``from server.pb import collections_pb2``), and drop the ``.pyi``
+   lines protoc writes for keyword-named enum values (``None: ...``, not valid Python).
 
 The proto file names stay Qdrant's own (``points.proto``, ...), so our serialized descriptors
 equal the client's and both may live in one process's default descriptor pool.
@@ -27,6 +28,7 @@ import argparse
 import ast
 import importlib.resources
 import importlib.util
+import keyword
 import re
 import shutil
 import sys
@@ -172,6 +174,18 @@ def absolutize_imports(text: str, modules: set[str], package: str) -> str:
     return text
 
 
+def drop_keyword_stub_lines(text: str) -> str:
+    """Remove stub declarations whose name is a Python keyword (invalid syntax in a ``.pyi``).
+
+    protoc's ``--pyi_out`` writes enum values verbatim, so Qdrant's ``Modifier.None`` becomes
+    ``None: _ClassVar[Modifier]``, which no type checker can parse. At runtime such a value is
+    reached as ``Modifier.Value("None")``; mypy-protobuf (qdrant-client's stubs) omits it too.
+    Keyword-named *fields* are already handled by protoc (``**kwargs``).
+    """
+    keywords = "|".join(sorted(keyword.kwlist))
+    return re.sub(rf"^[ \t]*(?:{keywords}): .*\n", "", text, flags=re.MULTILINE)
+
+
 def compile_package(proto_dir: Path, pb_dir: Path, package: str = PB_PACKAGE) -> list[str]:
     """Compile ``proto_dir`` into the python package directory ``pb_dir``; return file names."""
     from grpc_tools import grpc_version
@@ -187,6 +201,8 @@ def compile_package(proto_dir: Path, pb_dir: Path, package: str = PB_PACKAGE) ->
                 stale.unlink()
         for path in produced:
             text = absolutize_imports(path.read_text(encoding="utf-8"), modules, package)
+            if path.suffix == ".pyi":
+                text = drop_keyword_stub_lines(text)
             (pb_dir / path.name).write_text(text, encoding="utf-8")
     init = PB_INIT.format(tools_version=grpc_version.VERSION, client_version=qdrant_client_version())
     (pb_dir / "__init__.py").write_text(init, encoding="utf-8")

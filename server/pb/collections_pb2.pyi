@@ -26,7 +26,6 @@ class Memory(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
 
 class Modifier(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
     __slots__ = ()
-    None: _ClassVar[Modifier]
     Idf: _ClassVar[Modifier]
 
 class MultiVectorComparator(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
@@ -134,7 +133,6 @@ MemoryUnknown: Memory
 Cold: Memory
 Cached: Memory
 Pinned: Memory
-None: Modifier
 Idf: Modifier
 MaxSim: MultiVectorComparator
 UnknownDistance: Distance

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import subprocess
 import sys
 from pathlib import Path
 
@@ -105,3 +106,31 @@ def test_unimplemented_rpcs_answer_unimplemented() -> None:
     with pytest.raises(NotImplementedError):
         servicer.HealthCheck(qdrant_pb2.HealthCheckRequest(), context)
     assert context.code == grpc.StatusCode.UNIMPLEMENTED
+
+
+COEXIST_SCRIPT = r"""
+import sys
+first, second = sys.argv[1:3]
+import importlib
+a = importlib.import_module(first + ".points_pb2")
+b = importlib.import_module(second + ".points_pb2")
+print(a.PointStruct is b.PointStruct)
+"""
+
+
+def test_server_pb_and_qdrant_client_share_one_process() -> None:
+    """Byte-identical descriptors: both packages import in either order and share message classes.
+
+    (Tests that use qdrant-client's stubs against server.pb in one process rely on this.)
+    """
+    for order in (["server.pb", "qdrant_client.grpc"], ["qdrant_client.grpc", "server.pb"]):
+        result = subprocess.run(
+            [sys.executable, "-c", COEXIST_SCRIPT, *order],
+            cwd=REPO_ROOT,
+            capture_output=True,
+            text=True,
+            timeout=120,
+            check=False,
+        )
+        assert result.returncode == 0, result.stderr
+        assert result.stdout.strip() == "True", order
