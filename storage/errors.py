@@ -24,5 +24,9 @@ class ClosedError(StorageError):
     """The object was used after ``close()``."""
 
 
-class UnsafeArchiveError(StorageError):
+class ArchiveError(StorageError):
+    """A tar archive cannot be read (truncated, not a tar file)."""
+
+
+class UnsafeArchiveError(ArchiveError):
     """A tar member would escape the target directory or is a kind we refuse to create."""

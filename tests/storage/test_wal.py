@@ -25,7 +25,7 @@ def segment_files(d: Path) -> list[str]:
 
 def test_append_assigns_consecutive_sequences_and_reads_back(tmp_path: Path) -> None:
     with Wal(tmp_path, fsync="never") as wal:
-        assert wal.first_seq is None and wal.last_seq is None and wal.next_seq == 0
+        assert (wal.first_seq, wal.last_seq, wal.next_seq) == (None, None, 0)
         seqs = [wal.append(rec(i)) for i in range(10)]
         assert seqs == list(range(10))
         assert (wal.first_seq, wal.last_seq, wal.next_seq, len(wal)) == (0, 9, 10, 10)
@@ -207,7 +207,12 @@ def test_fsync_policy_controls_syncs_on_append(
 ) -> None:
     calls: list[int] = []
     real = wal_log._datasync
-    monkeypatch.setattr(wal_log, "_datasync", lambda fd: (calls.append(fd), real(fd)))
+
+    def spy(fd: int) -> None:
+        calls.append(fd)
+        real(fd)
+
+    monkeypatch.setattr(wal_log, "_datasync", spy)
     wal = Wal(tmp_path, fsync=policy, fsync_interval_ms=60_000)
     for i in range(5):
         wal.append(rec(i))
