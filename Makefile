@@ -33,6 +33,9 @@ compat: install
 test: lint typecheck
 	$(PY) -m pytest tests compat_tests
 
+proto: install
+	$(PY) -m tools.gen_proto
+
 bench: install
 	$(PY) -m bench
 

@@ -15,6 +15,7 @@ from engine.collection.collection import Collection
 from engine.collection.validate import check_vector, check_vector_name
 from engine.errors import BadInput, BadRequest, NotFound
 from engine.filters import CompiledFilter
+from engine.filters.datetimes import parse_datetime, to_micros
 from engine.json_path import extract_values, parse_path
 from engine.payload_select import select_payload
 from engine.point_id import PointId, id_sort_key
@@ -174,8 +175,6 @@ def scroll(col: Collection, req: ScrollRequest) -> ScrollPage:
 
 def order_value(value: Any) -> int | float | None:
     """Numbers order as themselves; datetimes by microseconds since the epoch (as Qdrant)."""
-    from engine.filters import parse_datetime
-
     if isinstance(value, bool):
         return None
     if isinstance(value, int | float):
@@ -183,7 +182,7 @@ def order_value(value: Any) -> int | float | None:
     if isinstance(value, str):
         moment = parse_datetime(value)
         if moment is not None:
-            return int(moment.timestamp() * 1_000_000)
+            return to_micros(moment)
     return None
 
 

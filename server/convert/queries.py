@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from engine.errors import BadRequest
+from engine.filters.datetimes import parse_datetime, to_micros
 from engine.point_id import PointId, parse_point_id
 from engine.types.points import PayloadSelector, VectorSelector
 from engine.types.requests import (
@@ -74,12 +75,10 @@ def order_by(raw: Any) -> OrderBy | None:
             if start is not None and (isinstance(start, bool) or not isinstance(start, int | float | str)):
                 raise format_error("invalid `start_from`")
             if isinstance(start, str):
-                from engine.filters import parse_datetime
-
                 moment = parse_datetime(start)
                 if moment is None:
                     raise format_error(f"invalid datetime `{start}` in `start_from`")
-                start = int(moment.timestamp() * 1_000_000)
+                start = to_micros(moment)
             return OrderBy(key=str(req(raw, "key")), direction=Direction(direction), start_from=start)
     raise format_error("invalid `order_by`")
 
