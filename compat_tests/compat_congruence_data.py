@@ -223,8 +223,9 @@ class FilterGenerator:
     def filter(self, depth: int = 2) -> models.Filter:
         rng = self.rng
         clauses: dict[str, Any] = {}
-        for clause in rng.sample(["must", "should", "must_not", "min_should"], rng.randint(1, 3)):
-            conditions = [self.condition(depth) for _ in range(rng.randint(1, 3))]
+        for clause in rng.sample(["must", "should", "must_not", "min_should"], rng.choice([1, 1, 2, 3])):
+            size = rng.choice([1, 1, 2]) if clause == "must" else rng.randint(1, 3)
+            conditions = [self.condition(depth) for _ in range(size)]
             if clause == "min_should":
                 clauses[clause] = models.MinShould(conditions=conditions, min_count=rng.randint(1, len(conditions)))
             else:
