@@ -1,0 +1,108 @@
+"""What every payload index offers the segment (writes) and the filter evaluator (reads).
+
+The segment feeds an index with the flattened values found under its key
+(`engine.json_path.extract_values`). Values the index cannot represent (a string under an
+integer index, a nested array, ...) are not indexed, but the offset is remembered as *unsure*:
+the evaluator re-checks unsure offsets against the payload, so an index answer always equals a
+payload scan whatever the data types.
+"""
+
+from __future__ import annotations
+
+from abc import ABC, abstractmethod
+from typing import Any
+
+import numpy as np
+
+from engine.types.filters import FieldCondition
+from engine.types.payload_schema import PayloadSchema
+
+
+def offsets_to_mask(offsets: np.ndarray, size: int) -> np.ndarray:
+    """bool[size] with True at `offsets` (offsets at or past `size` are ignored)."""
+    mask = np.zeros(size, dtype=bool)
+    if offsets.size:
+        mask[offsets[offsets < size]] = True
+    return mask
+
+
+class PayloadIndex(ABC):
+    """An index over the values stored under one payload key in one segment."""
+
+    def __init__(self, key: str, schema: PayloadSchema) -> None:
+        self.key = key
+        self.schema = schema
+        self._values: dict[int, list[Any]] = {}
+        self._unsure: set[int] = set()
+        self._unsure_array: np.ndarray | None = None
+
+    # ---- writes ----------------------------------------------------------------------------
+    def add(self, offset: int, values: list[Any]) -> None:
+        """Index `values` (flattened, as found under the key) for `offset`, replacing old ones."""
+        self.remove(offset)
+        kept: list[Any] = []
+        unsure = False
+        for value in values:
+            if value is None:
+                continue  # null matches nothing; no need to re-check
+            if self._accepts(value):
+                kept.append(value)
+            else:
+                unsure = True
+        if unsure:
+            self._unsure.add(offset)
+            self._unsure_array = None
+        if kept:
+            self._values[offset] = kept
+            self._store(offset, kept)
+
+    def remove(self, offset: int) -> None:
+        if offset in self._unsure:
+            self._unsure.discard(offset)
+            self._unsure_array = None
+        if self._values.pop(offset, None) is not None:
+            self._unstore(offset)
+
+    # ---- reads -----------------------------------------------------------------------------
+    @property
+    def points_count(self) -> int:
+        """Points with at least one indexed value."""
+        return len(self._values)
+
+    def values_at(self, offset: int) -> list[Any]:
+        """The indexed values of `offset` (as given to `add`, minus the unrepresentable)."""
+        return list(self._values.get(offset, ()))
+
+    def unsure_offsets(self) -> np.ndarray:
+        """Sorted offsets holding values this index could not represent."""
+        if self._unsure_array is None:
+            self._unsure_array = np.array(sorted(self._unsure), dtype=np.int64)
+        return self._unsure_array
+
+    def condition_mask(self, cond: FieldCondition, size: int) -> np.ndarray | None:
+        """bool[size]: points whose indexed values satisfy `cond`; None if this index can't say.
+
+        Exact for every offset not in `unsure_offsets()`.
+        """
+        offsets = self.matching_offsets(cond)
+        return None if offsets is None else offsets_to_mask(offsets, size)
+
+    def cardinality(self, cond: FieldCondition, size: int) -> int | None:
+        """Number of points (not values) the index finds for `cond`, or None."""
+        mask = self.condition_mask(cond, size)
+        return None if mask is None else int(np.count_nonzero(mask))
+
+    # ---- per type ----------------------------------------------------------------------------
+    @abstractmethod
+    def _accepts(self, value: Any) -> bool:
+        """Whether `value` is of the type this index stores."""
+
+    @abstractmethod
+    def _store(self, offset: int, values: list[Any]) -> None: ...
+
+    @abstractmethod
+    def _unstore(self, offset: int) -> None: ...
+
+    @abstractmethod
+    def matching_offsets(self, cond: FieldCondition) -> np.ndarray | None:
+        """int64 offsets (possibly repeated) whose indexed values satisfy `cond`, or None."""
