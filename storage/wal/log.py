@@ -152,7 +152,20 @@ class Wal:
 
     def append(self, data: bytes) -> int:
         """Append one record and return its sequence number (see the module doc on durability)."""
-        return self.append_many((data,)).start
+        with self._lock:
+            self._check_usable()
+            seq = self._next_seq
+            if seq >= MAX_SEQ:
+                raise StorageError("WAL sequence numbers exhausted")
+            frame = encode_record(seq, data)
+            if self._size + len(frame) > self._capacity and self._size > FILE_HEADER_SIZE:
+                self._roll()
+            self._write_batch([frame], len(frame), seq + 1)
+            if self._policy == "always":
+                self._sync_locked()
+            else:
+                self._dirty = True
+            return seq
 
     def append_many(self, records: Iterable[bytes]) -> range:
         """Append records with consecutive sequence numbers, one write per segment touched.
@@ -189,7 +202,7 @@ class Wal:
 
     def _write_batch(self, frames: list[bytes], nbytes: int, end_seq: int) -> None:
         try:
-            write_all(self._fd, b"".join(frames), self._size)
+            write_all(self._fd, frames[0] if len(frames) == 1 else b"".join(frames), self._size)
         except OSError:
             # Cut any partial record so the file stays a sequence of whole records.
             try:
