@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import os
 import threading
+import time
 from pathlib import Path
 
 import pytest
 
 import storage.wal.log as wal_log
-from storage.errors import ClosedError, LockedError
+from storage.errors import ClosedError, LockedError, StorageError
 from storage.framing import FILE_HEADER_SIZE
 from storage.wal import Wal
 from storage.wal.segment import parse_segment_name
@@ -242,3 +243,82 @@ def test_segment_files_are_created_in_the_given_directory_only(tmp_path: Path) -
     with Wal(d, fsync="never") as wal:
         wal.append(b"x")
     assert sorted(os.listdir(d)) == [".lock", "00000000000000000000.wal"]
+
+
+def test_failed_fsync_makes_the_log_refuse_further_writes(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def broken(fd: int) -> None:
+        raise OSError(5, "Input/output error")
+
+    wal = Wal(tmp_path, fsync="always")
+    wal.append(b"ok")
+    monkeypatch.setattr(wal_log, "_datasync", broken)
+    with pytest.raises(OSError):
+        wal.append(b"unsure")
+    # A retried fsync could falsely succeed after the kernel dropped the pages: stay failed.
+    with pytest.raises(StorageError, match="I/O failure"):
+        wal.append(b"more")
+    with pytest.raises(StorageError):
+        wal.flush()
+    wal.close()
+    monkeypatch.undo()
+    with Wal(tmp_path, fsync="never") as reopened:
+        assert [d for _, d in reopened.read_from(0)] == [b"ok", b"unsure"]
+
+
+def test_background_fsync_failure_surfaces_on_next_append(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    failed = threading.Event()
+
+    def broken(fd: int) -> None:
+        failed.set()
+        raise OSError(5, "Input/output error")
+
+    monkeypatch.setattr(wal_log, "_datasync", broken)
+    wal = Wal(tmp_path, fsync="interval", fsync_interval_ms=10)
+    wal.append(b"x")
+    assert failed.wait(5.0)
+    deadline = time.monotonic() + 5.0
+    while time.monotonic() < deadline:
+        try:
+            wal.append(b"y")
+        except StorageError:
+            break
+        time.sleep(0.01)
+    else:
+        pytest.fail("append kept succeeding after a failed background fsync")
+    wal.close()
+
+
+def test_appends_replays_and_truncation_running_concurrently(tmp_path: Path) -> None:
+    """The flush-worker pattern: a writer appends while another thread replays and truncates."""
+    n = 3000
+    errors: list[BaseException] = []
+    with Wal(tmp_path, fsync="never", capacity_bytes=2048) as wal:
+
+        def writer() -> None:
+            for i in range(n):
+                wal.append(rec(i))
+
+        def flusher() -> None:
+            try:
+                while wal.next_seq < n:
+                    upto = wal.next_seq
+                    seqs = [s for s, _ in wal.read_from(upto // 2)]
+                    # Whatever was readable is contiguous and ends where the snapshot ended.
+                    if seqs:
+                        assert seqs == list(range(seqs[0], seqs[-1] + 1))
+                    wal.truncate_before(upto // 2)
+            except BaseException as exc:  # reported by the main thread
+                errors.append(exc)
+
+        threads = [threading.Thread(target=writer), threading.Thread(target=flusher)]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join()
+        assert not errors
+        tail = list(wal.read_from(n - 10))
+        assert tail == [(i, rec(i)) for i in range(n - 10, n)]
