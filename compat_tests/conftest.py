@@ -13,6 +13,7 @@ File names in this directory are prefixed (`test_compat_*`, `compat_*`) so that
 
 from __future__ import annotations
 
+import contextlib
 import itertools
 import os
 import uuid
@@ -128,10 +129,8 @@ def collection_name(request: pytest.FixtureRequest) -> Iterator[str]:
     yield name
     server: ServerProcess | None = request.getfixturevalue("server")
     if server is not None and server.alive():
-        try:
+        with contextlib.suppress(httpx.HTTPError):
             httpx.delete(f"{server.url}/collections/{name}", timeout=CLIENT_TIMEOUT_S)
-        except httpx.HTTPError:
-            pass
 
 
 @pytest.hookimpl(wrapper=True)
