@@ -1,0 +1,1 @@
+"""Quiver storage: bytes and files (WAL, atomic state files, arrays). Knows no Qdrant semantics."""
