@@ -79,11 +79,15 @@ def _payload(rng: random.Random, index: int) -> dict[str, Any]:
     fields: dict[str, Any] = {
         "kw": _maybe(rng, rng.choice(KEYWORDS) if rng.random() < 0.8 else rng.sample(KEYWORDS, 2)),
         "tags": _maybe(rng, rng.sample(KEYWORDS, rng.randint(0, 3))),
-        "num": _maybe(rng, rng.randint(-50, 50) if rng.random() < 0.85 else [rng.randint(-50, 50), rng.randint(-50, 50)]),
+        "num": _maybe(
+            rng, rng.randint(-50, 50) if rng.random() < 0.85 else [rng.randint(-50, 50), rng.randint(-50, 50)]
+        ),
         "price": _maybe(rng, round(rng.uniform(0, 100), 3)),
         "flag": _maybe(rng, rng.random() < 0.5),
         "when": _maybe(rng, _datetime(rng)),
-        "uid": _maybe(rng, str(uuid.UUID(int=rng.getrandbits(128), version=4)) if rng.random() < 0.7 else None),
+        "uid": _maybe(
+            rng, str(uuid.UUID(int=rng.getrandbits(128), version=4)) if rng.random() < 0.7 else None
+        ),
         "text": _maybe(rng, " ".join(rng.choice(WORDS) for _ in range(rng.randint(2, 6)))),
         "loc": _maybe(rng, {"lon": lon + rng.uniform(-0.3, 0.3), "lat": lat + rng.uniform(-0.3, 0.3)}),
         "city": city,
@@ -138,10 +142,31 @@ class FilterGenerator:
         rng = self.rng
         kind = rng.choice(
             [
-                "kw_value", "kw_any", "kw_except", "tags_any", "num_value", "num_any", "flag", "uid",
-                "text", "phrase", "range_num", "range_price", "range_nested", "datetime", "geo_bbox",
-                "geo_radius", "geo_polygon", "values_count", "is_empty", "is_null", "has_id",
-                "has_vector", "nested", "items_path", "owner_path",
+                "kw_value",
+                "kw_any",
+                "kw_except",
+                "tags_any",
+                "num_value",
+                "num_any",
+                "flag",
+                "uid",
+                "text",
+                "phrase",
+                "range_num",
+                "range_price",
+                "range_nested",
+                "datetime",
+                "geo_bbox",
+                "geo_radius",
+                "geo_polygon",
+                "values_count",
+                "is_empty",
+                "is_null",
+                "has_id",
+                "has_vector",
+                "nested",
+                "items_path",
+                "owner_path",
             ]
         )
         fc = models.FieldCondition
@@ -151,17 +176,22 @@ class FilterGenerator:
             case "kw_any":
                 return fc(key="kw", match=models.MatchAny(any=rng.sample(KEYWORDS, rng.randint(1, 3))))
             case "kw_except":
-                return fc(key="kw", match=models.MatchExcept(**{"except": rng.sample(KEYWORDS, rng.randint(1, 3))}))
+                return fc(
+                    key="kw", match=models.MatchExcept(**{"except": rng.sample(KEYWORDS, rng.randint(1, 3))})
+                )
             case "tags_any":
                 return fc(key="tags", match=models.MatchAny(any=rng.sample(KEYWORDS, 2)))
             case "num_value":
                 return fc(key="num", match=models.MatchValue(value=rng.randint(-50, 50)))
             case "num_any":
-                return fc(key="num", match=models.MatchAny(any=[rng.randint(-50, 50) for _ in range(8)]))
+                return fc(key="num", match=models.MatchAny(any=rng.sample(range(-50, 51), 8)))
             case "flag":
                 return fc(key="flag", match=models.MatchValue(value=rng.random() < 0.5))
             case "uid":
-                return fc(key="uid", match=models.MatchValue(value=str(uuid.UUID(int=rng.getrandbits(128), version=4))))
+                return fc(
+                    key="uid",
+                    match=models.MatchValue(value=str(uuid.UUID(int=rng.getrandbits(128), version=4))),
+                )
             case "text":
                 return fc(key="text", match=models.MatchText(text=rng.choice(WORDS)))
             case "phrase":
@@ -175,7 +205,12 @@ class FilterGenerator:
                 return fc(key="meta.level", range=models.Range(gte=rng.randint(0, 5)))
             case "datetime":
                 day = rng.randint(1, 28)
-                return fc(key="when", range=models.DatetimeRange(gte=f"2024-02-{day:02d}T00:00:00Z", lt="2024-03-15T12:00:00+00:00"))
+                return fc(
+                    key="when",
+                    range=models.DatetimeRange(
+                        gte=f"2024-02-{day:02d}T00:00:00Z", lt="2024-03-15T12:00:00+00:00"
+                    ),
+                )
             case "geo_bbox":
                 lon, lat = CITIES[rng.choice(list(CITIES))]
                 return fc(
@@ -187,19 +222,35 @@ class FilterGenerator:
                 )
             case "geo_radius":
                 lon, lat = CITIES[rng.choice(list(CITIES))]
-                return fc(key="loc", geo_radius=models.GeoRadius(center=models.GeoPoint(lon=lon, lat=lat), radius=rng.uniform(5_000, 40_000)))
+                return fc(
+                    key="loc",
+                    geo_radius=models.GeoRadius(
+                        center=models.GeoPoint(lon=lon, lat=lat), radius=rng.uniform(5_000, 40_000)
+                    ),
+                )
             case "geo_polygon":
                 lon, lat = CITIES[rng.choice(list(CITIES))]
-                ring = [(lon - 0.3, lat - 0.2), (lon + 0.3, lat - 0.25), (lon + 0.1, lat + 0.3), (lon - 0.3, lat - 0.2)]
+                ring = [
+                    (lon - 0.3, lat - 0.2),
+                    (lon + 0.3, lat - 0.25),
+                    (lon + 0.1, lat + 0.3),
+                    (lon - 0.3, lat - 0.2),
+                ]
                 exterior = models.GeoLineString(points=[models.GeoPoint(lon=x, lat=y) for x, y in ring])
                 return fc(key="loc", geo_polygon=models.GeoPolygon(exterior=exterior))
             case "values_count":
                 key = rng.choice(["tags", "items", "kw", "num"])
-                return fc(key=key, values_count=models.ValuesCount(gte=rng.randint(0, 2), lte=rng.randint(1, 3)))
+                return fc(
+                    key=key, values_count=models.ValuesCount(gte=rng.randint(0, 2), lte=rng.randint(1, 3))
+                )
             case "is_empty":
-                return models.IsEmptyCondition(is_empty=models.PayloadField(key=rng.choice(["tags", "empty", "kw", "items", "uid"])))
+                return models.IsEmptyCondition(
+                    is_empty=models.PayloadField(key=rng.choice(["tags", "empty", "kw", "items", "uid"]))
+                )
             case "is_null":
-                return models.IsNullCondition(is_null=models.PayloadField(key=rng.choice(["kw", "uid", "meta.note", "flag"])))
+                return models.IsNullCondition(
+                    is_null=models.PayloadField(key=rng.choice(["kw", "uid", "meta.note", "flag"]))
+                )
             case "has_id":
                 return models.HasIdCondition(has_id=rng.sample(self.ids, rng.randint(1, 30)))
             case "has_vector":
@@ -209,11 +260,15 @@ class FilterGenerator:
                     fc(key="sku", match=models.MatchValue(value=rng.choice(KEYWORDS))),
                     fc(key="qty", range=models.Range(gte=rng.randint(0, 6))),
                 ]
-                return models.NestedCondition(nested=models.Nested(key="items", filter=models.Filter(must=inner)))
+                return models.NestedCondition(
+                    nested=models.Nested(key="items", filter=models.Filter(must=inner))
+                )
             case "items_path":
                 return fc(key="items[].sku", match=models.MatchAny(any=rng.sample(KEYWORDS, 2)))
             case _:
-                return fc(key="meta.owner.name", match=models.MatchValue(value=rng.choice(["ann", "bob", "cid"])))
+                return fc(
+                    key="meta.owner.name", match=models.MatchValue(value=rng.choice(["ann", "bob", "cid"]))
+                )
 
     def condition(self, depth: int) -> models.Condition:
         if depth > 0 and self.rng.random() < 0.25:
@@ -227,7 +282,9 @@ class FilterGenerator:
             size = rng.choice([1, 1, 2]) if clause == "must" else rng.randint(1, 3)
             conditions = [self.condition(depth) for _ in range(size)]
             if clause == "min_should":
-                clauses[clause] = models.MinShould(conditions=conditions, min_count=rng.randint(1, len(conditions)))
+                clauses[clause] = models.MinShould(
+                    conditions=conditions, min_count=rng.randint(1, len(conditions))
+                )
             else:
                 clauses[clause] = conditions
         return models.Filter(**clauses)

@@ -11,7 +11,9 @@ from qdrant_client import QdrantClient, models
 
 def assert_qdrant_error(response: httpx.Response, status: int, *fragments: str) -> str:
     """Assert Qdrant's error shape `{"status": {"error": "..."}, "time": ...}` and return the message."""
-    assert response.status_code == status, f"expected {status}, got {response.status_code}: {response.text[:500]}"
+    assert response.status_code == status, (
+        f"expected {status}, got {response.status_code}: {response.text[:500]}"
+    )
     assert "application/json" in response.headers.get("content-type", ""), response.headers
     body = response.json()
     assert isinstance(body.get("status"), dict), body
@@ -31,7 +33,9 @@ def assert_ok(response: httpx.Response) -> Any:
     return body["result"]
 
 
-def create_simple(client: QdrantClient, name: str, size: int = 4, distance: models.Distance = models.Distance.DOT) -> None:
+def create_simple(
+    client: QdrantClient, name: str, size: int = 4, distance: models.Distance = models.Distance.DOT
+) -> None:
     client.create_collection(name, vectors_config=models.VectorParams(size=size, distance=distance))
 
 

@@ -118,7 +118,9 @@ class OpenApiValidator:
             return [f"request body is not JSON: {exc}"]
         return [f"request {method} {path}: {msg}" for msg in self._validate(content["schema"], instance)]
 
-    def check_response(self, method: str, path: str, status: int, content_type: str, body: bytes) -> list[str]:
+    def check_response(
+        self, method: str, path: str, status: int, content_type: str, body: bytes
+    ) -> list[str]:
         if UNDOCUMENTED_PATHS.search(path):
             return []
         op = self.operation(method, path)

@@ -94,7 +94,9 @@ def start_server(workdir: Path) -> ServerProcess:
     deadline = time.monotonic() + STARTUP_TIMEOUT_S
     while time.monotonic() < deadline:
         if not server.alive():
-            raise RuntimeError(f"server exited with {process.returncode} during start-up:\n{server.log_tail()}")
+            raise RuntimeError(
+                f"server exited with {process.returncode} during start-up:\n{server.log_tail()}"
+            )
         try:
             if httpx.get(f"{server.url}/readyz", timeout=1.0).status_code == 200:
                 return server

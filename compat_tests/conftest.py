@@ -52,7 +52,9 @@ def pytest_configure(config: pytest.Config) -> None:
 @pytest.fixture(scope="session")
 def openapi_validator() -> OpenApiValidator | None:
     if not SCHEMA_PATH.exists():
-        warnings.warn(f"OpenAPI schema missing at {SCHEMA_PATH}: REST schema validation skipped", stacklevel=1)
+        warnings.warn(
+            f"OpenAPI schema missing at {SCHEMA_PATH}: REST schema validation skipped", stacklevel=1
+        )
         return None
     return OpenApiValidator.from_file(SCHEMA_PATH)
 
@@ -72,7 +74,9 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ServerProcess |
 
 
 @pytest.fixture(scope="session")
-def traffic(server: ServerProcess | None, openapi_validator: OpenApiValidator | None) -> Iterator[TrafficChecker | None]:
+def traffic(
+    server: ServerProcess | None, openapi_validator: OpenApiValidator | None
+) -> Iterator[TrafficChecker | None]:
     if server is None or openapi_validator is None:
         yield None
         return
@@ -104,7 +108,9 @@ def make_client(server: ServerProcess | None, transport: str) -> QdrantClient:
 
 
 @pytest.fixture(scope="module", params=TRANSPORTS)
-def client(request: pytest.FixtureRequest, server: ServerProcess | None, traffic: TrafficChecker | None) -> Iterator[QdrantClient]:
+def client(
+    request: pytest.FixtureRequest, server: ServerProcess | None, traffic: TrafficChecker | None
+) -> Iterator[QdrantClient]:
     """The stock client, one per transport (module-scoped: tests use unique collection names)."""
     qdrant = make_client(server, request.param)
     try:

@@ -17,14 +17,18 @@ def test_create_list_and_delete_alias(client: QdrantClient, collection_name: str
     alias = unique_collection_name("alias")
     assert client.update_collection_aliases(
         change_aliases_operations=[
-            models.CreateAliasOperation(create_alias=models.CreateAlias(collection_name=collection_name, alias_name=alias))
+            models.CreateAliasOperation(
+                create_alias=models.CreateAlias(collection_name=collection_name, alias_name=alias)
+            )
         ]
     )
     assert _aliases_of(client, collection_name) == {alias}
     everywhere = {(a.alias_name, a.collection_name) for a in client.get_aliases().aliases}
     assert (alias, collection_name) in everywhere
     client.update_collection_aliases(
-        change_aliases_operations=[models.DeleteAliasOperation(delete_alias=models.DeleteAlias(alias_name=alias))]
+        change_aliases_operations=[
+            models.DeleteAliasOperation(delete_alias=models.DeleteAlias(alias_name=alias))
+        ]
     )
     assert _aliases_of(client, collection_name) == set()
     assert alias not in {a.alias_name for a in client.get_aliases().aliases}
@@ -35,13 +39,19 @@ def test_several_operations_in_one_request(client: QdrantClient, collection_name
     first, second, renamed = (unique_collection_name(p) for p in ("a1", "a2", "a3"))
     client.update_collection_aliases(
         change_aliases_operations=[
-            models.CreateAliasOperation(create_alias=models.CreateAlias(collection_name=collection_name, alias_name=first)),
-            models.CreateAliasOperation(create_alias=models.CreateAlias(collection_name=collection_name, alias_name=second)),
+            models.CreateAliasOperation(
+                create_alias=models.CreateAlias(collection_name=collection_name, alias_name=first)
+            ),
+            models.CreateAliasOperation(
+                create_alias=models.CreateAlias(collection_name=collection_name, alias_name=second)
+            ),
         ]
     )
     client.update_collection_aliases(
         change_aliases_operations=[
-            models.RenameAliasOperation(rename_alias=models.RenameAlias(old_alias_name=first, new_alias_name=renamed)),
+            models.RenameAliasOperation(
+                rename_alias=models.RenameAlias(old_alias_name=first, new_alias_name=renamed)
+            ),
             models.DeleteAliasOperation(delete_alias=models.DeleteAlias(alias_name=second)),
         ]
     )
@@ -53,7 +63,9 @@ def test_alias_works_on_collection_paths(client: QdrantClient, collection_name: 
     alias = unique_collection_name("via")
     client.update_collection_aliases(
         change_aliases_operations=[
-            models.CreateAliasOperation(create_alias=models.CreateAlias(collection_name=collection_name, alias_name=alias))
+            models.CreateAliasOperation(
+                create_alias=models.CreateAlias(collection_name=collection_name, alias_name=alias)
+            )
         ]
     )
     client.upsert(alias, points=sample_points(6), wait=True)
@@ -79,8 +91,15 @@ def test_alias_paths_over_raw_http(raw: httpx.Client, collection_name: str) -> N
     assert_ok(raw.put(f"/collections/{alias}/points", params={"wait": "true"}, json=points))
     assert assert_ok(raw.get(f"/collections/{alias}/points/2"))["id"] == 2
     assert assert_ok(raw.post(f"/collections/{alias}/points/count", json={"exact": True}))["count"] == 2
-    assert assert_ok(raw.post(f"/collections/{alias}/points/query", json={"query": [1.0, 0.0]}))["points"][0]["id"] == 1
-    assert assert_ok(raw.put(f"/collections/{alias}/index", json={"field_name": "k", "field_schema": "keyword"}))
+    assert (
+        assert_ok(raw.post(f"/collections/{alias}/points/query", json={"query": [1.0, 0.0]}))["points"][0][
+            "id"
+        ]
+        == 1
+    )
+    assert assert_ok(
+        raw.put(f"/collections/{alias}/index", json={"field_name": "k", "field_schema": "keyword"})
+    )
     assert "k" in assert_ok(raw.get(f"/collections/{collection_name}"))["payload_schema"]
     listed = assert_ok(raw.get(f"/collections/{collection_name}/aliases"))["aliases"]
     assert listed == [{"alias_name": alias, "collection_name": collection_name}]
@@ -94,7 +113,9 @@ def test_reindex_and_switch_alias(client: QdrantClient, collection_name: str) ->
     client.upsert(old, points=sample_points(4), wait=True)
     client.update_collection_aliases(
         change_aliases_operations=[
-            models.CreateAliasOperation(create_alias=models.CreateAlias(collection_name=old, alias_name=alias))
+            models.CreateAliasOperation(
+                create_alias=models.CreateAlias(collection_name=old, alias_name=alias)
+            )
         ]
     )
     try:
@@ -103,7 +124,9 @@ def test_reindex_and_switch_alias(client: QdrantClient, collection_name: str) ->
         client.update_collection_aliases(
             change_aliases_operations=[
                 models.DeleteAliasOperation(delete_alias=models.DeleteAlias(alias_name=alias)),
-                models.CreateAliasOperation(create_alias=models.CreateAlias(collection_name=new, alias_name=alias)),
+                models.CreateAliasOperation(
+                    create_alias=models.CreateAlias(collection_name=new, alias_name=alias)
+                ),
             ]
         )
         assert count(client, alias) == 9
@@ -120,7 +143,9 @@ def test_deleting_collection_drops_its_aliases(client: QdrantClient, collection_
     alias = unique_collection_name("gone")
     client.update_collection_aliases(
         change_aliases_operations=[
-            models.CreateAliasOperation(create_alias=models.CreateAlias(collection_name=collection_name, alias_name=alias))
+            models.CreateAliasOperation(
+                create_alias=models.CreateAlias(collection_name=collection_name, alias_name=alias)
+            )
         ]
     )
     client.delete_collection(collection_name)

@@ -29,7 +29,10 @@ def four_points(raw: httpx.Client, collection_name: str) -> str:
 
 def _still_serving_with(raw: httpx.Client, name: str, expected_count: int) -> None:
     assert raw.get("/readyz").status_code == 200
-    assert assert_ok(raw.post(f"/collections/{name}/points/count", json={"exact": True}))["count"] == expected_count
+    assert (
+        assert_ok(raw.post(f"/collections/{name}/points/count", json={"exact": True}))["count"]
+        == expected_count
+    )
     assert assert_ok(raw.get(f"/collections/{name}/points/1"))["payload"] == {"n": 1}
 
 
@@ -68,7 +71,9 @@ def test_unknown_field_in_delete_filter_deletes_nothing(raw: httpx.Client, four_
     _still_serving_with(raw, four_points, 4)
 
 
-@pytest.mark.parametrize("body", ['{"points": [', '{"points": [}', "not json", '{"points": [{"id": 1, "vector": [1,2,3,4],}]}'])
+@pytest.mark.parametrize(
+    "body", ['{"points": [', '{"points": [}', "not json", '{"points": [{"id": 1, "vector": [1,2,3,4],}]}']
+)
 def test_malformed_json(raw: httpx.Client, four_points: str, body: str) -> None:
     response = raw.put(f"/collections/{four_points}/points?wait=true", content=body, headers=JSON)
     assert_qdrant_error(response, 400, "Format error in JSON body")
@@ -117,7 +122,9 @@ def test_unknown_collection_through_stock_client(client: QdrantClient) -> None:
 
 
 def test_unknown_vector_name(raw: httpx.Client, four_points: str) -> None:
-    response = raw.post(f"/collections/{four_points}/points/query", json={"query": [1, 2, 3, 4], "using": "nope"})
+    response = raw.post(
+        f"/collections/{four_points}/points/query", json={"query": [1, 2, 3, 4], "using": "nope"}
+    )
     assert_qdrant_error(response, 400, "Wrong input: Not existing vector name error: nope")
     body = {"points": [{"id": 40, "vector": {"nope": [1, 2, 3, 4]}}]}
     response = raw.put(f"/collections/{four_points}/points?wait=true", json=body)
@@ -133,9 +140,13 @@ def test_create_existing_collection_is_409(raw: httpx.Client, four_points: str) 
 
 
 def test_create_existing_through_stock_client(client: QdrantClient, collection_name: str) -> None:
-    client.create_collection(collection_name, vectors_config=models.VectorParams(size=2, distance=models.Distance.DOT))
+    client.create_collection(
+        collection_name, vectors_config=models.VectorParams(size=2, distance=models.Distance.DOT)
+    )
     with pytest.raises((UnexpectedResponse, ValueError)) as error:
-        client.create_collection(collection_name, vectors_config=models.VectorParams(size=2, distance=models.Distance.DOT))
+        client.create_collection(
+            collection_name, vectors_config=models.VectorParams(size=2, distance=models.Distance.DOT)
+        )
     if isinstance(error.value, UnexpectedResponse):
         assert error.value.status_code == 409
 
@@ -158,6 +169,8 @@ def test_body_over_32_mib(raw: httpx.Client, four_points: str) -> None:
     body = json.dumps({"points": points}).encode()
     assert len(body) > 32 * 1024 * 1024
     response = raw.put(f"/collections/{four_points}/points?wait=true", content=body, headers=JSON)
-    message = assert_qdrant_error(response, 400, "Payload error: JSON payload (", "is larger than allowed (limit: 33554432 bytes)")
+    message = assert_qdrant_error(
+        response, 400, "Payload error: JSON payload (", "is larger than allowed (limit: 33554432 bytes)"
+    )
     assert f"({len(body)} bytes)" in message
     _still_serving_with(raw, four_points, 4)

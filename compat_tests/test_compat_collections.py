@@ -11,8 +11,12 @@ DISTANCES = [models.Distance.COSINE, models.Distance.DOT, models.Distance.EUCLID
 
 
 @pytest.mark.parametrize("distance", DISTANCES, ids=lambda d: d.value)
-def test_create_unnamed_vector_each_distance(client: QdrantClient, collection_name: str, distance: models.Distance) -> None:
-    assert client.create_collection(collection_name, vectors_config=models.VectorParams(size=8, distance=distance))
+def test_create_unnamed_vector_each_distance(
+    client: QdrantClient, collection_name: str, distance: models.Distance
+) -> None:
+    assert client.create_collection(
+        collection_name, vectors_config=models.VectorParams(size=8, distance=distance)
+    )
     info = client.get_collection(collection_name)
     params = info.config.params.vectors
     assert isinstance(params, models.VectorParams)

@@ -35,7 +35,9 @@ FILTERS = [FilterGenerator(SEED + i, IDS).filter() for i in range(N_FILTERS)]
 
 
 class Pair:
-    def __init__(self, server: QdrantClient, server_name: str, oracle: QdrantClient, oracle_name: str) -> None:
+    def __init__(
+        self, server: QdrantClient, server_name: str, oracle: QdrantClient, oracle_name: str
+    ) -> None:
         self.server, self.server_name = server, server_name
         self.oracle, self.oracle_name = oracle, oracle_name
 
@@ -75,7 +77,9 @@ def _norm_id(point_id: Any) -> Any:
     return str(point_id) if not isinstance(point_id, int) else point_id
 
 
-def compare_hits(expected: list[models.ScoredPoint], actual: list[models.ScoredPoint], limit: int) -> str | None:
+def compare_hits(
+    expected: list[models.ScoredPoint], actual: list[models.ScoredPoint], limit: int
+) -> str | None:
     """Tie-tolerant comparison: scores pairwise, ids per group of equal scores."""
     if len(expected) != len(actual):
         return f"{len(actual)} hits, expected {len(expected)}: {[_norm_id(h.id) for h in actual]} vs {[_norm_id(h.id) for h in expected]}"
@@ -124,9 +128,26 @@ def _report(kind: str, mismatches: list[str]) -> None:
 def test_filter_generator_covers_every_condition_kind() -> None:
     text = " ".join(_describe(f) for f in FILTERS)
     for marker in [
-        '"match":{"value"', '"any"', '"except"', '"text"', '"phrase"', '"range"', '"geo_bounding_box"',
-        '"geo_radius"', '"geo_polygon"', '"values_count"', '"is_empty"', '"is_null"', '"has_id"',
-        '"has_vector"', '"nested"', "items[].sku", "meta.owner.name", '"min_should"', '"must_not"', '"should"',
+        '"match":{"value"',
+        '"any"',
+        '"except"',
+        '"text"',
+        '"phrase"',
+        '"range"',
+        '"geo_bounding_box"',
+        '"geo_radius"',
+        '"geo_polygon"',
+        '"values_count"',
+        '"is_empty"',
+        '"is_null"',
+        '"has_id"',
+        '"has_vector"',
+        '"nested"',
+        "items[].sku",
+        "meta.owner.name",
+        '"min_should"',
+        '"must_not"',
+        '"should"',
     ]:
         assert marker in text, f"no generated filter uses {marker}"
 
@@ -152,7 +173,9 @@ def test_scroll_congruent(pair: Pair, chunk: int) -> None:
         want = _scroll_all(pair.oracle, pair.oracle_name, flt)
         got = _scroll_all(pair.server, pair.server_name, flt)
         if [i for i, _ in want] != [i for i, _ in got]:
-            mismatches.append(f"filter #{number}: ids {[i for i, _ in got][:15]}..., expected {[i for i, _ in want][:15]}...; {_describe(flt)}")
+            mismatches.append(
+                f"filter #{number}: ids {[i for i, _ in got][:15]}..., expected {[i for i, _ in want][:15]}...; {_describe(flt)}"
+            )
         elif want != got:
             diff = next((w, g) for w, g in zip(want, got, strict=True) if w != g)
             mismatches.append(f"filter #{number}: payload {diff[1]}, expected {diff[0]}")
@@ -168,7 +191,11 @@ def test_exact_search_congruent(pair: Pair, chunk: int) -> None:
         using = names[number % len(names)]
         vector = query_vector(rng)
         kwargs: dict[str, Any] = {
-            "query": vector, "using": using, "query_filter": flt, "limit": 20, "with_payload": True,
+            "query": vector,
+            "using": using,
+            "query_filter": flt,
+            "limit": 20,
+            "with_payload": True,
             "search_params": models.SearchParams(exact=True),
         }
         want = pair.oracle.query_points(pair.oracle_name, **kwargs).points
@@ -186,7 +213,10 @@ def test_unfiltered_search_each_distance(pair: Pair, using: str) -> None:
         vector = query_vector(rng)
         for exact in (True, False):
             kwargs: dict[str, Any] = {
-                "query": vector, "using": using, "limit": 50, "with_payload": ["kw", "num"],
+                "query": vector,
+                "using": using,
+                "limit": 50,
+                "with_payload": ["kw", "num"],
                 "search_params": models.SearchParams(exact=exact, hnsw_ef=256),
             }
             want = pair.oracle.query_points(pair.oracle_name, **kwargs).points
@@ -203,7 +233,9 @@ def test_has_vector_and_ids_round_trip(pair: Pair) -> None:
     uuids = [i for i in IDS if isinstance(i, str)][:5]
     records = pair.server.retrieve(pair.server_name, ids=uuids, with_vectors=True)
     assert sorted(str(r.id) for r in records) == sorted(uuids)
-    oracle_records = {str(r.id): r for r in pair.oracle.retrieve(pair.oracle_name, ids=uuids, with_vectors=True)}
+    oracle_records = {
+        str(r.id): r for r in pair.oracle.retrieve(pair.oracle_name, ids=uuids, with_vectors=True)
+    }
     for record in records:
         expected = oracle_records[str(record.id)]
         assert record.payload == expected.payload

@@ -38,7 +38,7 @@ def test_search_matches_readme_example(raw: httpx.Client, legacy: str) -> None:
     result = assert_ok(raw.post(f"/collections/{legacy}/points/search", json={"vector": QUERY, "top": 3}))
     assert [hit["id"] for hit in result] == [4, 1, 3]
     assert [hit["score"] for hit in result] == pytest.approx([1.362, 1.273, 1.208], abs=1e-3)
-    assert all(hit["payload"] is None and "version" in hit for hit in result)
+    assert all(hit.get("payload") is None and "version" in hit for hit in result)
     assert [(h["id"], h["score"]) for h in result] == pytest.approx(_oracle(query=QUERY, limit=3), abs=1e-4)
 
 

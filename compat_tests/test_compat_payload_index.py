@@ -39,14 +39,20 @@ SHORT_FORMS = [
 
 PARAM_FORMS = [
     ("kw", models.KeywordIndexParams(type=models.KeywordIndexType.KEYWORD, is_tenant=True), "keyword"),
-    ("int", models.IntegerIndexParams(type=models.IntegerIndexType.INTEGER, lookup=True, range=True), "integer"),
+    (
+        "int",
+        models.IntegerIndexParams(type=models.IntegerIndexType.INTEGER, lookup=True, range=True),
+        "integer",
+    ),
     ("flt", models.FloatIndexParams(type=models.FloatIndexType.FLOAT, on_disk=False), "float"),
     ("flag", models.BoolIndexParams(type=models.BoolIndexType.BOOL), "bool"),
     ("geo", models.GeoIndexParams(type=models.GeoIndexType.GEO), "geo"),
     ("dt", models.DatetimeIndexParams(type=models.DatetimeIndexType.DATETIME, is_principal=True), "datetime"),
     (
         "txt",
-        models.TextIndexParams(type=models.TextIndexType.TEXT, tokenizer=models.TokenizerType.WORD, lowercase=True),
+        models.TextIndexParams(
+            type=models.TextIndexType.TEXT, tokenizer=models.TokenizerType.WORD, lowercase=True
+        ),
         "text",
     ),
     ("uid", models.UuidIndexParams(type=models.UuidIndexType.UUID), "uuid"),
@@ -61,7 +67,9 @@ def indexed(client: QdrantClient, collection_name: str) -> str:
 
 
 @pytest.mark.parametrize(("field", "schema", "data_type"), SHORT_FORMS, ids=[f[2] for f in SHORT_FORMS])
-def test_create_index_short_form(client: QdrantClient, indexed: str, field: str, schema, data_type: str) -> None:  # type: ignore[no-untyped-def]
+def test_create_index_short_form(
+    client: QdrantClient, indexed: str, field: str, schema, data_type: str
+) -> None:  # type: ignore[no-untyped-def]
     result = client.create_payload_index(indexed, field_name=field, field_schema=schema, wait=True)
     assert result.status == models.UpdateStatus.COMPLETED
     if is_local(client):
@@ -72,7 +80,9 @@ def test_create_index_short_form(client: QdrantClient, indexed: str, field: str,
 
 
 @pytest.mark.parametrize(("field", "params", "data_type"), PARAM_FORMS, ids=[f[2] for f in PARAM_FORMS])
-def test_create_index_params_form(client: QdrantClient, indexed: str, field: str, params, data_type: str) -> None:  # type: ignore[no-untyped-def]
+def test_create_index_params_form(
+    client: QdrantClient, indexed: str, field: str, params, data_type: str
+) -> None:  # type: ignore[no-untyped-def]
     client.create_payload_index(indexed, field_name=field, field_schema=params, wait=True)
     if is_local(client):
         return
@@ -83,8 +93,12 @@ def test_create_index_params_form(client: QdrantClient, indexed: str, field: str
 
 
 def test_delete_index(client: QdrantClient, indexed: str) -> None:
-    client.create_payload_index(indexed, field_name="kw", field_schema=models.PayloadSchemaType.KEYWORD, wait=True)
-    client.create_payload_index(indexed, field_name="int", field_schema=models.PayloadSchemaType.INTEGER, wait=True)
+    client.create_payload_index(
+        indexed, field_name="kw", field_schema=models.PayloadSchemaType.KEYWORD, wait=True
+    )
+    client.create_payload_index(
+        indexed, field_name="int", field_schema=models.PayloadSchemaType.INTEGER, wait=True
+    )
     result = client.delete_payload_index(indexed, field_name="kw", wait=True)
     assert result.status == models.UpdateStatus.COMPLETED
     if is_local(client):
@@ -93,8 +107,12 @@ def test_delete_index(client: QdrantClient, indexed: str) -> None:
 
 
 def test_index_counts_follow_writes(client: QdrantClient, indexed: str) -> None:
-    client.create_payload_index(indexed, field_name="kw", field_schema=models.PayloadSchemaType.KEYWORD, wait=True)
-    client.upsert(indexed, points=[models.PointStruct(id=50, vector=[1, 1, 1, 1], payload={"kw": "new"})], wait=True)
+    client.create_payload_index(
+        indexed, field_name="kw", field_schema=models.PayloadSchemaType.KEYWORD, wait=True
+    )
+    client.upsert(
+        indexed, points=[models.PointStruct(id=50, vector=[1, 1, 1, 1], payload={"kw": "new"})], wait=True
+    )
     client.delete(indexed, points_selector=models.PointIdsList(points=[0, 1]), wait=True)
     flt = models.Filter(must=[models.FieldCondition(key="kw", match=models.MatchValue(value="new"))])
     assert count(client, indexed, flt) == 1
@@ -107,7 +125,9 @@ def test_nested_path_index(client: QdrantClient, collection_name: str) -> None:
     create_simple(client, collection_name)
     client.upsert(
         collection_name,
-        points=[models.PointStruct(id=1, vector=[1, 0, 0, 0], payload={"a": {"b": [{"c": "x"}, {"c": "y"}]}})],
+        points=[
+            models.PointStruct(id=1, vector=[1, 0, 0, 0], payload={"a": {"b": [{"c": "x"}, {"c": "y"}]}})
+        ],
         wait=True,
     )
     client.create_payload_index(collection_name, field_name="a.b[].c", field_schema="keyword", wait=True)

@@ -14,9 +14,15 @@ def filled(client: QdrantClient) -> str:
     name = unique_collection_name("read")
     create_simple(client, name)
     client.upsert(name, points=sample_points(25), wait=True)
-    client.create_payload_index(name, field_name="n", field_schema=models.PayloadSchemaType.INTEGER, wait=True)
-    client.create_payload_index(name, field_name="parity", field_schema=models.PayloadSchemaType.KEYWORD, wait=True)
-    client.create_payload_index(name, field_name="tags", field_schema=models.PayloadSchemaType.KEYWORD, wait=True)
+    client.create_payload_index(
+        name, field_name="n", field_schema=models.PayloadSchemaType.INTEGER, wait=True
+    )
+    client.create_payload_index(
+        name, field_name="parity", field_schema=models.PayloadSchemaType.KEYWORD, wait=True
+    )
+    client.create_payload_index(
+        name, field_name="tags", field_schema=models.PayloadSchemaType.KEYWORD, wait=True
+    )
     return name
 
 
@@ -71,7 +77,9 @@ def test_scroll_next_page_offset_is_next_id(client: QdrantClient, filled: str) -
 
 
 def test_scroll_order_by(client: QdrantClient, filled: str) -> None:
-    records, offset = client.scroll(filled, limit=5, order_by=models.OrderBy(key="n", direction=models.Direction.DESC))
+    records, offset = client.scroll(
+        filled, limit=5, order_by=models.OrderBy(key="n", direction=models.Direction.DESC)
+    )
     assert [r.payload["n"] for r in records] == [25, 24, 23, 22, 21]
     assert offset is None  # order_by scrolls do not page by offset
     records, _ = client.scroll(filled, limit=3, order_by=models.OrderBy(key="n", start_from=10))

@@ -29,7 +29,9 @@ def test_upsert_batch_format_with_uuid_ids(client: QdrantClient, collection_name
     ids = [UUID_ID, 7, str(uuid.UUID(int=42))]
     client.upsert(
         collection_name,
-        points=models.Batch(ids=ids, vectors=[[1, 0, 0], [0, 1, 0], [0, 0, 1]], payloads=[{"a": 1}, {"a": 2}, {"a": 3}]),
+        points=models.Batch(
+            ids=ids, vectors=[[1, 0, 0], [0, 1, 0], [0, 0, 1]], payloads=[{"a": 1}, {"a": 2}, {"a": 3}]
+        ),
         wait=True,
     )
     records = {str(r.id): r.payload for r in client.retrieve(collection_name, ids=ids)}
@@ -39,14 +41,25 @@ def test_upsert_batch_format_with_uuid_ids(client: QdrantClient, collection_name
 def test_uuid_ids_are_normalised(raw: httpx.Client, collection_name: str) -> None:
     assert_ok(raw.put(f"/collections/{collection_name}", json={"vectors": {"size": 2, "distance": "Dot"}}))
     simple = UUID_ID.replace("-", "").upper()
-    assert_ok(raw.put(f"/collections/{collection_name}/points?wait=true", json={"points": [{"id": simple, "vector": [1, 2]}]}))
+    assert_ok(
+        raw.put(
+            f"/collections/{collection_name}/points?wait=true",
+            json={"points": [{"id": simple, "vector": [1, 2]}]},
+        )
+    )
     assert assert_ok(raw.get(f"/collections/{collection_name}/points/{UUID_ID}"))["id"] == UUID_ID
 
 
 def test_upsert_overwrites_point(client: QdrantClient, collection_name: str) -> None:
     create_simple(client, collection_name)
-    client.upsert(collection_name, points=[models.PointStruct(id=1, vector=[1, 1, 1, 1], payload={"a": 1, "b": 2})], wait=True)
-    client.upsert(collection_name, points=[models.PointStruct(id=1, vector=[2, 2, 2, 2], payload={"c": 3})], wait=True)
+    client.upsert(
+        collection_name,
+        points=[models.PointStruct(id=1, vector=[1, 1, 1, 1], payload={"a": 1, "b": 2})],
+        wait=True,
+    )
+    client.upsert(
+        collection_name, points=[models.PointStruct(id=1, vector=[2, 2, 2, 2], payload={"c": 3})], wait=True
+    )
     record = client.retrieve(collection_name, ids=[1], with_vectors=True)[0]
     assert record.payload == {"c": 3}
     assert record.vector == [2.0, 2.0, 2.0, 2.0]
@@ -56,7 +69,12 @@ def test_upsert_overwrites_point(client: QdrantClient, collection_name: str) -> 
 def test_large_u64_id(raw: httpx.Client, collection_name: str) -> None:
     big = 2**64 - 1
     assert_ok(raw.put(f"/collections/{collection_name}", json={"vectors": {"size": 2, "distance": "Dot"}}))
-    assert_ok(raw.put(f"/collections/{collection_name}/points?wait=true", json={"points": [{"id": big, "vector": [1, 2]}]}))
+    assert_ok(
+        raw.put(
+            f"/collections/{collection_name}/points?wait=true",
+            json={"points": [{"id": big, "vector": [1, 2]}]},
+        )
+    )
     assert assert_ok(raw.get(f"/collections/{collection_name}/points/{big}"))["id"] == big
 
 
@@ -74,7 +92,12 @@ def test_set_overwrite_delete_clear_payload(client: QdrantClient, collection_nam
     create_simple(client, collection_name)
     client.upsert(collection_name, points=sample_points(3), wait=True)
     client.set_payload(collection_name, payload={"x": 1, "n": 100}, points=[1, 2], wait=True)
-    assert client.retrieve(collection_name, ids=[1])[0].payload == {"n": 100, "parity": "odd", "tags": ["t1", "t1"], "x": 1}
+    assert client.retrieve(collection_name, ids=[1])[0].payload == {
+        "n": 100,
+        "parity": "odd",
+        "tags": ["t1", "t1"],
+        "x": 1,
+    }
     client.overwrite_payload(collection_name, payload={"only": True}, points=[2], wait=True)
     assert client.retrieve(collection_name, ids=[2])[0].payload == {"only": True}
     client.delete_payload(collection_name, keys=["x", "tags"], points=[1], wait=True)
@@ -86,7 +109,11 @@ def test_set_overwrite_delete_clear_payload(client: QdrantClient, collection_nam
 
 def test_set_payload_by_filter_and_nested_key(client: QdrantClient, collection_name: str) -> None:
     create_simple(client, collection_name)
-    client.upsert(collection_name, points=[models.PointStruct(id=1, vector=[1, 0, 0, 0], payload={"a": {"b": 1, "c": 2}})], wait=True)
+    client.upsert(
+        collection_name,
+        points=[models.PointStruct(id=1, vector=[1, 0, 0, 0], payload={"a": {"b": 1, "c": 2}})],
+        wait=True,
+    )
     client.set_payload(collection_name, payload={"b": 10, "d": 4}, points=[1], key="a", wait=True)
     assert client.retrieve(collection_name, ids=[1])[0].payload == {"a": {"b": 10, "c": 2, "d": 4}}
     client.delete_payload(collection_name, keys=["a.c"], points=[1], wait=True)
@@ -104,8 +131,14 @@ def test_update_and_delete_vectors(client: QdrantClient, collection_name: str) -
             "b": models.VectorParams(size=3, distance=models.Distance.DOT),
         },
     )
-    client.upsert(collection_name, points=[models.PointStruct(id=1, vector={"a": [1, 2], "b": [1, 2, 3]}, payload={"k": 1})], wait=True)
-    client.update_vectors(collection_name, points=[models.PointVectors(id=1, vector={"a": [5, 6]})], wait=True)
+    client.upsert(
+        collection_name,
+        points=[models.PointStruct(id=1, vector={"a": [1, 2], "b": [1, 2, 3]}, payload={"k": 1})],
+        wait=True,
+    )
+    client.update_vectors(
+        collection_name, points=[models.PointVectors(id=1, vector={"a": [5, 6]})], wait=True
+    )
     record = client.retrieve(collection_name, ids=[1], with_vectors=True)[0]
     assert record.vector == {"a": [5.0, 6.0], "b": [1.0, 2.0, 3.0]}
     assert record.payload == {"k": 1}
@@ -123,7 +156,9 @@ def test_batch_update_points(client: QdrantClient, collection_name: str) -> None
             models.DeletePayloadOperation(delete_payload=models.DeletePayload(keys=["tags"], points=[1])),
             models.DeleteOperation(delete=models.PointIdsList(points=[4])),
             models.UpdateVectorsOperation(
-                update_vectors=models.UpdateVectors(points=[models.PointVectors(id=3, vector=[9.0, 9.0, 9.0, 9.0])])
+                update_vectors=models.UpdateVectors(
+                    points=[models.PointVectors(id=3, vector=[9.0, 9.0, 9.0, 9.0])]
+                )
             ),
         ],
         wait=True,
@@ -138,10 +173,21 @@ def test_batch_update_points(client: QdrantClient, collection_name: str) -> None
 def test_wait_false_is_acknowledged_and_eventually_applied(raw: httpx.Client, collection_name: str) -> None:
     assert_ok(raw.put(f"/collections/{collection_name}", json={"vectors": {"size": 2, "distance": "Dot"}}))
     points = {"points": [{"id": i, "vector": [i, 1]} for i in range(1, 21)]}
-    result = assert_ok(raw.put(f"/collections/{collection_name}/points", params={"wait": "false"}, json=points))
+    result = assert_ok(
+        raw.put(f"/collections/{collection_name}/points", params={"wait": "false"}, json=points)
+    )
     assert result["status"] == "acknowledged"
     assert isinstance(result["operation_id"], int)
-    done = assert_ok(raw.put(f"/collections/{collection_name}/points", params={"wait": "true"}, json={"points": [{"id": 99, "vector": [0, 0]}]}))
+    done = assert_ok(
+        raw.put(
+            f"/collections/{collection_name}/points",
+            params={"wait": "true"},
+            json={"points": [{"id": 99, "vector": [0, 0]}]},
+        )
+    )
     assert done["status"] == "completed"
     assert done["operation_id"] > result["operation_id"]
-    assert assert_ok(raw.post(f"/collections/{collection_name}/points/count", json={"exact": True}))["count"] == 21
+    assert (
+        assert_ok(raw.post(f"/collections/{collection_name}/points/count", json={"exact": True}))["count"]
+        == 21
+    )

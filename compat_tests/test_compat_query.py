@@ -61,13 +61,20 @@ def test_by_point_id_excludes_itself(both: Any) -> None:
 def test_filter_and_search_params(both: Any) -> None:
     flt = models.Filter(must=[models.FieldCondition(key="parity", match=models.MatchValue(value="odd"))])
     for params in (models.SearchParams(exact=True), models.SearchParams(hnsw_ef=128)):
-        got, want = _run(both, query=QUERY, query_filter=flt, limit=6, search_params=params, with_payload=True)
+        got, want = _run(
+            both, query=QUERY, query_filter=flt, limit=6, search_params=params, with_payload=True
+        )
         _same(got, want)
         assert all(p.payload["parity"] == "odd" for p in got)
 
 
 def test_with_payload_forms(both: Any) -> None:
-    for selector in (True, ["n"], models.PayloadSelectorInclude(include=["tags"]), models.PayloadSelectorExclude(exclude=["tags"])):
+    for selector in (
+        True,
+        ["n"],
+        models.PayloadSelectorInclude(include=["tags"]),
+        models.PayloadSelectorExclude(exclude=["tags"]),
+    ):
         got, want = _run(both, query=QUERY, limit=3, with_payload=selector)
         _same(got, want)
     got, _ = _run(both, query=QUERY, limit=1, with_payload=["n"])
@@ -99,7 +106,11 @@ def test_using_named_vector(client: QdrantClient) -> None:
             ],
             wait=True,
         )
-        assert [p.id for p in client.query_points(name, query=[1, 0], using="small", limit=3).points] == [1, 3, 2]
+        assert [p.id for p in client.query_points(name, query=[1, 0], using="small", limit=3).points] == [
+            1,
+            3,
+            2,
+        ]
         hits = client.query_points(name, query=[0, 0, 0], using="big", limit=3).points
         assert [p.id for p in hits] == [2, 1]
         assert [p.score for p in hits] == pytest.approx([1.0, 5.0])

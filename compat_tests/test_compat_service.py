@@ -45,9 +45,13 @@ def test_async_client_smoke(server) -> None:  # type: ignore[no-untyped-def]
     name = unique_collection_name("async")
 
     async def scenario() -> None:
-        client = AsyncQdrantClient(":memory:") if server is None else AsyncQdrantClient(url=server.url, timeout=30)
+        client = (
+            AsyncQdrantClient(":memory:") if server is None else AsyncQdrantClient(url=server.url, timeout=30)
+        )
         try:
-            await client.create_collection(name, vectors_config=models.VectorParams(size=4, distance=models.Distance.DOT))
+            await client.create_collection(
+                name, vectors_config=models.VectorParams(size=4, distance=models.Distance.DOT)
+            )
             result = await client.upsert(name, points=sample_points(10), wait=True)
             assert result.status == models.UpdateStatus.COMPLETED
             assert (await client.count(name, exact=True)).count == 10
