@@ -242,3 +242,48 @@ def test_has_vector_and_ids_round_trip(pair: Pair) -> None:
         assert set(record.vector) == set(expected.vector)
         for name, values in record.vector.items():
             assert values == pytest.approx(expected.vector[name], abs=1e-5)
+
+
+@pytest.mark.parametrize("direction", [models.Direction.ASC, models.Direction.DESC])
+def test_order_by_congruent(pair: Pair, direction: models.Direction) -> None:
+    """order_by needs a range index on the server, so only the indexed run can answer it."""
+    if not pair.server_name.startswith("congruence_indexed"):
+        pytest.skip("order_by requires a payload index on the server")
+    for number, flt in list(enumerate(FILTERS))[:20]:
+        order = models.OrderBy(key="price", direction=direction)
+        want, _ = pair.oracle.scroll(pair.oracle_name, scroll_filter=flt, limit=25, order_by=order)
+        got, _ = pair.server.scroll(pair.server_name, scroll_filter=flt, limit=25, order_by=order)
+        assert [r.payload.get("price") for r in got] == [r.payload.get("price") for r in want], (
+            f"filter #{number}: {_describe(flt)}"
+        )
+        assert [_norm_id(r.id) for r in got] == [_norm_id(r.id) for r in want]
+
+
+@pytest.mark.parametrize("key", ["kw", "tags", "items[].sku"])
+def test_facet_congruent(pair: Pair, key: str) -> None:
+    """Facets need a keyword index on the server, so only the indexed run can answer them."""
+    if not pair.server_name.startswith("congruence_indexed"):
+        pytest.skip("facet requires a payload index on the server")
+    for number, flt in [(None, None), *list(enumerate(FILTERS))[:15]]:
+        want = pair.oracle.facet(pair.oracle_name, key=key, facet_filter=flt, limit=50, exact=True).hits
+        got = pair.server.facet(pair.server_name, key=key, facet_filter=flt, limit=50, exact=True).hits
+        assert sorted((h.value, h.count) for h in got) == sorted((h.value, h.count) for h in want), (
+            f"filter #{number}: {_describe(flt)}"
+        )
+        counts = [h.count for h in got]
+        assert counts == sorted(counts, reverse=True)
+
+
+def test_search_paging_and_threshold_congruent(pair: Pair) -> None:
+    rng = random.Random(SEED + 99)
+    for using in DISTANCE_VECTORS:
+        vector = query_vector(rng)
+        full = pair.oracle.query_points(pair.oracle_name, query=vector, using=using, limit=30).points
+        threshold = (full[9].score + full[10].score) / 2  # never exactly on a score (float32 vs float64)
+        for kwargs in ({"limit": 10, "offset": 5}, {"limit": 30, "score_threshold": threshold}):
+            args: dict[str, Any] = {"query": vector, "using": using, "with_payload": False, **kwargs}
+            args["search_params"] = models.SearchParams(exact=True)
+            want = pair.oracle.query_points(pair.oracle_name, **args).points
+            got = pair.server.query_points(pair.server_name, **args).points
+            problem = compare_hits(want, got, limit=kwargs["limit"])
+            assert problem is None, f"{using} {kwargs}: {problem}"
