@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import httpx
-from compat_helpers import assert_ok, count, create_simple, sample_points
+from compat_helpers import assert_ok, assert_qdrant_error, count, create_simple, sample_points
 from conftest import unique_collection_name
 from qdrant_client import QdrantClient, models
 
@@ -150,3 +150,11 @@ def test_deleting_collection_drops_its_aliases(client: QdrantClient, collection_
     )
     client.delete_collection(collection_name)
     assert alias not in {a.alias_name for a in client.get_aliases().aliases}
+
+
+def test_alias_to_missing_collection_is_404(raw: httpx.Client) -> None:
+    missing, alias = unique_collection_name("missing"), unique_collection_name("dangling")
+    actions = {"actions": [{"create_alias": {"collection_name": missing, "alias_name": alias}}]}
+    response = raw.post("/collections/aliases", json=actions)
+    assert_qdrant_error(response, 404, f"Not found: Collection `{missing}` doesn't exist!")
+    assert alias not in [a["alias_name"] for a in assert_ok(raw.get("/aliases"))["aliases"]]

@@ -23,7 +23,10 @@ def _body(value: object) -> bytes:
 def test_routes_prefer_literal_segments(validator: OpenApiValidator) -> None:
     assert validator.operation("POST", "/collections/aliases").template == "/collections/aliases"
     assert validator.operation("GET", "/collections/abc").template == "/collections/{collection_name}"
-    assert validator.operation("GET", "/collections/abc/points/7").template == "/collections/{collection_name}/points/{id}"
+    assert (
+        validator.operation("GET", "/collections/abc/points/7").template
+        == "/collections/{collection_name}/points/{id}"
+    )
     assert validator.operation("POST", "/collections/abc/points/search") is None  # not in the 1.19 schema
 
 
@@ -40,8 +43,12 @@ def test_wrong_enum_and_type_are_caught(validator: OpenApiValidator) -> None:
 
 
 def test_nullable_fields_accept_null(validator: OpenApiValidator) -> None:
-    body = _body({"result": {"title": "qdrant - vector search engine", "version": "1.19.0", "commit": None}, "time": 0})
-    assert validator.check_response("GET", "/", 200, "application/json", _body(json.loads(body)["result"])) == []
+    body = _body(
+        {"result": {"title": "qdrant - vector search engine", "version": "1.19.0", "commit": None}, "time": 0}
+    )
+    assert (
+        validator.check_response("GET", "/", 200, "application/json", _body(json.loads(body)["result"])) == []
+    )
 
 
 def test_error_body_shape_is_checked(validator: OpenApiValidator) -> None:
