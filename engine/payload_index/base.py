@@ -5,10 +5,14 @@ The segment feeds an index with the flattened values found under its key
 integer index, a nested array, ...) are not indexed, but the offset is remembered as *unsure*:
 the evaluator re-checks unsure offsets against the payload, so an index answer always equals a
 payload scan whatever the data types.
+
+Reads fold pending writes into numpy arrays, so reads mutate internal state: one lock per index
+serialises writes and reads (they are short; numpy does the work).
 """
 
 from __future__ import annotations
 
+import threading
 from abc import ABC, abstractmethod
 from typing import Any
 
@@ -35,11 +39,16 @@ class PayloadIndex(ABC):
         self._values: dict[int, list[Any]] = {}
         self._unsure: set[int] = set()
         self._unsure_array: np.ndarray | None = None
+        self._lock = threading.RLock()
 
     # ---- writes ----------------------------------------------------------------------------
     def add(self, offset: int, values: list[Any]) -> None:
         """Index `values` (flattened, as found under the key) for `offset`, replacing old ones."""
-        self.remove(offset)
+        with self._lock:
+            self._add(offset, values)
+
+    def _add(self, offset: int, values: list[Any]) -> None:
+        self._remove(offset)
         kept: list[Any] = []
         unsure = False
         for value in values:
@@ -57,6 +66,10 @@ class PayloadIndex(ABC):
             self._store(offset, kept)
 
     def remove(self, offset: int) -> None:
+        with self._lock:
+            self._remove(offset)
+
+    def _remove(self, offset: int) -> None:
         if offset in self._unsure:
             self._unsure.discard(offset)
             self._unsure_array = None
@@ -75,16 +88,18 @@ class PayloadIndex(ABC):
 
     def unsure_offsets(self) -> np.ndarray:
         """Sorted offsets holding values this index could not represent."""
-        if self._unsure_array is None:
-            self._unsure_array = np.array(sorted(self._unsure), dtype=np.int64)
-        return self._unsure_array
+        with self._lock:
+            if self._unsure_array is None:
+                self._unsure_array = np.array(sorted(self._unsure), dtype=np.int64)
+            return self._unsure_array
 
     def condition_mask(self, cond: FieldCondition, size: int) -> np.ndarray | None:
         """bool[size]: points whose indexed values satisfy `cond`; None if this index can't say.
 
         Exact for every offset not in `unsure_offsets()`.
         """
-        offsets = self.matching_offsets(cond)
+        with self._lock:
+            offsets = self.matching_offsets(cond)
         return None if offsets is None else offsets_to_mask(offsets, size)
 
     def cardinality(self, cond: FieldCondition, size: int) -> int | None:
@@ -105,4 +120,6 @@ class PayloadIndex(ABC):
 
     @abstractmethod
     def matching_offsets(self, cond: FieldCondition) -> np.ndarray | None:
-        """int64 offsets (possibly repeated) whose indexed values satisfy `cond`, or None."""
+        """int64 offsets (possibly repeated) whose indexed values satisfy `cond`, or None.
+
+        Callers outside the index use `condition_mask`, which holds the lock."""

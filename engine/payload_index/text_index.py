@@ -59,8 +59,8 @@ class TextIndex(PayloadIndex):
     def _accepts(self, value: Any) -> bool:
         return isinstance(value, str)
 
-    def add(self, offset: int, values: list[Any]) -> None:
-        super().add(offset, values)
+    def _add(self, offset: int, values: list[Any]) -> None:
+        super()._add(offset, values)
         # values of other types can never satisfy a text condition: nothing to re-check
         self._unsure.discard(offset)
         self._unsure_array = None
