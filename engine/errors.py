@@ -52,4 +52,4 @@ class MalformedRequest(EngineError):
 
 
 class TooLarge(EngineError):
-    """A request above the configured size limit (HTTP 413 / RESOURCE_EXHAUSTED)."""
+    """A request above the configured size limit (Qdrant: 400 `Payload error: ...` / RESOURCE_EXHAUSTED)."""

@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import asyncio
 import logging
-import signal
 
 import uvicorn
 
@@ -23,15 +21,8 @@ async def serve(settings: Settings) -> None:
     config = uvicorn.Config(app, host=settings.host, port=settings.http_port, log_level="warning",
                             access_log=False, lifespan="off", limit_concurrency=None)
     server = uvicorn.Server(config)
-    server.install_signal_handlers = lambda: None  # type: ignore[method-assign]
-    loop = asyncio.get_running_loop()
-    stop = asyncio.Event()
-    for sig in (signal.SIGINT, signal.SIGTERM):
-        loop.add_signal_handler(sig, stop.set)
-    task = asyncio.create_task(server.serve())
     log.info("listening", extra={"http": f"{settings.host}:{settings.http_port}"})
-    await stop.wait()
+    # uvicorn owns SIGINT/SIGTERM: serve() returns after a graceful stop, then we shut the engine down.
+    await server.serve()
     log.info("shutting down")
-    server.should_exit = True
-    await task
     service.shutdown()

@@ -100,17 +100,12 @@ class Service:
         return UpdateResult(operation_id=op_num, status=status)
 
     async def update_batch(self, name: str, ops: list[Operation], wait: bool = True,
-                           timeout: float | None = None) -> UpdateResult:
+                           timeout: float | None = None) -> list[UpdateResult]:
+        """Operations applied in order, one result each (as Qdrant's `points/batch`)."""
         collection = self.toc.get(name)
-
-        def run() -> int:
-            last = 0
-            for op in ops:
-                last = collection.update(op)
-            return last
-
-        op_num = await self.call(run, timeout=timeout)
-        return UpdateResult(operation_id=op_num, status=UpdateStatus.COMPLETED if wait else UpdateStatus.ACKNOWLEDGED)
+        op_nums = await self.call(lambda: [collection.update(op) for op in ops], timeout=timeout)
+        status = UpdateStatus.COMPLETED if wait else UpdateStatus.ACKNOWLEDGED
+        return [UpdateResult(operation_id=n, status=status) for n in op_nums]
 
     # ---- reads -----------------------------------------------------------------------------
     def _collection(self, name: str) -> Collection:

@@ -20,6 +20,7 @@ from engine.json_path import extract_values, parse_path
 from engine.payload_select import select_payload
 from engine.point_id import PointId, id_sort_key
 from engine.segment import Segment
+from engine.types.config import Distance
 from engine.types.points import (
     FacetHit,
     PayloadSelector,
@@ -92,7 +93,7 @@ def query(col: Collection, req: QueryRequest) -> list[ScoredPoint]:
         return search_vector(col, req, vec, space, exclude)
 
 
-def search_vector(col: Collection, req: QueryRequest, vector: np.ndarray, space: dist.Distance,
+def search_vector(col: Collection, req: QueryRequest, vector: np.ndarray, space: Distance,
                   exclude: list[PointId]) -> list[ScoredPoint]:
     query_vec = dist.preprocess(space, np.asarray(vector, dtype=np.float32))
     compiled = col.compile(req.filter)
@@ -117,7 +118,7 @@ def search_vector(col: Collection, req: QueryRequest, vector: np.ndarray, space:
     return out
 
 
-def _search_segment(seg: Segment, name: str, query_vec: np.ndarray, space: dist.Distance,
+def _search_segment(seg: Segment, name: str, query_vec: np.ndarray, space: Distance,
                     compiled: CompiledFilter | None, exclude: list[PointId], k: int,
                     threshold: float | None) -> tuple[np.ndarray, np.ndarray]:
     column = seg.columns[name]

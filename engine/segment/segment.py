@@ -54,6 +54,10 @@ class Segment:
     def payload_index(self, key: str) -> PayloadIndex | None:
         return self.indexes.get(key)
 
+    def point_id_at(self, offset: int) -> PointId | None:
+        """External id of a live offset (the optional HasPointIds protocol, used by `slice`)."""
+        return self.ids.external[offset] if self.alive[offset] else None
+
     # ---- reads -----------------------------------------------------------------------------
     def __len__(self) -> int:
         return len(self.ids)

@@ -22,7 +22,7 @@ class PointStruct:
     payload: Payload | None = None
 
 
-@dataclass(slots=True)
+@dataclass(frozen=True, slots=True)
 class PayloadSelector:
     """What part of the payload to return: everything, nothing, only `include`, or all but `exclude`."""
 

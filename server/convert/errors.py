@@ -25,7 +25,7 @@ _TABLE: dict[type[EngineError], tuple[int, str, str]] = {
     MalformedRequest: (400, "INVALID_ARGUMENT", ""),
     NotFound: (404, "NOT_FOUND", "Not found: "),
     AlreadyExists: (409, "ALREADY_EXISTS", "Wrong input: "),
-    TooLarge: (413, "RESOURCE_EXHAUSTED", ""),
+    TooLarge: (400, "RESOURCE_EXHAUSTED", "Payload error: "),
     Timeout: (408, "DEADLINE_EXCEEDED", "Timeout error: "),
     Unauthorized: (401, "UNAUTHENTICATED", ""),
     Forbidden: (403, "PERMISSION_DENIED", "Forbidden: "),

@@ -8,7 +8,7 @@ from typing import Any
 
 import numpy as np
 
-from engine.errors import MalformedRequest, ValidationError
+from engine.errors import BadInput, MalformedRequest, ValidationError
 from engine.point_id import PointId, parse_point_id
 from engine.types.points import PayloadSelector, VectorSelector
 
@@ -80,13 +80,17 @@ def req(obj: dict[str, Any], key: str) -> Any:
 
 
 def point_id(raw: Any) -> PointId:
-    return parse_point_id(raw)
+    """An id inside a JSON body: anything but u64 or UUID is a format error, as serde reports it."""
+    try:
+        return parse_point_id(raw)
+    except BadInput as exc:
+        raise format_error(f"data did not match any variant of untagged enum ExtendedPointId ({exc.message})") from None
 
 
 def point_ids(raw: Any, key: str = "points") -> list[PointId]:
     if not isinstance(raw, list):
         raise format_error(f"invalid type for `{key}`: expected a list of point ids")
-    return [parse_point_id(x) for x in raw]
+    return [point_id(x) for x in raw]
 
 
 def dense_vector(raw: Any) -> np.ndarray:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 import numpy as np
@@ -168,7 +169,7 @@ def create_index_from_json(body: Any) -> CreateFieldIndex:
     return CreateFieldIndex(key=name, schema=payload_schema_from_json(obj["field_schema"]))
 
 
-_BATCH_KINDS = {
+_BATCH_KINDS: dict[str, Callable[[Any], PointOperation]] = {
     "upsert": upsert_from_json,
     "delete": delete_from_json,
     "set_payload": set_payload_from_json,
@@ -192,5 +193,5 @@ def batch_from_json(body: Any) -> list[PointOperation]:
         if len(op) != 1 or next(iter(op)) not in _BATCH_KINDS:
             raise format_error(f"unknown update operation, expected one of {', '.join(_BATCH_KINDS)}")
         kind, inner = next(iter(op.items()))
-        ops.append(_BATCH_KINDS[kind](inner))  # type: ignore[operator]
+        ops.append(_BATCH_KINDS[kind](inner))
     return ops

@@ -7,7 +7,7 @@ from typing import Any
 
 from engine.errors import BadRequest
 from engine.filters.datetimes import parse_datetime, to_micros
-from engine.point_id import PointId, parse_point_id
+from engine.point_id import PointId
 from engine.types.points import PayloadSelector, VectorSelector
 from engine.types.requests import (
     CountRequest,
@@ -29,6 +29,7 @@ from server.convert.json_fields import (
     opt_float,
     opt_int,
     opt_str,
+    point_id,
     point_ids,
     req,
     with_payload,
@@ -54,7 +55,7 @@ def _vector_input(raw: Any) -> NearestQuery:
         case list():
             return NearestQuery(vector=dense_vector(raw))
         case int() | str() if not isinstance(raw, bool):
-            return NearestQuery(point_id=parse_point_id(raw))
+            return NearestQuery(point_id=point_id(raw))
         case {"indices": _, "values": _}:
             raise BadRequest("sparse vectors are not supported yet by this server")
     raise format_error("unsupported query input: expected a dense vector or a point id")
@@ -119,8 +120,10 @@ def query_from_json(body: Any) -> QueryRequest:
 def search_from_json(body: Any) -> QueryRequest:
     """The pre-1.16 `points/search` body: `vector` is a list, {name, vector} or [name, list]."""
     obj = expect_object(body)
-    check_fields(obj, ("shard_key", "vector", "filter", "params", "limit", "offset", "with_payload", "with_vector",
-                       "score_threshold"))
+    check_fields(obj, ("shard_key", "vector", "filter", "params", "limit", "top", "offset", "with_payload",
+                       "with_vector", "score_threshold"))
+    if obj.get("limit") is None and obj.get("top") is not None:
+        obj = {**obj, "limit": obj["top"]}  # `top` is the old name of `limit`
     raw = req(obj, "vector")
     using = ""
     match raw:
@@ -153,7 +156,7 @@ def batch_from_json(body: Any, one: Any) -> list[QueryRequest]:
 def scroll_from_json(body: Any) -> ScrollRequest:
     obj = expect_object(body if body is not None else {})
     check_fields(obj, ("shard_key", "offset", "limit", "filter", "with_payload", "with_vector", "order_by"))
-    offset: PointId | None = parse_point_id(obj["offset"]) if obj.get("offset") is not None else None
+    offset: PointId | None = point_id(obj["offset"]) if obj.get("offset") is not None else None
     ordering = order_by(obj.get("order_by"))
     if ordering is not None and offset is not None:
         raise BadRequest("Offset is not supported in conjunction with `order_by` scroll parameter")

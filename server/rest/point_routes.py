@@ -8,11 +8,11 @@ from typing import Any
 from starlette.routing import Route
 
 from engine.errors import NotFound
-from engine.point_id import parse_point_id
 from engine.types.operations import Operation
 from engine.types.points import ALL_PAYLOAD
 from server.convert import points as pconv
 from server.convert import queries as qconv
+from server.convert.json_fields import point_id
 from server.convert.results import (
     facet_to_json,
     record_to_json,
@@ -33,7 +33,8 @@ def _update(convert: Any) -> Any:
 
 async def batch_update(ctx: Ctx) -> Any:
     ops: list[Operation] = list(pconv.batch_from_json(await ctx.body()))
-    return update_to_json(await ctx.service.update_batch(ctx.collection, ops, ctx.wait, ctx.timeout))
+    results = await ctx.service.update_batch(ctx.collection, ops, ctx.wait, ctx.timeout)
+    return [update_to_json(r) for r in results]
 
 
 async def _params(ctx: Ctx) -> Any:
@@ -41,7 +42,7 @@ async def _params(ctx: Ctx) -> Any:
 
 
 async def get_point(ctx: Ctx) -> Any:
-    pid = parse_point_id(_raw_id(ctx.path("id")))
+    pid = point_id(_raw_id(ctx.path("id")))
     records = await ctx.service.retrieve(ctx.collection, [pid], ALL_PAYLOAD, True)
     if not records:
         raise NotFound(f"Point with id {pid} does not exists!")
