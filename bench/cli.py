@@ -34,10 +34,11 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
     p.add_argument("--queries", type=int, default=None, help="queries (default 1,000; 200 with --quick)")
     p.add_argument("--systems", default=systems, help=f"comma list, subset of {systems}")
     p.add_argument("--quick", action="store_true", help=f"{QUICK_N:,} points, {QUICK_QUERIES} queries")
-    p.add_argument("--memory-queries", type=int, default=100, help="query cap for QdrantClient(':memory:')")
+    p.add_argument("--memory-queries", type=int, default=50, help="query cap for QdrantClient(':memory:')")
     p.add_argument("--index-wait", type=float, default=10.0, help="seconds to wait for Quiver to index")
     p.add_argument("--server-time-queries", type=int, default=200, help="raw-httpx queries per Quiver row")
     p.add_argument("--seed", type=int, default=42)
+    p.add_argument("--noise", type=float, default=1.5, help="cluster noise std (centres have std 1)")
     p.add_argument("--no-write", action="store_true", help="print JSON only; leave results/ and README alone")
     args = p.parse_args(argv)
     if args.n is None:
@@ -67,12 +68,13 @@ def main(argv: list[str] | None = None) -> None:
         index_wait_s=args.index_wait,
         server_time_queries=args.server_time_queries,
         seed=args.seed,
+        noise=args.noise,
     )
     started = datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
     with Stopwatch() as total:
         _log(f"data: {cfg.n:,} x {cfg.dim}, {cfg.queries:,} queries, exact ground truth")
         with Stopwatch() as gen:
-            ds = make_dataset(cfg.n, cfg.dim, cfg.queries, cfg.seed)
+            ds = make_dataset(cfg.n, cfg.dim, cfg.queries, cfg.seed, cfg.noise)
         _log(f"data ready in {gen.seconds:.1f} s")
         results = [_run_one(name, runners[name], ds, cfg) for name in chosen]
     result: dict[str, Any] = {
@@ -85,6 +87,7 @@ def main(argv: list[str] | None = None) -> None:
             "dim": cfg.dim,
             "queries": cfg.queries,
             "seed": cfg.seed,
+            "noise": cfg.noise,
             "ground_truth_seconds": round(gen.seconds, 2),
         },
         "systems": results,

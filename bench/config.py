@@ -21,3 +21,4 @@ class RunConfig:
     index_wait_s: float  # how long to wait for Quiver to report indexed vectors
     server_time_queries: int  # queries re-sent through raw httpx to read the server's `time`
     seed: int = 42
+    noise: float = 1.5

@@ -52,7 +52,7 @@ def markdown(result: dict[str, Any]) -> str:
         f"Machine: {m['cores']} cores, {m['cpu_model']}, Python {m['python']}; "
         + ", ".join(f"{k} {v}" for k, v in m["packages"].items()),
         "",
-        f"Data: {ds['n']:,} × {ds['dim']} clustered float32 (Cosine), {ds['queries']:,} queries, seed {ds['seed']}; "
+        f"Data: {ds['n']:,} × {ds['dim']} clustered float32 (Cosine), {ds['queries']:,} queries, seed {ds['seed']}, noise {ds.get('noise')}; "
         "filters: `category` keyword (1 of 100 values ≈ 1%), `price < 300` (≈ 30%).",
         "",
         "### Ingest and indexing",
@@ -68,6 +68,8 @@ def markdown(result: dict[str, Any]) -> str:
             if indexed
             else f"not indexed (waited {idx.get('waited_seconds', 0)} s)"
         )
+        if "waited_seconds" not in idx and not indexed:
+            to_idx = "no index"
         if s["status"] != "ok":
             to_idx = "–"
         rows.append(
