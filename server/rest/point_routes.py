@@ -45,7 +45,7 @@ async def get_point(ctx: Ctx) -> Any:
     pid = point_id(_raw_id(ctx.path("id")))
     records = await ctx.service.retrieve(ctx.collection, [pid], ALL_PAYLOAD, True)
     if not records:
-        raise NotFound(f"Point with id {pid} does not exists!")
+        raise NotFound(f"No point with id {pid} found")
     return record_to_json(records[0], await _params(ctx))
 
 

@@ -6,7 +6,7 @@ import pytest
 from engine.collection import Collection, reads
 from engine.errors import BadInput, NotFound
 from engine.types.config import CollectionConfig, CollectionParams, Distance, VectorParams
-from engine.types.filters import FieldCondition, Filter, MatchValue
+from engine.types.filters import FieldMatch, Filter, MatchValue
 from engine.types.operations import (
     ClearPayload,
     DeletePayload,
@@ -35,7 +35,7 @@ def upsert(col: Collection, pid: int | str, v: np.ndarray, payload: dict | None 
 
 
 def tenant(value: str) -> Filter:
-    return Filter(must=(FieldCondition(key="tenant", match=MatchValue(value=value)),))
+    return Filter(must=(FieldMatch(key="tenant", match=MatchValue(value=value)),))
 
 
 def test_upsert_search_returns_best_first_with_versions() -> None:
