@@ -6,6 +6,7 @@ import logging
 
 import uvicorn
 
+from engine.optimizer import Optimizer
 from engine.toc import TableOfContents
 from server.rest.app import build_app
 from server.service import Service
@@ -16,6 +17,8 @@ log = logging.getLogger("quiver")
 
 async def serve(settings: Settings) -> None:
     toc = TableOfContents()
+    optimizer = Optimizer(toc)
+    optimizer.start()
     service = Service(toc, settings.workers)
     app = build_app(service, settings)
     config = uvicorn.Config(app, host=settings.host, port=settings.http_port, log_level="warning",
@@ -25,4 +28,5 @@ async def serve(settings: Settings) -> None:
     # uvicorn owns SIGINT/SIGTERM: serve() returns after a graceful stop, then we shut the engine down.
     await server.serve()
     log.info("shutting down")
+    optimizer.stop()
     service.shutdown()

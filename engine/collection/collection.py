@@ -54,10 +54,20 @@ class Collection:
     def __init__(self, name: str, config: CollectionConfig) -> None:
         self.name = name
         self.config = config
-        self.segments: list[Segment] = [Segment(config.params.vectors)]
         self.payload_schema: dict[str, PayloadSchema] = {}
+        self.segments: list[Segment] = [Segment(config.params.vectors)]
         self.lock = threading.RLock()
         self.last_op_num = 0
+        self.optimizing = 0
+        """Optimizations running now (status `yellow` while > 0)."""
+        self.optimizer_error: str | None = None
+
+    def new_segment(self) -> Segment:
+        """An empty appendable segment with the collection's payload indexes."""
+        segment = Segment(self.config.params.vectors)
+        for key, schema in self.payload_schema.items():
+            segment.create_index(key, schema)
+        return segment
 
     @property
     def appendable(self) -> Segment:
@@ -177,10 +187,10 @@ class Collection:
                 for key, s in self.payload_schema.items()
             }
             return CollectionInfo(
-                status="green",
-                optimizer_status="ok",
+                status="red" if self.optimizer_error else ("yellow" if self.optimizing else "green"),
+                optimizer_status="ok" if self.optimizer_error is None else self.optimizer_error,
                 points_count=self.points_count(),
-                indexed_vectors_count=0,
+                indexed_vectors_count=sum(seg.indexed_vectors() for seg in self.segments),
                 segments_count=len(self.segments),
                 config=self.config,
                 payload_schema=schema,

@@ -20,6 +20,7 @@ from engine.json_path import extract_values, parse_path
 from engine.payload_select import select_payload
 from engine.point_id import PointId, id_sort_key
 from engine.segment import Segment
+from engine.segment.search import SegmentQuery, search_segment
 from engine.types.config import Distance
 from engine.types.points import (
     FacetHit,
@@ -98,18 +99,26 @@ def search_vector(col: Collection, req: QueryRequest, vector: np.ndarray, space:
     query_vec = dist.preprocess(space, np.asarray(vector, dtype=np.float32))
     compiled = col.compile(req.filter)
     need = req.limit + req.offset
-    higher = dist.higher_is_better(space)
+    hnsw = col.config.effective_hnsw(req.using)
+    dim = col.config.params.vectors[req.using].size
+    q = SegmentQuery(
+        vector_name=req.using, vector=query_vec, distance=space, k=need, params=req.params,
+        ef=req.params.hnsw_ef or hnsw.ef_construct, threshold=req.score_threshold,
+        full_scan_vectors=hnsw.full_scan_threshold * 1024 // (dim * 4),
+    )
+    threshold_bytes = (col.config.optimizer_config.indexing_threshold or 0) * 1024
     found: list[tuple[float, Segment, int]] = []
     for seg in col.segments:
-        scores, offsets = _search_segment(seg, req.using, query_vec, space, compiled, exclude, need,
-                                          req.score_threshold)
+        if req.params.indexed_only and not seg.hnsw and seg.vector_bytes() > threshold_bytes:
+            continue  # a large segment still waiting for its index
+        excluded = seg.offsets_for_ids(exclude) if exclude else _NO_OFFSETS
+        scores, offsets = search_segment(seg, q, compiled, excluded)
         found.extend((float(s), seg, int(o)) for s, o in zip(scores, offsets, strict=True))
+    higher = dist.higher_is_better(space)
     found.sort(key=lambda t: -t[0] if higher else t[0])
-    winners = found[req.offset:need]
-    names_for = req.with_vector
     out = []
-    for score, seg, offset in winners:
-        names = _vector_names(names_for, seg)
+    for score, seg, offset in found[req.offset:need]:
+        names = _vector_names(req.with_vector, seg)
         out.append(ScoredPoint(
             id=seg.point_id(offset), version=seg.version_at(offset), score=score,
             payload=select_payload(seg.payload_at(offset), req.with_payload),
@@ -118,23 +127,7 @@ def search_vector(col: Collection, req: QueryRequest, vector: np.ndarray, space:
     return out
 
 
-def _search_segment(seg: Segment, name: str, query_vec: np.ndarray, space: Distance,
-                    compiled: CompiledFilter | None, exclude: list[PointId], k: int,
-                    threshold: float | None) -> tuple[np.ndarray, np.ndarray]:
-    column = seg.columns[name]
-    offsets = seg.matching(compiled)
-    column.ensure_capacity(seg.size)
-    offsets = offsets[column.present[offsets]]
-    if exclude:
-        offsets = np.setdiff1d(offsets, seg.offsets_for_ids(exclude), assume_unique=True)
-    if offsets.size == 0:
-        return np.empty(0, dtype=np.float32), offsets
-    scores = dist.score(space, column.data[offsets], query_vec)
-    if threshold is not None:
-        keep = dist.passes_threshold(space, scores, threshold)
-        scores, offsets = scores[keep], offsets[keep]
-    best = dist.top_k(scores, k, dist.higher_is_better(space))
-    return scores[best], offsets[best]
+_NO_OFFSETS = np.empty(0, dtype=np.int64)
 
 
 # ---- retrieve / scroll / count / facet -------------------------------------------------------

@@ -76,11 +76,25 @@ def apply_point_operation(col: Collection, op_num: int, op: PointOperation) -> N
                     continue
                 segment, offset = found
                 if segment.version_at(offset) <= op_num:
+                    segment, offset = _writable(col, segment, offset)
                     segment.set_vectors(offset, op_num, vectors)
         case DeleteVectors(vector_names=names, ids=ids, filter=flt):
             for segment, offset in list(col.select(ids, flt)):
                 if segment.version_at(offset) <= op_num:
+                    segment, offset = _writable(col, segment, offset)
                     segment.unset_vectors(offset, op_num, names)
+
+
+def _writable(col: Collection, segment: Segment, offset: int) -> tuple[Segment, int]:
+    """Vectors of a sealed segment never change: move the point to the appendable segment first."""
+    if not segment.sealed:
+        return segment, offset
+    pid = segment.point_id(offset)
+    target = col.appendable
+    new_offset = target.upsert(pid, segment.version_at(offset), segment.vectors_at(offset),
+                               copy.deepcopy(segment.payload_at(offset)))
+    segment.delete(pid)
+    return target, new_offset
 
 
 def _write_payload(segment: Segment, offset: int, op_num: int, payload: Payload | None) -> None:

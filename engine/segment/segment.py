@@ -16,6 +16,7 @@ from engine.filters import CompiledFilter
 from engine.json_path import extract_values, parse_path
 from engine.payload_index import PayloadIndex, create_payload_index
 from engine.point_id import PointId
+from engine.segment.hnsw_index import HnswIndex
 from engine.segment.id_tracker import IdTracker
 from engine.segment.vector_column import VectorColumn
 from engine.types.config import VectorParams
@@ -32,6 +33,10 @@ class Segment:
         self.payloads: list[Payload | None] = []
         self.alive = np.zeros(64, dtype=bool)
         self.indexes: dict[str, PayloadIndex] = {}
+        self.hnsw: dict[str, HnswIndex] = {}
+        self.sealed = False
+        """A sealed segment takes no new points and no vector changes (its graph would go stale);
+        payload changes and deletes still apply in place."""
 
     # ---- FilterTarget protocol -------------------------------------------------------------
     @property
@@ -105,8 +110,8 @@ class Segment:
         offset = self.ids.offset_of(pid)
         return offset is not None and int(self.ids.versions[offset]) > version
 
-    def upsert(self, pid: PointId, version: int, vectors: Vectors, payload: Payload | None) -> None:
-        """Insert or fully replace a point (all vectors and the payload)."""
+    def upsert(self, pid: PointId, version: int, vectors: Vectors, payload: Payload | None) -> int:
+        """Insert or fully replace a point (all vectors and the payload); returns its offset."""
         offset = self.ids.offset_of(pid)
         if offset is None:
             offset = self.ids.allocate(pid)
@@ -121,14 +126,18 @@ class Segment:
         self.alive[offset] = True
         self.ids.versions[offset] = version
         self._write_payload(offset, payload)
+        return offset
 
     def delete(self, pid: PointId) -> bool:
         offset = self.ids.remove(pid)
         if offset is None:
             return False
         self.alive[offset] = False
-        for column in self.columns.values():
-            column.unset(offset)
+        for index in self.hnsw.values():
+            index.mark_deleted(offset)
+        if not self.sealed:
+            for column in self.columns.values():
+                column.unset(offset)
         self._write_payload(offset, None)
         return True
 
@@ -171,6 +180,14 @@ class Segment:
 
     def drop_index(self, key: str) -> None:
         self.indexes.pop(key, None)
+
+    def indexed_vectors(self) -> int:
+        return sum(index.count for index in self.hnsw.values())
+
+    def vector_bytes(self) -> int:
+        """Size of the live vectors, the measure of Qdrant's `indexing_threshold` (KB)."""
+        live = len(self.ids)
+        return sum(live * column.dim * 4 for column in self.columns.values())
 
     def index_points(self, key: str) -> int:
         index = self.indexes.get(key)

@@ -206,7 +206,7 @@ def config_to_json(config: CollectionConfig) -> dict[str, Any]:
 def info_to_json(info: CollectionInfo) -> dict[str, Any]:
     return {
         "status": info.status,
-        "optimizer_status": info.optimizer_status,
+        "optimizer_status": "ok" if info.optimizer_status == "ok" else {"error": info.optimizer_status},
         "indexed_vectors_count": info.indexed_vectors_count,
         "points_count": info.points_count,
         "segments_count": info.segments_count,

@@ -1,0 +1,112 @@
+"""The optimizer: turns a full appendable segment into a sealed, HNSW-indexed one.
+
+Steps per collection, when the appendable segment holds more than `indexing_threshold` KB of
+vectors: (1) under the collection lock, seal it and open a fresh appendable segment, and copy the
+vectors to index; (2) without the lock, build the graphs (readers and writers carry on: the sealed
+segment is searched exactly meanwhile, and new writes go to the fresh segment); (3) under the lock,
+mark points deleted during the build and attach the graphs. Nothing is ever half-built in view.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+
+import numpy as np
+
+from engine.collection import Collection
+from engine.segment import Segment
+from engine.segment.hnsw_index import HnswIndex, indexable
+from engine.toc import TableOfContents
+
+log = logging.getLogger("quiver.optimizer")
+
+
+def _seal(col: Collection) -> tuple[Segment, dict[str, tuple[np.ndarray, np.ndarray]]] | None:
+    """Seal the appendable segment if it is full; returns it with the (vectors, offsets) to index."""
+    with col.lock:
+        seg = col.appendable
+        threshold_kb = col.config.optimizer_config.indexing_threshold
+        if not threshold_kb or len(seg) == 0 or seg.vector_bytes() < threshold_kb * 1024:
+            return None
+        work: dict[str, tuple[np.ndarray, np.ndarray]] = {}
+        for name, params in col.config.params.vectors.items():
+            if not indexable(params.distance, col.config.effective_hnsw(name)):
+                continue
+            column = seg.columns[name]
+            column.ensure_capacity(seg.size)
+            offsets = np.flatnonzero(seg.alive[: seg.size] & column.present[: seg.size])
+            work[name] = (column.data[offsets].copy(), offsets)
+        if not work:
+            return None
+        seg.sealed = True
+        col.segments.append(col.new_segment())
+        col.optimizing += 1
+        return seg, work
+
+
+def optimize_collection(col: Collection, threads: int = 1) -> bool:
+    """One optimization step; True when something was done."""
+    sealed = _seal(col)
+    if sealed is None:
+        return False
+    seg, work = sealed
+    started = time.perf_counter()
+    try:
+        built: dict[str, HnswIndex] = {}
+        for name, (vectors, offsets) in work.items():
+            params = col.config.params.vectors[name]
+            index = HnswIndex(params.distance, params.size, col.config.effective_hnsw(name))
+            index.build(vectors, offsets, threads)
+            built[name] = index
+        with col.lock:
+            for name, index in built.items():
+                offsets = work[name][1]
+                for offset in offsets[~seg.alive[offsets]]:
+                    index.mark_deleted(int(offset))
+            seg.hnsw = built
+    finally:
+        with col.lock:
+            col.optimizing -= 1
+    log.info("segment indexed", extra={"collection": col.name, "points": int(len(seg)),
+                                       "seconds": round(time.perf_counter() - started, 3)})
+    return True
+
+
+class Optimizer:
+    """One background thread serving every collection of the table of contents."""
+
+    def __init__(self, toc: TableOfContents, interval: float = 0.2, threads: int = 1) -> None:
+        self.toc = toc
+        self.interval = interval
+        self.threads = threads
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, name="optimizer", daemon=True)
+
+    def start(self) -> None:
+        self._thread.start()
+
+    def stop(self) -> None:
+        self._stop.set()
+        if self._thread.is_alive():
+            self._thread.join(timeout=30)
+
+    def run_once(self) -> bool:
+        did = False
+        for name in self.toc.names():
+            try:
+                col = self.toc.get(name)
+            except Exception:  # deleted meanwhile
+                continue
+            try:
+                did = optimize_collection(col, self.threads) or did
+            except Exception as exc:  # an optimizer failure must not kill the thread
+                log.exception("optimization failed", extra={"collection": name})
+                col.optimizer_error = str(exc)
+        return did
+
+    def _run(self) -> None:
+        while not self._stop.is_set():
+            if not self.run_once():
+                self._stop.wait(self.interval)

@@ -1,0 +1,64 @@
+"""An hnswlib graph over one vector column of a sealed segment. Labels are segment offsets.
+
+hnswlib returns its own distances (1 - dot for `ip`, squared L2 for `l2`); we only take the labels
+from it and re-score the winners exactly with numpy, so scores equal those of exact search.
+Manhattan has no hnswlib space: segments with it are always searched exactly.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable
+
+import hnswlib
+import numpy as np
+
+from engine.types.config import Distance, HnswConfig
+
+_SPACE = {Distance.COSINE: "ip", Distance.DOT: "ip", Distance.EUCLID: "l2"}
+
+
+def indexable(distance: Distance, config: HnswConfig) -> bool:
+    return distance in _SPACE and config.m > 0
+
+
+class HnswIndex:
+    def __init__(self, distance: Distance, dim: int, config: HnswConfig) -> None:
+        self.distance = distance
+        self.dim = dim
+        self.config = config
+        self.count = 0
+        self._index = hnswlib.Index(space=_SPACE[distance], dim=dim)
+        # hnswlib's mark_deleted and knn_query may run from different threads.
+        self._lock = threading.Lock()
+
+    def build(self, vectors: np.ndarray, labels: np.ndarray, threads: int = 1) -> None:
+        n = max(int(labels.shape[0]), 1)
+        self._index.init_index(max_elements=n, M=self.config.m, ef_construction=self.config.ef_construct,
+                               random_seed=100)
+        if labels.shape[0]:
+            self._index.add_items(vectors, labels, num_threads=threads)
+        self.count = int(labels.shape[0])
+
+    def mark_deleted(self, label: int) -> None:
+        with self._lock:
+            try:
+                self._index.mark_deleted(label)
+                self.count -= 1
+            except RuntimeError:
+                pass  # not in the graph (was never indexed or already deleted)
+
+    def search(self, query: np.ndarray, k: int, ef: int,
+               allowed: Callable[[int], bool] | None = None) -> np.ndarray | None:
+        """Labels of `min(k, count)` approximate nearest neighbours, or None when the graph cannot
+        yield that many (too many deleted or filtered out): the caller then scores exactly."""
+        k = min(k, self.count)
+        if k <= 0:
+            return np.empty(0, dtype=np.int64)
+        with self._lock:
+            self._index.set_ef(max(ef, k))
+            try:
+                labels, _ = self._index.knn_query(query, k=k, num_threads=1, filter=allowed)
+            except RuntimeError:
+                return None
+        return labels[0].astype(np.int64)
