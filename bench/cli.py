@@ -35,7 +35,7 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
     p.add_argument("--systems", default=systems, help=f"comma list, subset of {systems}")
     p.add_argument("--quick", action="store_true", help=f"{QUICK_N:,} points, {QUICK_QUERIES} queries")
     p.add_argument("--memory-queries", type=int, default=50, help="query cap for QdrantClient(':memory:')")
-    p.add_argument("--index-wait", type=float, default=10.0, help="seconds to wait for Quiver to index")
+    p.add_argument("--index-wait", type=float, default=120.0, help="max seconds to wait for Quiver to index")
     p.add_argument("--server-time-queries", type=int, default=200, help="raw-httpx queries per Quiver row")
     p.add_argument("--seed", type=int, default=42)
     p.add_argument("--noise", type=float, default=1.5, help="cluster noise std (centres have std 1)")
