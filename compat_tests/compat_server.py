@@ -7,6 +7,7 @@ start-up fails or a test needs it.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import signal
 import socket
@@ -59,9 +60,32 @@ class ServerProcess:
             self.process.kill()
             self.process.wait(timeout=10)
 
+    def kill(self) -> None:
+        """SIGKILL the server's process group (no chance to flush anything) and reap it."""
+        if self.process.poll() is not None:
+            return
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(self.process.pid, signal.SIGKILL)  # its own session: pgid == pid
+        self.process.wait(timeout=10)
 
-def start_server(workdir: Path) -> ServerProcess:
-    """Launch the server with storage under `workdir` and wait until /readyz answers 200."""
+    def terminate(self, timeout: float = 30.0) -> int | None:
+        """SIGTERM and wait for a graceful exit; return the exit code, or None if it had to be killed."""
+        if self.process.poll() is not None:
+            return self.process.returncode
+        self.process.send_signal(signal.SIGTERM)
+        try:
+            return self.process.wait(timeout=timeout)
+        except subprocess.TimeoutExpired:
+            self.kill()
+            return None
+
+
+def start_server(workdir: Path, log_name: str = "server.log") -> ServerProcess:
+    """Launch the server with storage under `workdir` and wait until /readyz answers 200.
+
+    Starting again with the same `workdir` reuses its storage (a restart); `log_name` keeps each
+    run's log apart.
+    """
     http_port, grpc_port = free_port(), free_port()
     while grpc_port == http_port:
         grpc_port = free_port()
@@ -79,7 +103,7 @@ def start_server(workdir: Path) -> ServerProcess:
             "PYTHONUNBUFFERED": "1",
         }
     )
-    log_path = workdir / "server.log"
+    log_path = workdir / log_name
     log_file = log_path.open("wb")
     process = subprocess.Popen(
         [sys.executable, "-m", "server"],
