@@ -68,6 +68,8 @@ def markdown(result: dict[str, Any]) -> str:
             if indexed
             else f"not indexed (waited {idx.get('waited_seconds', 0)} s)"
         )
+        if indexed and idx.get("indexed_vectors_count") is not None:
+            to_idx = f"{_fmt(to_idx)} ({idx['indexed_vectors_count']:,} vectors indexed)"
         if "waited_seconds" not in idx and not indexed:
             to_idx = "no index"
         if s["status"] != "ok":
