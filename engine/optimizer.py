@@ -23,12 +23,24 @@ from engine.toc import TableOfContents
 log = logging.getLogger("quiver.optimizer")
 
 
+def _pick(col: Collection) -> Segment | None:
+    """A sealed segment still without graphs (e.g. flushed mid-build), else a full appendable one."""
+    for seg in col.segments[:-1]:
+        if seg.sealed and not seg.hnsw and not seg.indexing and len(seg):
+            return seg
+    seg = col.appendable
+    threshold_kb = col.config.optimizer_config.indexing_threshold
+    if not threshold_kb or len(seg) == 0 or seg.vector_bytes() < threshold_kb * 1024:
+        return None
+    return seg
+
+
 def _seal(col: Collection) -> tuple[Segment, dict[str, tuple[np.ndarray, np.ndarray]]] | None:
-    """Seal the appendable segment if it is full; returns it with the (vectors, offsets) to index."""
+    """Seal the segment to index (opening a new appendable one); returns it with the (vectors,
+    offsets) to index."""
     with col.lock:
-        seg = col.appendable
-        threshold_kb = col.config.optimizer_config.indexing_threshold
-        if not threshold_kb or len(seg) == 0 or seg.vector_bytes() < threshold_kb * 1024:
+        seg = _pick(col)
+        if seg is None:
             return None
         work: dict[str, tuple[np.ndarray, np.ndarray]] = {}
         for name, params in col.config.params.vectors.items():
@@ -40,8 +52,10 @@ def _seal(col: Collection) -> tuple[Segment, dict[str, tuple[np.ndarray, np.ndar
             work[name] = (column.data[offsets].copy(), offsets)
         if not work:
             return None
-        seg.sealed = True
-        col.segments.append(col.new_segment())
+        if seg is col.appendable:
+            seg.sealed = True
+            col.segments.append(col.new_segment())
+        seg.indexing = True
         col.optimizing += 1
         return seg, work
 
@@ -69,6 +83,7 @@ def optimize_collection(col: Collection, threads: int = 1) -> bool:
     finally:
         with col.lock:
             col.optimizing -= 1
+            seg.indexing = False
     log.info("segment indexed", extra={"collection": col.name, "points": int(len(seg)),
                                        "seconds": round(time.perf_counter() - started, 3)})
     return True

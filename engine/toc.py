@@ -2,13 +2,25 @@
 
 from __future__ import annotations
 
+import json
+import logging
 import re
+import shutil
 import threading
+import time
+from collections.abc import Callable
 from dataclasses import dataclass
+from pathlib import Path
 
 from engine.collection import Collection
 from engine.errors import AlreadyExists, BadInput, NotFound, ValidationError
+from engine.persistence.collection_store import CollectionStore, save_config
+from engine.persistence.recovery import recover_collection
 from engine.types.config import CollectionConfig
+from storage.atomic import atomic_write_bytes
+from storage.wal import FsyncPolicy
+
+log = logging.getLogger("quiver.toc")
 
 _BAD_NAME = re.compile(r'[<>:"/\\|?*\x00]')
 
@@ -46,10 +58,57 @@ def missing_collection(name: str) -> NotFound:
 
 
 class TableOfContents:
-    def __init__(self) -> None:
+    """With `storage_path`, every change is persisted (see engine/persistence); without, in memory."""
+
+    def __init__(self, storage_path: str | Path | None = None, fsync: FsyncPolicy = "always") -> None:
         self.collections: dict[str, Collection] = {}
         self.aliases: dict[str, str] = {}
         self.lock = threading.RLock()
+        self.root = Path(storage_path) if storage_path is not None else None
+        self.fsync: FsyncPolicy = fsync
+        self.failed: dict[str, str] = {}
+        """Collections found on disk that could not be loaded, with the reason."""
+
+    # ---- persistence -----------------------------------------------------------------------
+    def _collection_dir(self, name: str) -> Path | None:
+        return None if self.root is None else self.root / "collections" / name
+
+    def _save_aliases(self) -> None:
+        if self.root is not None:
+            self.root.mkdir(parents=True, exist_ok=True)
+            atomic_write_bytes(self.root / "aliases.json", json.dumps(self.aliases, indent=1).encode())
+
+    def load(self) -> None:
+        """Restore every collection and alias from disk. A collection that fails to load is logged,
+        remembered in `failed` and skipped; the others still load."""
+        if self.root is None:
+            return
+        base = self.root / "collections"
+        base.mkdir(parents=True, exist_ok=True)
+        for directory in sorted(p for p in base.iterdir() if p.is_dir()):
+            started = time.perf_counter()
+            try:
+                collection = recover_collection(directory, self.fsync)
+            except Exception as exc:
+                log.exception("collection failed to load; skipped", extra={"collection": directory.name})
+                self.failed[directory.name] = str(exc)
+                continue
+            self.collections[directory.name] = collection
+            log.info("collection loaded", extra={"collection": directory.name, "points": collection.points_count(),
+                                                 "seconds": round(time.perf_counter() - started, 3)})
+        aliases_file = self.root / "aliases.json"
+        if aliases_file.exists():
+            stored = json.loads(aliases_file.read_bytes())
+            self.aliases = {a: c for a, c in stored.items() if c in self.collections}
+
+    def close(self) -> None:
+        """Flush every collection and close its WAL (graceful shutdown)."""
+        with self.lock:
+            collections = list(self.collections.values())
+        for collection in collections:
+            collection.flush()
+            if collection.store is not None:
+                collection.store.close()
 
     def resolve(self, name: str) -> str:
         """A collection name, or the collection an alias points at."""
@@ -81,16 +140,31 @@ class TableOfContents:
             if name in self.aliases:
                 raise AlreadyExists(f"Alias `{name}` already exists!")
             collection = Collection(name, config)
+            directory = self._collection_dir(name)
+            if directory is not None:
+                collection.store = CollectionStore.create(directory, config, self.fsync)
             self.collections[name] = collection
             return collection
+
+    def update_config(self, name: str, change: Callable[[CollectionConfig], CollectionConfig]) -> None:
+        collection = self.get(name)
+        with collection.lock:
+            new = change(collection.config)
+            if collection.store is not None:
+                save_config(collection.store.dir, new)
+            collection.config = new
 
     def delete(self, name: str) -> bool:
         """Delete a collection (by its own name, as Qdrant) and its aliases; False if absent."""
         with self.lock:
             if name not in self.collections:
                 return False
-            del self.collections[name]
+            collection = self.collections.pop(name)
             self.aliases = {a: c for a, c in self.aliases.items() if c != name}
+            self._save_aliases()
+            if collection.store is not None:
+                collection.store.close()
+                shutil.rmtree(collection.store.dir, ignore_errors=True)
             return True
 
     def update_aliases(self, actions: list[AliasOperation]) -> None:
@@ -116,6 +190,7 @@ class TableOfContents:
                             raise BadInput(f"Collection `{new}` already exists!")
                         staged[new] = staged.pop(old)
             self.aliases = staged
+            self._save_aliases()
 
     def list_aliases(self, collection: str | None = None) -> list[tuple[str, str]]:
         with self.lock:

@@ -74,13 +74,8 @@ class Service:
         return True
 
     async def update_collection(self, name: str, change: Callable[[CollectionConfig], CollectionConfig]) -> bool:
-        def run() -> bool:
-            collection = self.toc.get(name)
-            with collection.lock:
-                collection.config = change(collection.config)
-            return True
-
-        return await self.call(run)
+        await self.call(self.toc.update_config, name, change)
+        return True
 
     async def delete_collection(self, name: str) -> bool:
         return await self.call(self.toc.delete, name)

@@ -21,6 +21,7 @@ _ENV = {
     "snapshots_path": "QDRANT__STORAGE__SNAPSHOTS_PATH",
     "log_level": "QDRANT__LOG_LEVEL",
     "workers": "QDRANT__STORAGE__PERFORMANCE__MAX_SEARCH_THREADS",
+    "fsync": "QDRANT__STORAGE__WAL_FSYNC",
 }
 _YAML = {
     "host": ("service", "host"),
@@ -32,6 +33,7 @@ _YAML = {
     "storage_path": ("storage", "storage_path"),
     "snapshots_path": ("storage", "snapshots_path"),
     "log_level": ("log_level",),
+    "fsync": ("storage", "wal_fsync"),
 }
 
 
@@ -48,6 +50,8 @@ class Settings:
     log_level: str = "INFO"
     workers: int = 0
     """Threads for engine work; 0 = number of CPUs."""
+    fsync: str = "always"
+    """WAL fsync policy (a Quiver setting): always | interval | never — see README "Durability"."""
 
     @property
     def max_request_bytes(self) -> int:

@@ -10,13 +10,14 @@ from __future__ import annotations
 import threading
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from engine.collection import updates
 from engine.collection.validate import check_vector_name, check_vectors
 from engine.errors import BadInput, NotFound
 from engine.filters import CompiledFilter, compile_filter
 from engine.json_path import parse_path
+from engine.persistence.segment_files import capture
 from engine.point_id import PointId
 from engine.segment import Segment
 from engine.types.config import CollectionConfig
@@ -35,6 +36,9 @@ from engine.types.operations import (
     UpsertPoints,
 )
 from engine.types.payload_schema import PayloadSchema
+
+if TYPE_CHECKING:
+    from engine.persistence.collection_store import CollectionStore
 
 T = TypeVar("T")
 
@@ -58,6 +62,11 @@ class Collection:
         self.segments: list[Segment] = [Segment(config.params.vectors)]
         self.lock = threading.RLock()
         self.last_op_num = 0
+        self.store: CollectionStore | None = None
+        """Where the WAL and flushed snapshots live; None for a purely in-memory collection."""
+        self.persisted_op = 0
+        """Operations up to this number are in the newest flushed snapshot."""
+        self._flush_lock = threading.Lock()
         self.optimizing = 0
         """Optimizations running now (status `yellow` while > 0)."""
         self.optimizer_error: str | None = None
@@ -109,8 +118,9 @@ class Collection:
         """Validate `op` completely, then apply it under a new operation number (all or nothing)."""
         with self.lock:
             self._validate(op)
-            self.last_op_num += 1
-            op_num = self.last_op_num
+            # Durability point: the operation is in the WAL (written to the kernel, fsynced per
+            # policy) before it touches a segment, so an acknowledged write survives kill -9.
+            op_num = self.store.append(op) if self.store is not None else self.last_op_num + 1
             self.apply(op_num, op)
             return op_num
 
@@ -178,6 +188,23 @@ class Collection:
     def _require_points(self, ids: list[PointId] | None) -> None:
         for pid in ids or ():
             self._require_point(pid)
+
+    # ---- persistence -------------------------------------------------------------------------
+    def flush(self) -> bool:
+        """Write a snapshot of all segments and truncate the WAL up to it; False if nothing new."""
+        with self._flush_lock:
+            store = self.store
+            if store is None:
+                return False
+            with self.lock:
+                op_num = self.last_op_num
+                if op_num <= self.persisted_op:
+                    return False
+                images = [capture(segment) for segment in self.segments]
+                schema = dict(self.payload_schema)
+            store.write_snapshot(op_num, images, schema)  # slow part, without the collection lock
+            self.persisted_op = op_num
+            return True
 
     # ---- info ------------------------------------------------------------------------------
     def info(self) -> CollectionInfo:

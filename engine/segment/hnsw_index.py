@@ -40,6 +40,17 @@ class HnswIndex:
             self._index.add_items(vectors, labels, num_threads=threads)
         self.count = int(labels.shape[0])
 
+    def save(self, path: str) -> None:
+        with self._lock:
+            self._index.save_index(path)
+
+    @classmethod
+    def load(cls, path: str, distance: Distance, dim: int, config: HnswConfig, count: int) -> HnswIndex:
+        index = cls(distance, dim, config)
+        index._index.load_index(path, allow_replace_deleted=False)
+        index.count = count
+        return index
+
     def mark_deleted(self, label: int) -> None:
         with self._lock:
             try:

@@ -35,6 +35,7 @@ class Segment:
         self.indexes: dict[str, PayloadIndex] = {}
         self.hnsw: dict[str, HnswIndex] = {}
         self.sealed = False
+        self.indexing = False
         """A sealed segment takes no new points and no vector changes (its graph would go stale);
         payload changes and deletes still apply in place."""
 
