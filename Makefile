@@ -37,6 +37,7 @@ proto: install
 	$(PY) -m tools.gen_proto
 
 bench: install
+	$(PY) -m pip install --quiet -e '.[dev,bench]'
 	$(PY) -m bench
 
 clean:
