@@ -394,8 +394,11 @@ class BoundFilter:
         if candidates is None:
             offs = np.arange(size, dtype=np.int64)
         else:
-            offs = np.unique(np.asarray(candidates, dtype=np.int64))
-            offs = offs[(offs >= 0) & (offs < size)]
+            offs = np.asarray(candidates, dtype=np.int64)
+            if offs.size > 1 and not bool(np.all(offs[1:] > offs[:-1])):
+                offs = np.unique(offs)  # callers usually pass flatnonzero output: sorted, unique
+            if offs.size and (offs[0] < 0 or offs[-1] >= size):
+                offs = offs[(offs >= 0) & (offs < size)]
         out = np.zeros(size, dtype=bool)
         out[offs[self._root.eval(self._ctx, offs)]] = True
         return out
