@@ -17,7 +17,7 @@ from engine.errors import AlreadyExists, BadInput, NotFound, ValidationError
 from engine.persistence.collection_store import CollectionStore, save_config
 from engine.persistence.recovery import recover_collection
 from engine.types.config import CollectionConfig
-from storage.atomic import atomic_write_bytes
+from storage.atomic import atomic_write_bytes, fsync_dir
 from storage.wal import FsyncPolicy
 
 log = logging.getLogger("quiver.toc")
@@ -166,6 +166,38 @@ class TableOfContents:
                 collection.store.close()
                 shutil.rmtree(collection.store.dir, ignore_errors=True)
             return True
+
+    def install(self, name: str, directory: Path) -> Collection:
+        """Make the collection stored in `directory` (complete, validated, on the storage's filesystem,
+        e.g. an extracted snapshot) collection `name`, replacing any existing one; aliases are kept.
+        Readers see the old collection or the new one: the swap happens under the toc lock."""
+        check_collection_name(name)
+        if self.root is None:
+            raise BadInput("Recovering a collection needs a storage path")
+        base = self.root / "collections"
+        target, trash = base / name, self.root / "tmp" / f"replaced-{name}-{time.monotonic_ns()}"
+        trash.parent.mkdir(parents=True, exist_ok=True)
+        base.mkdir(parents=True, exist_ok=True)
+        with self.lock:
+            if name in self.aliases:
+                raise AlreadyExists(f"Alias `{name}` already exists!")
+            old = self.collections.pop(name, None)
+            if old is not None:
+                # Quiesce the old collection: no flush may write into its directory after the move
+                # (it would land in the new one) and no writer may append to its closed WAL.
+                with old._flush_lock, old.lock:
+                    if old.store is not None:
+                        old.store.close()
+                    old.store = None
+            if target.exists():
+                target.rename(trash)
+            directory.rename(target)
+            fsync_dir(base)
+            collection = recover_collection(target, self.fsync)
+            self.collections[name] = collection
+            self.failed.pop(name, None)
+        shutil.rmtree(trash, ignore_errors=True)
+        return collection
 
     def update_aliases(self, actions: list[AliasOperation]) -> None:
         """Apply all alias actions atomically: on any error nothing changes."""

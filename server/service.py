@@ -8,15 +8,18 @@ the event loop that serves both transports never blocks on it.
 from __future__ import annotations
 
 import asyncio
+import logging
 import os
 from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor
 from functools import partial
-from typing import Any, TypeVar
+from pathlib import Path
+from typing import IO, Any, TypeVar
 
 from engine.collection import Collection, CollectionInfo, reads
 from engine.errors import Timeout
 from engine.point_id import PointId
+from engine.snapshots import SnapshotDescription, SnapshotManager
 from engine.toc import AliasOperation, TableOfContents
 from engine.types.config import CollectionConfig, CollectionParams
 from engine.types.operations import Operation
@@ -33,6 +36,7 @@ from engine.types.points import (
 from engine.types.requests import CountRequest, FacetRequest, QueryRequest, ScrollRequest
 
 T = TypeVar("T")
+log = logging.getLogger("quiver.service")
 
 
 class Service:
@@ -131,3 +135,73 @@ class Service:
     async def facet(self, name: str, request: FacetRequest, timeout: float | None = None) -> list[FacetHit]:
         collection = self._collection(name)
         return await self.call(reads.facet, collection, request, timeout=timeout)
+
+    # ---- snapshots -------------------------------------------------------------------------
+    def snapshots(self, snapshots_path: str) -> SnapshotManager:
+        """The snapshot manager for `snapshots_path`, made on first use (it clears stale temp files)."""
+        manager: SnapshotManager | None = getattr(self, "_snapshots", None)
+        if manager is None or manager.root != Path(snapshots_path):
+            manager = SnapshotManager(self.toc, snapshots_path)
+            self._snapshots = manager
+        return manager
+
+    def _background(self, what: str, fn: Callable[[], object]) -> None:
+        """Qdrant's `wait=false` for snapshot operations: answer now, do the work in the pool."""
+        def done(future: Future[object]) -> None:
+            if not future.cancelled() and future.exception() is not None:
+                log.error("background snapshot operation failed", exc_info=future.exception(),
+                          extra={"operation": what})
+        self.pool.submit(fn).add_done_callback(done)
+
+    async def _snapshot_op(self, what: str, wait: bool, fn: Callable[[], T]) -> T | None:
+        if not wait:
+            self._background(what, fn)
+            return None
+        return await self.call(fn)
+
+    async def create_snapshot(self, snapshots_path: str, collection: str, wait: bool = True) -> SnapshotDescription | None:
+        manager = self.snapshots(snapshots_path)
+        self.toc.resolve(collection)  # a missing collection is a 404 even with wait=false
+        return await self._snapshot_op("create snapshot", wait, lambda: manager.create(collection))
+
+    async def list_snapshots(self, snapshots_path: str, collection: str) -> list[SnapshotDescription]:
+        return await self.call(self.snapshots(snapshots_path).list_snapshots, collection)
+
+    async def snapshot_file(self, snapshots_path: str, collection: str, snapshot: str) -> Path:
+        return await self.call(self.snapshots(snapshots_path).path, collection, snapshot)
+
+    async def delete_snapshot(self, snapshots_path: str, collection: str, snapshot: str,
+                              wait: bool = True) -> bool | None:
+        manager = self.snapshots(snapshots_path)
+        manager.path(collection, snapshot)  # 404 for a missing snapshot even with wait=false
+        return await self._snapshot_op("delete snapshot", wait, lambda: manager.delete(collection, snapshot))
+
+    async def recover_snapshot(self, snapshots_path: str, collection: str, location: str,
+                               checksum: str | None = None, api_key: str | None = None,
+                               wait: bool = True) -> bool | None:
+        manager = self.snapshots(snapshots_path)
+        return await self._snapshot_op("recover snapshot", wait,
+                                       lambda: manager.recover(collection, location, checksum, api_key))
+
+    async def recover_uploaded_snapshot(self, snapshots_path: str, collection: str, upload: IO[bytes],
+                                        checksum: str | None = None, wait: bool = True) -> bool | None:
+        """The upload is copied next to the storage before answering (the request body goes away)."""
+        manager = self.snapshots(snapshots_path)
+        saved = await self.call(manager.save_upload, upload)
+        return await self._snapshot_op("recover uploaded snapshot", wait,
+                                       lambda: manager.recover_saved(collection, saved, checksum))
+
+    async def create_full_snapshot(self, snapshots_path: str, wait: bool = True) -> SnapshotDescription | None:
+        manager = self.snapshots(snapshots_path)
+        return await self._snapshot_op("create full snapshot", wait, manager.create_full)
+
+    async def list_full_snapshots(self, snapshots_path: str) -> list[SnapshotDescription]:
+        return await self.call(self.snapshots(snapshots_path).list_full)
+
+    async def full_snapshot_file(self, snapshots_path: str, snapshot: str) -> Path:
+        return await self.call(self.snapshots(snapshots_path).full_path, snapshot)
+
+    async def delete_full_snapshot(self, snapshots_path: str, snapshot: str, wait: bool = True) -> bool | None:
+        manager = self.snapshots(snapshots_path)
+        manager.full_path(snapshot)
+        return await self._snapshot_op("delete full snapshot", wait, lambda: manager.delete_full(snapshot))

@@ -1,0 +1,116 @@
+"""Writing snapshot archives.
+
+A collection snapshot is a tar of a *staged copy* of the collection directory, never of the live
+directory: the flush worker may rotate `snapshots/<op>/` and truncate the WAL, and writers append to
+the WAL, while a large archive is being written. Staging takes a consistent cut quickly:
+
+1. `Collection.flush()` so the archive holds a fresh segment snapshot and a short WAL;
+2. under the collection's flush lock (no rotation, no truncation) the files of the current segment
+   snapshot are hard-linked into the staging directory (they are never modified in place, so a link
+   is a frozen copy), and, under the collection lock (no append in flight), the WAL segment sizes are
+   recorded; the WAL files are then copied up to those sizes, which are record boundaries.
+
+The archive is written under a hidden temporary name in the snapshots directory, its sha256 goes to
+the `.checksum` file, and only then is it renamed to its final name: a listed snapshot is complete
+and has its checksum.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+import os
+import secrets
+import shutil
+from pathlib import Path
+
+from engine.collection import Collection
+from engine.errors import BadRequest
+from engine.snapshots.names import SnapshotDescription, checksum_path, describe
+from engine.snapshots.progress import ProgressLog
+from storage.atomic import atomic_write_bytes, fsync_dir, read_bytes
+from storage.tar import create_tar, sha256_file
+
+log = logging.getLogger("quiver.snapshots")
+_WAL_LOCK_FILE = ".lock"
+
+
+def _link_or_copy(src: Path, dest: Path) -> None:
+    try:
+        os.link(src, dest)
+    except OSError:  # another filesystem or no hard links: a real copy is as good, only slower
+        shutil.copy2(src, dest)
+
+
+def _link_tree(src: Path, dest: Path) -> None:
+    for root, _dirs, files in os.walk(src):
+        target = dest / Path(root).relative_to(src)
+        target.mkdir(parents=True, exist_ok=True)
+        for name in files:
+            _link_or_copy(Path(root) / name, target / name)
+
+
+def _copy_prefix(src: Path, dest: Path, size: int) -> None:
+    with open(src, "rb") as fin, open(dest, "wb") as fout:
+        remaining = size
+        while remaining > 0:
+            chunk = fin.read(min(remaining, 1 << 20))
+            if not chunk:
+                break
+            fout.write(chunk)
+            remaining -= len(chunk)
+
+
+def stage_collection(collection: Collection, staging: Path) -> None:
+    """Fill `staging` (absent or empty) with a consistent copy of the collection's directory."""
+    collection.flush()
+    store = collection.store
+    if store is None:
+        raise BadRequest("Snapshots need a collection stored on disk")
+    staging.mkdir(parents=True, exist_ok=True)
+    # Private lock on purpose: it is the one that keeps snapshots/ and the WAL head stable.
+    with collection._flush_lock:
+        with collection.lock:  # writers append under this lock: the sizes below are record boundaries
+            wal_dir = store.dir / "wal"
+            wal_sizes = {p.name: p.stat().st_size for p in wal_dir.iterdir()
+                         if p.is_file() and not p.name.startswith(".")}
+            config = read_bytes(store.dir / "config.json")
+            current_file = store.dir / "CURRENT"
+            current = read_bytes(current_file) if current_file.exists() else None
+        if current is not None:
+            name = current.decode().strip()
+            _link_tree(store.dir / "snapshots" / name, staging / "snapshots" / name)
+            (staging / "CURRENT").write_bytes(current)
+        (staging / "wal").mkdir()
+        for name, size in wal_sizes.items():
+            _copy_prefix(wal_dir / name, staging / "wal" / name, size)
+    (staging / "config.json").write_bytes(config)
+
+
+def publish_archive(src_dir: Path, directory: Path, name: str, what: str) -> SnapshotDescription:
+    """Tar `src_dir` into `directory/name` with its checksum file; the name appears only when complete."""
+    directory.mkdir(parents=True, exist_ok=True)
+    final = directory / name
+    partial = directory / f".{name}.partial-{secrets.token_hex(4)}"  # hidden: never listed
+    progress = ProgressLog(what, name)
+    try:
+        total = create_tar(src_dir, partial, progress)
+        checksum = sha256_file(partial)
+        atomic_write_bytes(checksum_path(final), checksum.encode())
+        os.replace(partial, final)
+        fsync_dir(directory)
+    except BaseException:
+        with contextlib.suppress(FileNotFoundError):
+            partial.unlink()
+        raise
+    progress.finished(bytes=total, checksum=checksum)
+    return describe(final)
+
+
+def archive_collection(collection: Collection, directory: Path, name: str, tmp_root: Path) -> SnapshotDescription:
+    staging = tmp_root / f"snapshot-{secrets.token_hex(8)}"
+    try:
+        stage_collection(collection, staging)
+        return publish_archive(staging, directory, name, "collection snapshot")
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
