@@ -10,6 +10,7 @@ mark points deleted during the build and attach the graphs. Nothing is ever half
 from __future__ import annotations
 
 import logging
+import os
 import threading
 import time
 
@@ -18,15 +19,22 @@ import numpy as np
 from engine.collection import Collection
 from engine.segment import Segment
 from engine.segment.hnsw_index import HnswIndex, indexable
+from engine.segment_builder import rebuild
 from engine.toc import TableOfContents
 
 log = logging.getLogger("quiver.optimizer")
 
 
+def _indexable_names(col: Collection) -> set[str]:
+    return {name for name, p in col.config.params.vectors.items()
+            if indexable(p.distance, col.config.effective_hnsw(name))}
+
+
 def _pick(col: Collection) -> Segment | None:
     """A sealed segment still without graphs (e.g. flushed mid-build), else a full appendable one."""
+    wanted = _indexable_names(col)
     for seg in col.segments[:-1]:
-        if seg.sealed and not seg.hnsw and not seg.indexing and len(seg):
+        if seg.sealed and wanted and not seg.hnsw and not seg.indexing and len(seg):
             return seg
     seg = col.appendable
     threshold_kb = col.config.optimizer_config.indexing_threshold
@@ -60,11 +68,46 @@ def _seal(col: Collection) -> tuple[Segment, dict[str, tuple[np.ndarray, np.ndar
         return seg, work
 
 
+def _needs_reindex(col: Collection, seg: Segment) -> bool:
+    if set(seg.hnsw) != _indexable_names(col):
+        return True
+    for name, index in seg.hnsw.items():
+        want = col.config.effective_hnsw(name)
+        if (index.config.m, index.config.ef_construct) != (want.m, want.ef_construct):
+            return True
+    return False
+
+
+def plan_rebuild(col: Collection) -> tuple[list[Segment], str] | None:
+    """Which sealed segments to rebuild next, and why: re-index, vacuum, or merge."""
+    with col.lock:
+        sealed = [s for s in col.segments[:-1] if s.sealed and not s.indexing and (s.hnsw or not _indexable_names(col))]
+        for seg in sealed:
+            if seg.hnsw and _needs_reindex(col, seg):
+                return [seg], "reindex"
+        oc = col.config.optimizer_config
+        for seg in sealed:
+            deleted = seg.size - len(seg)
+            if seg.size >= oc.vacuum_min_vector_number and deleted > oc.deleted_threshold * seg.size:
+                return [seg], "vacuum"
+        target = oc.default_segment_number or max(2, os.cpu_count() or 2)
+        if len(sealed) > target:
+            smallest = sorted(sealed, key=len)[:2]
+            limit = (oc.max_segment_size or 0) * 1024
+            if not limit or sum(s.vector_bytes() for s in smallest) <= limit:
+                return smallest, "merge"
+        return None
+
+
 def optimize_collection(col: Collection, threads: int = 1) -> bool:
     """One optimization step; True when something was done."""
     sealed = _seal(col)
     if sealed is None:
-        return False
+        plan = plan_rebuild(col)
+        if plan is None:
+            return False
+        rebuild(col, plan[0], plan[1], threads)
+        return True
     seg, work = sealed
     started = time.perf_counter()
     try:

@@ -129,6 +129,26 @@ class Segment:
         self._write_payload(offset, payload)
         return offset
 
+    def bulk_insert(self, ids: list[PointId], versions: np.ndarray, vectors: dict[str, tuple[np.ndarray, np.ndarray]],
+                    payloads: list[Payload | None]) -> None:
+        """Append many new points at once (optimizer rebuilds); vectors are already preprocessed.
+        `vectors[name]` = (rows, present mask) aligned with `ids`."""
+        start = self.size
+        for pid in ids:
+            self.ids.allocate(pid)
+        end = self.size
+        self._grow(end)
+        self.alive[start:end] = True
+        self.ids.versions[start:end] = versions
+        self.payloads.extend(payloads)
+        for name, (rows, present) in vectors.items():
+            column = self.columns[name]
+            column.ensure_capacity(end)
+            column.data[start:end] = rows
+            column.present[start:end] = present
+        for key in list(self.indexes):
+            self.create_index(key, self.indexes[key].schema)
+
     def delete(self, pid: PointId) -> bool:
         offset = self.ids.remove(pid)
         if offset is None:

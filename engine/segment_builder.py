@@ -1,0 +1,118 @@
+"""Rebuilding sealed segments: merge several into one, vacuum deleted points, re-index after a
+config change — all one mechanism.
+
+1. Under the collection lock: mark the sources busy and copy their live points (ids, versions,
+   vectors, payload references).
+2. Without the lock: bulk-load a new segment, build its payload indexes and HNSW graphs. Readers
+   keep searching the sources; writers keep writing (sealed segments only ever see deletes,
+   in-place payload changes and points moving out to the appendable segment).
+3. Under the lock: replay what changed meanwhile (points gone from a source are deleted from the
+   new segment, newer payloads are copied) and swap the new segment in for the sources.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from dataclasses import dataclass
+
+import numpy as np
+
+from engine.collection import Collection
+from engine.point_id import PointId
+from engine.segment import Segment
+from engine.segment.hnsw_index import HnswIndex, indexable
+from engine.types.points import Payload
+
+log = logging.getLogger("quiver.optimizer")
+
+
+@dataclass(slots=True)
+class _Copied:
+    source: Segment
+    offsets: np.ndarray
+    versions: np.ndarray
+
+
+def _capture(col: Collection, sources: list[Segment]) -> tuple[list[_Copied], list[PointId], np.ndarray,
+                                                                 dict[str, tuple[np.ndarray, np.ndarray]],
+                                                                 list[Payload | None]]:
+    copied: list[_Copied] = []
+    ids: list[PointId] = []
+    payloads: list[Payload | None] = []
+    rows: dict[str, list[np.ndarray]] = {name: [] for name in col.config.params.vectors}
+    present: dict[str, list[np.ndarray]] = {name: [] for name in col.config.params.vectors}
+    for seg in sources:
+        offsets = np.flatnonzero(seg.alive[: seg.size])
+        versions = seg.ids.versions[offsets].copy()
+        copied.append(_Copied(seg, offsets, versions))
+        ids.extend(seg.ids.external[int(o)] for o in offsets)
+        payloads.extend(seg.payloads[int(o)] for o in offsets)
+        for name, column in seg.columns.items():
+            column.ensure_capacity(seg.size)
+            rows[name].append(column.data[offsets].copy())
+            present[name].append(column.present[offsets].copy())
+    vectors = {name: (np.concatenate(rows[name]) if rows[name] else np.empty((0, p.size), np.float32),
+                      np.concatenate(present[name]) if present[name] else np.empty(0, bool))
+               for name, p in col.config.params.vectors.items()}
+    all_versions = np.concatenate([c.versions for c in copied]) if copied else np.empty(0, np.uint64)
+    return copied, ids, all_versions, vectors, payloads
+
+
+def rebuild(col: Collection, sources: list[Segment], reason: str, threads: int = 1) -> Segment:
+    """Replace `sources` (sealed segments of `col`) by one new indexed segment of their live points."""
+    started = time.perf_counter()
+    with col.lock:
+        if any(seg is col.appendable or not seg.sealed for seg in sources):
+            raise RuntimeError("only sealed segments can be rebuilt")
+        for seg in sources:
+            seg.indexing = True
+        col.optimizing += 1
+        copied, ids, versions, vectors, payloads = _capture(col, sources)
+        schema = dict(col.payload_schema)
+        config = col.config
+    try:
+        new = Segment(config.params.vectors)
+        for key, s in schema.items():
+            new.create_index(key, s)
+        new.bulk_insert(ids, versions, vectors, payloads)
+        new.sealed = True
+        for name, params in config.params.vectors.items():
+            hnsw = config.effective_hnsw(name)
+            if not indexable(params.distance, hnsw):
+                continue
+            offsets = np.flatnonzero(new.columns[name].present[: new.size])
+            index = HnswIndex(params.distance, params.size, hnsw)
+            index.build(new.columns[name].data[offsets], offsets, threads)
+            new.hnsw[name] = index
+        with col.lock:
+            _reconcile(col, new, copied)
+            position = min(col.segments.index(s) for s in sources)
+            kept = [s for s in col.segments if all(s is not src for src in sources)]
+            kept.insert(min(position, len(kept) - 1), new)
+            col.segments = kept
+    finally:
+        with col.lock:
+            col.optimizing -= 1
+            for seg in sources:
+                seg.indexing = False
+    log.info("segments rebuilt", extra={"collection": col.name, "reason": reason, "sources": len(sources),
+                                        "points": len(new), "seconds": round(time.perf_counter() - started, 3)})
+    return new
+
+
+def _reconcile(col: Collection, new: Segment, copied: list[_Copied]) -> None:
+    """Apply to `new` what happened to the sources while it was being built (lock held)."""
+    for c in copied:
+        seg = c.source
+        gone = ~seg.alive[c.offsets]
+        changed = seg.ids.versions[c.offsets] != c.versions
+        for offset in c.offsets[gone | changed]:
+            pid = seg.ids.external[int(offset)]
+            target = new.offset_of(pid)
+            if target is None:
+                continue
+            if not seg.alive[offset] or seg.offset_of(pid) != offset:
+                new.delete(pid)
+            else:
+                new.set_payload(target, seg.version_at(int(offset)), seg.payload_at(int(offset)))
