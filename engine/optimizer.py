@@ -99,8 +99,10 @@ def plan_rebuild(col: Collection) -> tuple[list[Segment], str] | None:
         return None
 
 
-def optimize_collection(col: Collection, threads: int = 1) -> bool:
-    """One optimization step; True when something was done."""
+def optimize_collection(col: Collection, threads: int = 0) -> bool:
+    """One optimization step; True when something was done. `threads` for graph building: 0 means
+    the collection's `hnsw_config.max_indexing_threads`, whose 0 means every core (as Qdrant)."""
+    threads = threads or col.config.hnsw_config.max_indexing_threads or os.cpu_count() or 1
     sealed = _seal(col)
     if sealed is None:
         plan = plan_rebuild(col)
@@ -135,7 +137,7 @@ def optimize_collection(col: Collection, threads: int = 1) -> bool:
 class Optimizer:
     """One background thread serving every collection of the table of contents."""
 
-    def __init__(self, toc: TableOfContents, interval: float = 0.2, threads: int = 1) -> None:
+    def __init__(self, toc: TableOfContents, interval: float = 0.2, threads: int = 0) -> None:
         self.toc = toc
         self.interval = interval
         self.threads = threads
