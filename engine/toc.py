@@ -193,7 +193,16 @@ class TableOfContents:
                 target.rename(trash)
             directory.rename(target)
             fsync_dir(base)
-            collection = recover_collection(target, self.fsync)
+            try:
+                collection = recover_collection(target, self.fsync)
+            except BaseException:
+                # The caller validated the directory, so this is unexpected: keep the old data.
+                shutil.rmtree(target, ignore_errors=True)
+                if trash.exists():
+                    trash.rename(target)
+                    if old is not None:
+                        self.collections[name] = recover_collection(target, self.fsync)
+                raise
             self.collections[name] = collection
             self.failed.pop(name, None)
         shutil.rmtree(trash, ignore_errors=True)

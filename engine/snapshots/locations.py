@@ -54,7 +54,9 @@ def _download(location: str, download_dir: Path, api_key: str | None) -> LocalSn
     request = urllib.request.Request(location)
     if api_key is not None:
         request.add_header("api-key", api_key)
-    progress = ProgressLog("snapshot download", location)
+    parts = urlsplit(location)
+    # Logged without user info or query string: either may carry credentials.
+    progress = ProgressLog("snapshot download", f"{parts.scheme}://{parts.hostname}:{parts.port or ''}{parts.path}")
     try:
         with urllib.request.urlopen(request, timeout=DOWNLOAD_TIMEOUT_S) as response, open(target, "wb") as out:
             total = int(response.headers.get("content-length") or 0)

@@ -15,7 +15,8 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from engine.collection import reads
+import engine.toc
+from engine.collection import Collection, reads
 from engine.errors import BadInput, BadRequest, Forbidden, NotFound
 from engine.snapshots import SnapshotManager
 from engine.snapshots.full import restore_full_snapshot
@@ -27,6 +28,7 @@ from engine.types.payload_schema import PayloadSchema
 from engine.types.points import ALL_PAYLOAD, PointStruct
 from engine.types.requests import NearestQuery, QueryRequest, ScrollRequest
 from storage.tar import sha256_file
+from storage.wal import FsyncPolicy
 
 NAME_PATTERN = re.compile(r"^(?P<c>.+)-\d{16}-\d{4}-\d{2}-\d{2}-\d{2}-\d{2}-\d{2}\.snapshot$")
 
@@ -320,3 +322,26 @@ def test_full_snapshot_round_trip(server_a: tuple[TableOfContents, SnapshotManag
     assert again.aliases == {"second": "two"}
     assert snaps.delete_full(desc.name)
     assert snaps.list_full() == []
+
+
+def test_failed_install_keeps_the_old_collection(server_a: tuple[TableOfContents, SnapshotManager],
+                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+    toc, snaps = server_a
+    populate(toc)
+    desc = snaps.create("c")
+    toc.get("c").update(DeletePoints(ids=[1, 2]))
+    before = observe(toc, "c")
+    real = engine.toc.recover_collection
+    calls = []
+
+    def fail_first(directory: Path, fsync: FsyncPolicy) -> Collection:
+        calls.append(directory)
+        if len(calls) == 1:
+            raise OSError("disk on fire")
+        return real(directory, fsync)
+
+    monkeypatch.setattr(engine.toc, "recover_collection", fail_first)
+    with pytest.raises(OSError):
+        snaps.recover("c", snaps.path("c", desc.name).as_uri())
+    assert observe(toc, "c") == before
+    toc.get("c").update(DeletePoints(ids=[3]))  # and it is writable again
