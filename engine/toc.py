@@ -163,8 +163,10 @@ class TableOfContents:
             self.aliases = {a: c for a, c in self.aliases.items() if c != name}
             self._save_aliases()
             if collection.store is not None:
-                collection.store.close()
-                shutil.rmtree(collection.store.dir, ignore_errors=True)
+                with collection.flush_lock:  # a flush in progress must not write into a deleted dir
+                    collection.store.close()
+                    shutil.rmtree(collection.store.dir, ignore_errors=True)
+                    collection.store = None
             return True
 
     def install(self, name: str, directory: Path) -> Collection:
@@ -185,7 +187,7 @@ class TableOfContents:
             if old is not None:
                 # Quiesce the old collection: no flush may write into its directory after the move
                 # (it would land in the new one) and no writer may append to its closed WAL.
-                with old._flush_lock, old.lock:
+                with old.flush_lock, old.lock:
                     if old.store is not None:
                         old.store.close()
                     old.store = None

@@ -66,7 +66,8 @@ class Collection:
         """Where the WAL and flushed snapshots live; None for a purely in-memory collection."""
         self.persisted_op = 0
         """Operations up to this number are in the newest flushed snapshot."""
-        self._flush_lock = threading.Lock()
+        self.flush_lock = threading.Lock()
+        """Held by a flush, a snapshot cut and a delete, so they never overlap."""
         self.optimizing = 0
         """Optimizations running now (status `yellow` while > 0)."""
         self.optimizer_error: str | None = None
@@ -192,7 +193,7 @@ class Collection:
     # ---- persistence -------------------------------------------------------------------------
     def flush(self) -> bool:
         """Write a snapshot of all segments and truncate the WAL up to it; False if nothing new."""
-        with self._flush_lock:
+        with self.flush_lock:
             store = self.store
             if store is None:
                 return False

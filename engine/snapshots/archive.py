@@ -69,7 +69,7 @@ def stage_collection(collection: Collection, staging: Path) -> None:
         raise BadRequest("Snapshots need a collection stored on disk")
     staging.mkdir(parents=True, exist_ok=True)
     # Private lock on purpose: it is the one that keeps snapshots/ and the WAL head stable.
-    with collection._flush_lock:
+    with collection.flush_lock:
         with collection.lock:  # writers append under this lock: the sizes below are record boundaries
             wal_dir = store.dir / "wal"
             wal_sizes = {p.name: p.stat().st_size for p in wal_dir.iterdir()
