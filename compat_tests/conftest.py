@@ -28,7 +28,7 @@ from qdrant_client import QdrantClient
 
 TARGET = os.environ.get("QUIVER_COMPAT_TARGET", "server")
 SCHEMA_PATH = REPO_ROOT.parent / "shared" / "reference" / "qdrant-openapi-v1.19.json"
-TRANSPORTS = ["rest"]  # a later issue adds "grpc"
+TRANSPORTS = ["rest", "grpc"]
 CLIENT_TIMEOUT_S = 60
 
 _names = itertools.count()

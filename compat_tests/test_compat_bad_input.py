@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 
+import grpc
 import httpx
 import pytest
 from compat_helpers import assert_ok, assert_qdrant_error
@@ -115,10 +116,13 @@ def test_unknown_collection_is_404(raw: httpx.Client, method: str, suffix: str, 
 
 def test_unknown_collection_through_stock_client(client: QdrantClient) -> None:
     name = unique_collection_name("missing")
-    with pytest.raises((UnexpectedResponse, ValueError)) as error:
+    with pytest.raises((UnexpectedResponse, ValueError, grpc.RpcError)) as error:
         client.get_collection(name)
     if isinstance(error.value, UnexpectedResponse):
         assert error.value.status_code == 404
+    if isinstance(error.value, grpc.RpcError):  # prefer_grpc: the same error as status NOT_FOUND
+        assert error.value.code() == grpc.StatusCode.NOT_FOUND
+        assert f"Collection `{name}` doesn't exist!" in (error.value.details() or "")
 
 
 def test_unknown_vector_name(raw: httpx.Client, four_points: str) -> None:
@@ -143,12 +147,14 @@ def test_create_existing_through_stock_client(client: QdrantClient, collection_n
     client.create_collection(
         collection_name, vectors_config=models.VectorParams(size=2, distance=models.Distance.DOT)
     )
-    with pytest.raises((UnexpectedResponse, ValueError)) as error:
+    with pytest.raises((UnexpectedResponse, ValueError, grpc.RpcError)) as error:
         client.create_collection(
             collection_name, vectors_config=models.VectorParams(size=2, distance=models.Distance.DOT)
         )
     if isinstance(error.value, UnexpectedResponse):
         assert error.value.status_code == 409
+    if isinstance(error.value, grpc.RpcError):  # prefer_grpc: Qdrant answers ALREADY_EXISTS
+        assert error.value.code() == grpc.StatusCode.ALREADY_EXISTS
 
 
 def test_validation_error_is_422(raw: httpx.Client, collection_name: str) -> None:

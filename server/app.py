@@ -1,4 +1,4 @@
-"""Composition root: settings → engine → REST app (+ gRPC server later), all in one event loop."""
+"""Composition root: settings → engine → REST app + gRPC server, all in one event loop."""
 
 from __future__ import annotations
 
@@ -13,6 +13,7 @@ import uvicorn
 from engine.optimizer import Optimizer
 from engine.persistence.flusher import Flusher
 from engine.toc import TableOfContents
+from server.grpc.server import build_grpc_server
 from server.rest.app import build_app
 from server.service import Service
 from server.settings import Settings
@@ -51,9 +52,19 @@ async def serve(settings: Settings) -> None:
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGINT, signal.SIGTERM):
         loop.add_signal_handler(sig, _request_exit, server)
-    log.info("listening", extra={"http": f"{settings.host}:{settings.http_port}"})
-    await server.serve()
-    log.info("shutting down")
+    grpc_server = None
+    if settings.grpc_port is not None:
+        # grpc.aio shares this loop with uvicorn; both call the same Service
+        grpc_server = build_grpc_server(service, settings.host, settings.grpc_port, settings.max_request_bytes)
+        await grpc_server.start()
+    log.info("listening", extra={"http": f"{settings.host}:{settings.http_port}",
+                                 "grpc": f"{settings.host}:{settings.grpc_port}"})
+    try:
+        await server.serve()
+    finally:
+        log.info("shutting down")
+        if grpc_server is not None:
+            await grpc_server.stop(grace=5)  # let in-flight RPCs finish before the engine closes
     flusher.stop()
     optimizer.stop()
     service.shutdown()

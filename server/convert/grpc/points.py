@@ -1,0 +1,175 @@
+"""gRPC point updates → engine operations: upsert, delete, payload and vector ops, field indexes,
+and the `UpdateBatch` operation list. Same operations (and so the same semantics) as REST."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from engine.errors import BadRequest
+from engine.point_id import PointId
+from engine.types.filters import Filter
+from engine.types.operations import (
+    ClearPayload,
+    CreateFieldIndex,
+    DeleteFieldIndex,
+    DeletePayload,
+    DeletePoints,
+    DeleteVectors,
+    OverwritePayload,
+    PointOperation,
+    SetPayload,
+    UpdateVectors,
+    UpsertPoints,
+)
+from engine.types.points import PointStruct
+from server.convert.grpc.filters import filter_from_pb
+from server.convert.grpc.payload_schema import payload_schema_from_pb
+from server.convert.grpc.values import (
+    GrpcInputError,
+    point_id_from_pb,
+    point_ids_from_pb,
+    struct_from_pb,
+    vectors_from_pb,
+)
+
+_UPSERT_MODE = 0  # UpdateMode.Upsert; InsertOnly / UpdateOnly are not implemented by the engine
+
+
+def _points(points: Any) -> list[PointStruct]:
+    return [
+        PointStruct(id=point_id_from_pb(p.id),
+                    vectors=vectors_from_pb(p.vectors) if p.HasField("vectors") else {},
+                    payload=struct_from_pb(p.payload) or None)  # as REST: no payload sent → None
+        for p in points
+    ]
+
+
+def _upsert(points: Any, message: Any) -> UpsertPoints:
+    if message.HasField("update_mode") and message.update_mode != _UPSERT_MODE:
+        raise BadRequest("update_mode other than `upsert` is not supported by this server")
+    return UpsertPoints(points=_points(points),
+                        update_filter=filter_from_pb(message.update_filter, message.HasField("update_filter")))
+
+
+def upsert_from_pb(request: Any) -> UpsertPoints:
+    return _upsert(request.points, request)
+
+
+def selector_from_pb(selector: Any, present: bool = True) -> tuple[list[PointId] | None, Filter | None]:
+    """`PointsSelector`: ids or a filter, exactly one (as REST)."""
+    kind = selector.WhichOneof("points_selector_one_of") if present else None
+    match kind:
+        case "points":
+            return point_ids_from_pb(selector.points.ids), None
+        case "filter":
+            return None, filter_from_pb(selector.filter)
+    raise GrpcInputError("either `points` or `filter` is required in the points selector")
+
+
+def delete_from_pb(request: Any) -> DeletePoints:
+    ids, flt = selector_from_pb(request.points, request.HasField("points"))
+    return DeletePoints(ids=ids, filter=flt)
+
+
+def _set_payload(message: Any) -> SetPayload:
+    ids, flt = selector_from_pb(message.points_selector, message.HasField("points_selector"))
+    key = message.key if message.HasField("key") else None
+    return SetPayload(payload=struct_from_pb(message.payload), ids=ids, filter=flt, key=key)
+
+
+def set_payload_from_pb(request: Any) -> SetPayload:
+    return _set_payload(request)
+
+
+def _overwrite_payload(message: Any) -> OverwritePayload:
+    ids, flt = selector_from_pb(message.points_selector, message.HasField("points_selector"))
+    if message.HasField("key"):
+        raise BadRequest("`key` is not supported for overwrite payload by this server")
+    return OverwritePayload(payload=struct_from_pb(message.payload), ids=ids, filter=flt)
+
+
+def overwrite_payload_from_pb(request: Any) -> OverwritePayload:
+    return _overwrite_payload(request)
+
+
+def _delete_payload(message: Any) -> DeletePayload:
+    ids, flt = selector_from_pb(message.points_selector, message.HasField("points_selector"))
+    return DeletePayload(keys=list(message.keys), ids=ids, filter=flt)
+
+
+def delete_payload_from_pb(request: Any) -> DeletePayload:
+    return _delete_payload(request)
+
+
+def clear_payload_from_pb(request: Any) -> ClearPayload:
+    ids, flt = selector_from_pb(request.points, request.HasField("points"))
+    return ClearPayload(ids=ids, filter=flt)
+
+
+def _update_vectors(message: Any) -> UpdateVectors:
+    if not message.points:
+        raise GrpcInputError("`points` must be a non-empty list")
+    points = [(point_id_from_pb(p.id), vectors_from_pb(p.vectors)) for p in message.points]
+    return UpdateVectors(points=points,
+                         update_filter=filter_from_pb(message.update_filter, message.HasField("update_filter")))
+
+
+def update_vectors_from_pb(request: Any) -> UpdateVectors:
+    return _update_vectors(request)
+
+
+def _delete_vectors(selector: Any, present: bool, names: Any) -> DeleteVectors:
+    if not names:
+        raise GrpcInputError("`vectors` must name at least one vector")
+    ids, flt = selector_from_pb(selector, present)
+    return DeleteVectors(vector_names=list(names), ids=ids, filter=flt)
+
+
+def delete_vectors_from_pb(request: Any) -> DeleteVectors:
+    return _delete_vectors(request.points_selector, request.HasField("points_selector"), request.vectors.names)
+
+
+def create_index_from_pb(request: Any) -> CreateFieldIndex:
+    if not request.field_name:
+        raise GrpcInputError("`field_name` must be a non-empty string")
+    return CreateFieldIndex(key=request.field_name, schema=payload_schema_from_pb(request))
+
+
+def delete_index_from_pb(request: Any) -> DeleteFieldIndex:
+    return DeleteFieldIndex(key=request.field_name)
+
+
+def batch_op_from_pb(op: Any) -> PointOperation:
+    """One `PointsUpdateOperation` of an UpdateBatch request."""
+    kind = op.WhichOneof("operation")
+    match kind:
+        case "upsert":
+            return _upsert(op.upsert.points, op.upsert)
+        case "delete_points":
+            ids, flt = selector_from_pb(op.delete_points.points, op.delete_points.HasField("points"))
+            return DeletePoints(ids=ids, filter=flt)
+        case "delete_deprecated":
+            ids, flt = selector_from_pb(op.delete_deprecated)
+            return DeletePoints(ids=ids, filter=flt)
+        case "set_payload":
+            return _set_payload(op.set_payload)
+        case "overwrite_payload":
+            return _overwrite_payload(op.overwrite_payload)
+        case "delete_payload":
+            return _delete_payload(op.delete_payload)
+        case "clear_payload":
+            ids, flt = selector_from_pb(op.clear_payload.points, op.clear_payload.HasField("points"))
+            return ClearPayload(ids=ids, filter=flt)
+        case "clear_payload_deprecated":
+            ids, flt = selector_from_pb(op.clear_payload_deprecated)
+            return ClearPayload(ids=ids, filter=flt)
+        case "update_vectors":
+            return _update_vectors(op.update_vectors)
+        case "delete_vectors":
+            dv = op.delete_vectors
+            return _delete_vectors(dv.points_selector, dv.HasField("points_selector"), dv.vectors.names)
+    raise GrpcInputError("empty update operation: set one of the `operation` variants")
+
+
+def batch_from_pb(request: Any) -> list[PointOperation]:
+    return [batch_op_from_pb(op) for op in request.operations]

@@ -1,0 +1,182 @@
+"""gRPC read requests → engine requests: Query, Search (legacy), Scroll, Count, Facet, Get.
+
+Defaults follow Qdrant's proto and REST, decided once here for gRPC: limit 10 (Query, Scroll,
+Facet), offset 0, payload off for Query/Search and on for Scroll/Get, vectors off, Count exact.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC
+from typing import Any
+
+from engine.errors import BadRequest
+from engine.filters.datetimes import parse_datetime, to_micros
+from engine.point_id import PointId
+from engine.types.points import PayloadSelector, VectorSelector
+from engine.types.requests import (
+    CountRequest,
+    Direction,
+    FacetRequest,
+    NearestQuery,
+    OrderBy,
+    QueryRequest,
+    ScrollRequest,
+    SearchParams,
+)
+from server.convert.grpc.filters import filter_from_pb, invalid
+from server.convert.grpc.values import (
+    GrpcInputError,
+    dense,
+    point_id_from_pb,
+    point_ids_from_pb,
+    with_payload_from_pb,
+    with_vectors_from_pb,
+)
+
+DEFAULT_LIMIT = 10
+
+
+def timeout_from_pb(request: Any) -> float | None:
+    """`timeout` in seconds; absent or 0 means no limit (as REST's `?timeout=`)."""
+    if request.HasField("timeout") and request.timeout > 0:
+        return float(request.timeout)
+    return None
+
+
+def _opt(message: Any, name: str, default: Any = None) -> Any:
+    return getattr(message, name) if message.HasField(name) else default
+
+
+def _limit(message: Any, default: int = DEFAULT_LIMIT) -> int:
+    if not message.HasField("limit"):
+        return default
+    if message.limit < 1:
+        raise invalid(f"limit: value {message.limit} invalid, must be 1 or larger")
+    return int(message.limit)
+
+
+def search_params_from_pb(message: Any, present: bool) -> SearchParams:
+    if not present:
+        return SearchParams()
+    hnsw_ef = _opt(message, "hnsw_ef")
+    if hnsw_ef is not None and hnsw_ef < 1:
+        raise invalid(f"hnsw_ef: value {hnsw_ef} invalid, must be 1 or larger")
+    return SearchParams(hnsw_ef=None if hnsw_ef is None else int(hnsw_ef), exact=bool(_opt(message, "exact", False)),
+                        indexed_only=bool(_opt(message, "indexed_only", False)))
+
+
+def _vector_input(vi: Any) -> NearestQuery:
+    kind = vi.WhichOneof("variant")
+    match kind:
+        case "dense":
+            return NearestQuery(vector=dense(vi.dense.data))
+        case "id":
+            return NearestQuery(point_id=point_id_from_pb(vi.id))
+        case "sparse":
+            raise BadRequest("sparse vectors are not supported yet by this server")
+        case "multi_dense":
+            raise BadRequest("multivectors are not supported yet by this server")
+        case None:
+            raise GrpcInputError("empty VectorInput: set `dense` or `id`")
+    raise BadRequest(f"inference ({kind}) is not supported by this server: send vectors")
+
+
+def order_by_from_pb(ob: Any) -> OrderBy:
+    direction = Direction.DESC if ob.HasField("direction") and ob.direction == 1 else Direction.ASC
+    start: float | None = None
+    if ob.HasField("start_from"):
+        sf = ob.start_from
+        match sf.WhichOneof("value"):
+            case "float":
+                start = sf.float
+            case "integer":
+                start = sf.integer
+            case "timestamp":
+                start = to_micros(sf.timestamp.ToDatetime(tzinfo=UTC))
+            case "datetime":
+                moment = parse_datetime(sf.datetime)
+                if moment is None:
+                    raise GrpcInputError(f"invalid datetime `{sf.datetime}` in `start_from`")
+                start = to_micros(moment)
+    if not ob.key:
+        raise GrpcInputError("`order_by.key` must be a non-empty payload key")
+    return OrderBy(key=ob.key, direction=direction, start_from=start)
+
+
+def _query(query: Any) -> tuple[NearestQuery | None, OrderBy | None]:
+    kind = query.WhichOneof("variant")
+    match kind:
+        case "nearest":
+            return _vector_input(query.nearest), None
+        case "order_by":
+            return None, order_by_from_pb(query.order_by)
+        case "nearest_with_mmr":
+            raise BadRequest("MMR is not supported yet by this server")
+        case None:
+            return None, None
+    raise BadRequest(f"query `{kind}` is not supported yet by this server")
+
+
+def query_from_pb(request: Any) -> QueryRequest:
+    if request.prefetch:
+        raise BadRequest("`prefetch` is not supported yet by this server")
+    if request.HasField("lookup_from"):
+        raise BadRequest("`lookup_from` is not supported yet by this server")
+    nearest, ordering = _query(request.query) if request.HasField("query") else (None, None)
+    return QueryRequest(
+        query=nearest, order_by=ordering, using=_opt(request, "using", ""),
+        filter=filter_from_pb(request.filter, request.HasField("filter")),
+        params=search_params_from_pb(request.params, request.HasField("params")),
+        limit=_limit(request), offset=int(_opt(request, "offset", 0)),
+        score_threshold=_opt(request, "score_threshold"),
+        with_payload=with_payload_from_pb(request.with_payload, request.HasField("with_payload"), False),
+        with_vector=with_vectors_from_pb(request.with_vectors, request.HasField("with_vectors")),
+    )
+
+
+def search_from_pb(request: Any) -> QueryRequest:
+    """The deprecated `Search` RPC: `limit` is required (Qdrant validates it is at least 1)."""
+    if request.HasField("sparse_indices"):
+        raise BadRequest("sparse vectors are not supported yet by this server")
+    if request.limit < 1:
+        raise invalid(f"limit: value {request.limit} invalid, must be 1 or larger")
+    return QueryRequest(
+        query=NearestQuery(vector=dense(request.vector)), using=_opt(request, "vector_name", ""),
+        filter=filter_from_pb(request.filter, request.HasField("filter")),
+        params=search_params_from_pb(request.params, request.HasField("params")),
+        limit=int(request.limit), offset=int(_opt(request, "offset", 0)),
+        score_threshold=_opt(request, "score_threshold"),
+        with_payload=with_payload_from_pb(request.with_payload, request.HasField("with_payload"), False),
+        with_vector=with_vectors_from_pb(request.with_vectors, request.HasField("with_vectors")),
+    )
+
+
+def scroll_from_pb(request: Any) -> ScrollRequest:
+    offset: PointId | None = point_id_from_pb(request.offset) if request.HasField("offset") else None
+    ordering = order_by_from_pb(request.order_by) if request.HasField("order_by") else None
+    if ordering is not None and offset is not None:
+        raise BadRequest("Offset is not supported in conjunction with `order_by` scroll parameter")
+    return ScrollRequest(
+        offset=offset, limit=_limit(request), filter=filter_from_pb(request.filter, request.HasField("filter")),
+        with_payload=with_payload_from_pb(request.with_payload, request.HasField("with_payload"), True),
+        with_vector=with_vectors_from_pb(request.with_vectors, request.HasField("with_vectors")),
+        order_by=ordering,
+    )
+
+
+def count_from_pb(request: Any) -> CountRequest:
+    return CountRequest(filter=filter_from_pb(request.filter, request.HasField("filter")),
+                        exact=bool(_opt(request, "exact", True)))
+
+
+def facet_from_pb(request: Any) -> FacetRequest:
+    if not request.key:
+        raise GrpcInputError("missing field `key`")
+    return FacetRequest(key=request.key, filter=filter_from_pb(request.filter, request.HasField("filter")),
+                        limit=_limit(request), exact=bool(_opt(request, "exact", False)))
+
+
+def get_from_pb(request: Any) -> tuple[list[PointId], PayloadSelector, VectorSelector]:
+    return (point_ids_from_pb(request.ids),
+            with_payload_from_pb(request.with_payload, request.HasField("with_payload"), True),
+            with_vectors_from_pb(request.with_vectors, request.HasField("with_vectors")))

@@ -1,0 +1,95 @@
+"""`qdrant.Collections`: collections, aliases, and the cluster RPCs answered as a standalone
+(single-node, single-shard) Qdrant answers them."""
+
+from __future__ import annotations
+
+import random
+from typing import Any
+
+import grpc
+
+from engine.errors import BadRequest
+from server.convert.grpc import collections as conv
+from server.grpc.handler import rpc
+from server.pb import collections_pb2 as cpb
+from server.pb import collections_service_pb2_grpc
+from server.service import Service
+
+PEER_ID = random.getrandbits(63)
+"""This node's peer id (a standalone Qdrant also makes one up at start)."""
+
+
+class CollectionsService(collections_service_pb2_grpc.CollectionsServicer):  # type: ignore[misc]
+    def __init__(self, service: Service) -> None:
+        self.service = service
+
+    @rpc
+    async def Get(self, request: Any, context: grpc.aio.ServicerContext) -> Any:
+        info = await self.service.collection_info(request.collection_name)
+        return cpb.GetCollectionInfoResponse(result=conv.info_to_pb(info))
+
+    @rpc
+    async def List(self, request: Any, context: grpc.aio.ServicerContext) -> Any:
+        names = await self.service.list_collections()
+        return cpb.ListCollectionsResponse(collections=[cpb.CollectionDescription(name=n) for n in names])
+
+    @rpc
+    async def Create(self, request: Any, context: grpc.aio.ServicerContext) -> Any:
+        config = conv.create_from_pb(request)
+        result = await self.service.create_collection(request.collection_name, config)
+        return cpb.CollectionOperationResponse(result=result)
+
+    @rpc
+    async def Update(self, request: Any, context: grpc.aio.ServicerContext) -> Any:
+        result = await self.service.update_collection(request.collection_name, conv.update_from_pb(request))
+        return cpb.CollectionOperationResponse(result=result)
+
+    @rpc
+    async def Delete(self, request: Any, context: grpc.aio.ServicerContext) -> Any:
+        result = await self.service.delete_collection(request.collection_name)
+        return cpb.CollectionOperationResponse(result=result)
+
+    @rpc
+    async def UpdateAliases(self, request: Any, context: grpc.aio.ServicerContext) -> Any:
+        result = await self.service.update_aliases(conv.alias_actions_from_pb(request))
+        return cpb.CollectionOperationResponse(result=result)
+
+    @rpc
+    async def ListCollectionAliases(self, request: Any, context: grpc.aio.ServicerContext) -> Any:
+        return conv.aliases_to_pb(await self.service.list_aliases(request.collection_name))
+
+    @rpc
+    async def ListAliases(self, request: Any, context: grpc.aio.ServicerContext) -> Any:
+        return conv.aliases_to_pb(await self.service.list_aliases())
+
+    @rpc
+    async def CollectionExists(self, request: Any, context: grpc.aio.ServicerContext) -> Any:
+        exists = await self.service.collection_exists(request.collection_name)
+        return cpb.CollectionExistsResponse(result=cpb.CollectionExists(exists=exists))
+
+    # ---- cluster: one node holding shard 0 of every collection -----------------------------------
+    @rpc
+    async def CollectionClusterInfo(self, request: Any, context: grpc.aio.ServicerContext) -> Any:
+        info = await self.service.collection_info(request.collection_name)
+        shard = cpb.LocalShardInfo(shard_id=0, points_count=info.points_count, state=cpb.Active)
+        return cpb.CollectionClusterInfoResponse(peer_id=PEER_ID, shard_count=1, local_shards=[shard])
+
+    @rpc
+    async def UpdateCollectionClusterSetup(self, request: Any, context: grpc.aio.ServicerContext) -> Any:
+        await self.service.collection_info(request.collection_name)  # an unknown collection is NOT_FOUND first
+        raise BadRequest("Distributed mode disabled")
+
+    @rpc
+    async def CreateShardKey(self, request: Any, context: grpc.aio.ServicerContext) -> Any:
+        await self.service.collection_info(request.collection_name)
+        raise BadRequest("Shard keys (custom sharding) are not supported by this server yet")
+
+    @rpc
+    async def DeleteShardKey(self, request: Any, context: grpc.aio.ServicerContext) -> Any:
+        await self.service.collection_info(request.collection_name)
+        raise BadRequest("Shard keys (custom sharding) are not supported by this server yet")
+
+    @rpc
+    async def ListShardKeys(self, request: Any, context: grpc.aio.ServicerContext) -> Any:
+        await self.service.collection_info(request.collection_name)
+        return cpb.ListShardKeysResponse()  # auto sharding: no user-defined shard keys

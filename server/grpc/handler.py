@@ -1,0 +1,58 @@
+"""The shape of every gRPC method: convert → await the service → render, with one error path.
+
+Engine errors abort with the status code and message of the one error table
+(`server/convert/errors.describe`), so a client sees the same text over REST and gRPC. Responses
+that carry a `time` field get the seconds spent, as Qdrant fills it.
+"""
+
+from __future__ import annotations
+
+import functools
+import logging
+import time
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+import grpc
+
+from engine.errors import EngineError
+from server.convert.errors import describe
+
+log = logging.getLogger("quiver.grpc")
+
+Method = Callable[[Any, Any, grpc.aio.ServicerContext], Awaitable[Any]]
+
+
+def rpc(method: Method) -> Method:
+    """Wrap a servicer method: map errors to gRPC statuses and stamp `time` on the response."""
+
+    @functools.wraps(method)
+    async def run(self: Any, request: Any, context: grpc.aio.ServicerContext) -> Any:
+        started = time.perf_counter()
+        try:
+            response = await method(self, request, context)
+        except grpc.aio.AbortError:
+            raise
+        except EngineError as exc:
+            _, code, message = describe(exc)
+            await context.abort(getattr(grpc.StatusCode, code), message)
+        except (ValueError, TypeError, OverflowError) as exc:
+            # protobuf and numpy reject malformed field values this way: the caller's input, not ours
+            await context.abort(grpc.StatusCode.INVALID_ARGUMENT, f"Wrong input: {exc}")
+        except Exception:  # never let an internal failure surface as a bare UNKNOWN status
+            log.exception("gRPC %s failed", method.__name__)
+            await context.abort(grpc.StatusCode.INTERNAL, "Service internal error: unexpected failure")
+        if "time" in response.DESCRIPTOR.fields_by_name:
+            response.time = time.perf_counter() - started
+        return response
+
+    return run
+
+
+def unimplemented(what: str) -> Method:
+    """A method answered UNIMPLEMENTED with a message that says what is missing."""
+
+    async def run(self: Any, request: Any, context: grpc.aio.ServicerContext) -> Any:
+        await context.abort(grpc.StatusCode.UNIMPLEMENTED, f"{what} is not implemented by this server yet")
+
+    return run

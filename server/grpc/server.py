@@ -1,0 +1,36 @@
+"""Build the grpc.aio server with Qdrant's four public services over one shared `Service`.
+
+It runs in the same event loop as uvicorn (see `server/app.py`); engine work leaves the loop only
+through the service's thread pool.
+"""
+
+from __future__ import annotations
+
+import grpc
+
+from server.grpc.collections_service import CollectionsService
+from server.grpc.points_service import PointsService
+from server.grpc.qdrant_service import QdrantService
+from server.grpc.snapshots_service import SnapshotsService
+from server.pb import (
+    collections_service_pb2_grpc,
+    points_service_pb2_grpc,
+    qdrant_pb2_grpc,
+    snapshots_service_pb2_grpc,
+)
+from server.service import Service
+
+
+def build_grpc_server(service: Service, host: str, port: int, max_message_bytes: int) -> grpc.aio.Server:
+    """A configured, not yet started server listening on host:port (insecure, as Qdrant's default)."""
+    options = [
+        ("grpc.max_receive_message_length", max_message_bytes),
+        ("grpc.max_send_message_length", max_message_bytes),
+    ]
+    server = grpc.aio.server(options=options)
+    qdrant_pb2_grpc.add_QdrantServicer_to_server(QdrantService(), server)  # type: ignore[no-untyped-call]
+    collections_service_pb2_grpc.add_CollectionsServicer_to_server(CollectionsService(service), server)  # type: ignore[no-untyped-call]
+    points_service_pb2_grpc.add_PointsServicer_to_server(PointsService(service), server)  # type: ignore[no-untyped-call]
+    snapshots_service_pb2_grpc.add_SnapshotsServicer_to_server(SnapshotsService(), server)  # type: ignore[no-untyped-call]
+    server.add_insecure_port(f"{host}:{port}")
+    return server
