@@ -1,4 +1,4 @@
-"""`python -m server [--config-path FILE]`: start Quiver with Qdrant-style settings."""
+"""`python -m server [--config-path FILE] [--storage-snapshot F] [--snapshot F:NAME]`: start Quiver."""
 
 from __future__ import annotations
 
@@ -8,15 +8,23 @@ import asyncio
 from server.app import serve
 from server.logs import setup_logging
 from server.settings import load_settings
+from server.startup import StartupSnapshots, parse_collection_snapshot
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(prog="quiver", description="Qdrant-compatible vector database server")
     parser.add_argument("--config-path", default=None, help="YAML config file in Qdrant's layout")
+    parser.add_argument("--storage-snapshot", default=None, help="restore a full-storage snapshot into empty storage")
+    parser.add_argument("--snapshot", action="append", default=[], metavar="PATH:COLLECTION",
+                        help="recover a collection from a snapshot file at start (repeatable)")
+    parser.add_argument("--force-snapshot", action="store_true", help="let snapshots replace existing data")
     args = parser.parse_args()
     settings = load_settings(args.config_path)
     setup_logging(settings.log_level)
-    asyncio.run(serve(settings))
+    snapshots = StartupSnapshots(storage_snapshot=args.storage_snapshot,
+                                 collection_snapshots=[parse_collection_snapshot(s) for s in args.snapshot],
+                                 force=args.force_snapshot)
+    asyncio.run(serve(settings, snapshots))
 
 
 if __name__ == "__main__":

@@ -17,6 +17,7 @@ from server.grpc.server import build_grpc_server
 from server.rest.app import build_app
 from server.service import Service
 from server.settings import Settings
+from server.startup import StartupSnapshots, recover_collections, restore_storage
 
 log = logging.getLogger("quiver")
 
@@ -35,11 +36,14 @@ def _request_exit(server: uvicorn.Server) -> None:
     server.should_exit = True
 
 
-async def serve(settings: Settings) -> None:
+async def serve(settings: Settings, snapshots: StartupSnapshots | None = None) -> None:
     if settings.fsync not in ("always", "interval", "never"):
         raise SystemExit(f"unknown WAL fsync policy {settings.fsync!r}: use always, interval or never")
+    snapshots = snapshots or StartupSnapshots()
+    restore_storage(snapshots, settings.storage_path)
     toc = TableOfContents(settings.storage_path, fsync=settings.fsync)  # type: ignore[arg-type]
     toc.load()
+    recover_collections(snapshots, toc)
     optimizer = Optimizer(toc)
     optimizer.start()
     flusher = Flusher(toc)
