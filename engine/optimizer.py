@@ -27,7 +27,7 @@ log = logging.getLogger("quiver.optimizer")
 
 def _indexable_names(col: Collection) -> set[str]:
     return {name for name, p in col.config.params.vectors.items()
-            if indexable(p.distance, col.config.effective_hnsw(name))}
+            if indexable(p, col.config.effective_hnsw(name))}
 
 
 def _pick(col: Collection) -> Segment | None:
@@ -52,12 +52,12 @@ def _seal(col: Collection) -> tuple[Segment, dict[str, tuple[np.ndarray, np.ndar
             return None
         work: dict[str, tuple[np.ndarray, np.ndarray]] = {}
         for name, params in col.config.params.vectors.items():
-            if not indexable(params.distance, col.config.effective_hnsw(name)):
+            if not indexable(params, col.config.effective_hnsw(name)):
                 continue
-            column = seg.columns[name]
+            column = seg.dense[name]
             column.ensure_capacity(seg.size)
             offsets = np.flatnonzero(seg.alive[: seg.size] & column.present[: seg.size])
-            work[name] = (column.data[offsets].copy(), offsets)
+            work[name] = (column.float_rows(offsets), offsets)
         if not work:
             return None
         if seg is col.appendable:
@@ -99,6 +99,12 @@ def plan_rebuild(col: Collection) -> tuple[list[Segment], str] | None:
         return None
 
 
+def pending(col: Collection) -> bool:
+    """Work the optimizer would start now (collection status `grey` until it does)."""
+    with col.lock:
+        return _pick(col) is not None or plan_rebuild(col) is not None
+
+
 def optimize_collection(col: Collection, threads: int = 0) -> bool:
     """One optimization step; True when something was done. `threads` for graph building: 0 means
     the collection's `hnsw_config.max_indexing_threads`, whose 0 means every core (as Qdrant)."""
@@ -116,7 +122,7 @@ def optimize_collection(col: Collection, threads: int = 0) -> bool:
         built: dict[str, HnswIndex] = {}
         for name, (vectors, offsets) in work.items():
             params = col.config.params.vectors[name]
-            index = HnswIndex(params.distance, params.size, col.config.effective_hnsw(name))
+            index = HnswIndex(params.distance, params.size, col.config.effective_hnsw(name), params.storage_type)
             index.build(vectors, offsets, threads)
             built[name] = index
         with col.lock:

@@ -10,7 +10,7 @@ from __future__ import annotations
 import threading
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, TypeVar
 
 from engine.collection import updates
 from engine.collection.validate import check_vector_name, check_vectors
@@ -59,7 +59,7 @@ class Collection:
         self.name = name
         self.config = config
         self.payload_schema: dict[str, PayloadSchema] = {}
-        self.segments: list[Segment] = [Segment(config.params.vectors)]
+        self.segments: list[Segment] = [Segment(config.params.vectors, config.params.sparse_vectors)]
         self.lock = threading.RLock()
         self.last_op_num = 0
         self.store: CollectionStore | None = None
@@ -74,7 +74,7 @@ class Collection:
 
     def new_segment(self) -> Segment:
         """An empty appendable segment with the collection's payload indexes."""
-        segment = Segment(self.config.params.vectors)
+        segment = Segment(self.config.params.vectors, self.config.params.sparse_vectors)
         for key, schema in self.payload_schema.items():
             segment.create_index(key, schema)
         return segment
@@ -215,7 +215,7 @@ class Collection:
                 for key, s in self.payload_schema.items()
             }
             return CollectionInfo(
-                status="red" if self.optimizer_error else ("yellow" if self.optimizing else "green"),
+                status=self._status(),
                 optimizer_status="ok" if self.optimizer_error is None else self.optimizer_error,
                 points_count=self.points_count(),
                 indexed_vectors_count=sum(seg.indexed_vectors() for seg in self.segments),
@@ -224,5 +224,12 @@ class Collection:
                 payload_schema=schema,
             )
 
-    def describe(self) -> dict[str, Any]:
-        return {"name": self.name, "points": self.points_count()}
+    def _status(self) -> str:
+        """red: the optimizer failed; yellow: optimizing; grey: optimizations pending; else green."""
+        if self.optimizer_error:
+            return "red"
+        if self.optimizing:
+            return "yellow"
+        from engine.optimizer import pending  # the optimizer plans over collections: import late
+
+        return "grey" if pending(self) else "green"

@@ -132,3 +132,11 @@ def test_concurrent_writes_during_optimization_match_model() -> None:
     for key in ("v0", "v1", "v2"):
         flt = Filter(must=(FieldMatch(key="k", match=MatchValue(value=key)),))
         assert reads.count(col, CountRequest(filter=flt)) == sum(1 for p, _ in model.values() if p["k"] == key)  # type: ignore[index]
+
+
+def test_status_grey_while_pending_then_green() -> None:
+    col = collection()
+    col.update(UpsertPoints(points=[PointStruct(id=i, vectors={"": vec(i)}) for i in range(500)]))
+    assert col.info().status == "grey"
+    run_optimizer(col)
+    assert col.info().status == "green"
