@@ -21,6 +21,7 @@ import numpy as np
 from engine.collection import Collection
 from engine.point_id import PointId
 from engine.segment import Segment
+from engine.segment.column_image import ColumnImage
 from engine.segment.hnsw_index import HnswIndex, indexable
 from engine.types.points import Payload
 
@@ -35,13 +36,11 @@ class _Copied:
 
 
 def _capture(col: Collection, sources: list[Segment]) -> tuple[list[_Copied], list[PointId], np.ndarray,
-                                                                 dict[str, tuple[np.ndarray, np.ndarray]],
-                                                                 list[Payload | None]]:
+                                                                 dict[str, ColumnImage], list[Payload | None]]:
     copied: list[_Copied] = []
     ids: list[PointId] = []
     payloads: list[Payload | None] = []
-    rows: dict[str, list[np.ndarray]] = {name: [] for name in col.config.params.vectors}
-    present: dict[str, list[np.ndarray]] = {name: [] for name in col.config.params.vectors}
+    images: dict[str, list[ColumnImage]] = {}
     for seg in sources:
         offsets = np.flatnonzero(seg.alive[: seg.size])
         versions = seg.ids.versions[offsets].copy()
@@ -49,12 +48,8 @@ def _capture(col: Collection, sources: list[Segment]) -> tuple[list[_Copied], li
         ids.extend(seg.ids.external[int(o)] for o in offsets)
         payloads.extend(seg.payloads[int(o)] for o in offsets)
         for name, column in seg.columns.items():
-            column.ensure_capacity(seg.size)
-            rows[name].append(column.data[offsets].copy())
-            present[name].append(column.present[offsets].copy())
-    vectors = {name: (np.concatenate(rows[name]) if rows[name] else np.empty((0, p.size), np.float32),
-                      np.concatenate(present[name]) if present[name] else np.empty(0, bool))
-               for name, p in col.config.params.vectors.items()}
+            images.setdefault(name, []).append(column.image(offsets))
+    vectors = {name: ColumnImage.concat(parts) for name, parts in images.items()}
     all_versions = np.concatenate([c.versions for c in copied]) if copied else np.empty(0, np.uint64)
     return copied, ids, all_versions, vectors, payloads
 
@@ -72,18 +67,18 @@ def rebuild(col: Collection, sources: list[Segment], reason: str, threads: int =
         schema = dict(col.payload_schema)
         config = col.config
     try:
-        new = Segment(config.params.vectors)
+        new = Segment(config.params.vectors, config.params.sparse_vectors)
         for key, s in schema.items():
             new.create_index(key, s)
         new.bulk_insert(ids, versions, vectors, payloads)
         new.sealed = True
         for name, params in config.params.vectors.items():
             hnsw = config.effective_hnsw(name)
-            if not indexable(params.distance, hnsw):
+            if not indexable(params, hnsw):
                 continue
-            offsets = np.flatnonzero(new.columns[name].present[: new.size])
-            index = HnswIndex(params.distance, params.size, hnsw)
-            index.build(new.columns[name].data[offsets], offsets, threads)
+            offsets = np.flatnonzero(new.dense[name].present[: new.size])
+            index = HnswIndex(params.distance, params.size, hnsw, params.storage_type)
+            index.build(new.dense[name].float_rows(offsets), offsets, threads)
             new.hnsw[name] = index
         with col.lock:
             _reconcile(col, new, copied)

@@ -1,6 +1,11 @@
 """Nearest-neighbour search over a collection's segments: build the per-segment query (ef, full-scan
 threshold), let each segment's planner answer, merge top-k across segments, then fetch payloads and
-vectors of the winners only."""
+vectors of the winners only.
+
+Three kinds of vector space share these primitives: dense (HNSW or exact), multivector (exact
+max_sim) and sparse (inverted index; `modifier: idf` weights the query by IDF computed over the
+whole collection at query time). `QueryVector` says which: a 1-D array, a 2-D array, a SparseVector.
+"""
 
 from __future__ import annotations
 
@@ -8,13 +13,19 @@ import numpy as np
 
 from engine import distance as dist
 from engine.collection.collection import Collection
+from engine.collection.validate import check_query_vector
+from engine.filters import CompiledFilter
 from engine.payload_select import select_payload
 from engine.point_id import PointId
 from engine.segment import Segment
+from engine.segment.kinds_search import search_multi, search_sparse
+from engine.segment.multi_column import MultiColumn
 from engine.segment.search import SegmentQuery, search_segment
-from engine.types.config import Distance
+from engine.segment.sparse_column import SparseColumn
+from engine.segment.vector_column import VectorColumn
+from engine.types.config import Distance, Modifier
 from engine.types.filters import Filter
-from engine.types.points import PayloadSelector, ScoredPoint, VectorSelector
+from engine.types.points import PayloadSelector, ScoredPoint, SparseVector, VectorSelector, VectorValue
 from engine.types.requests import QueryRequest, SearchParams
 
 
@@ -29,12 +40,16 @@ def _vector_names(selector: VectorSelector, seg: Segment) -> list[str] | None:
 Hit = tuple[float, Segment, int]
 """(score, segment, offset): a scored point before its payload and vectors are fetched."""
 
-QueryVector = np.ndarray
-"""A query in the space of one named vector (dense: 1-D float32). Sparse and multivectors extend this."""
+QueryVector = VectorValue
+"""A query in the space of one named vector: dense (1-D float32), multivector (2-D, one row per
+vector; a 1-D query against a multivector space is a one-row matrix) or SparseVector."""
 
 
 def higher_is_better(col: Collection, using: str) -> bool:
-    """Order of scores in the space of vector `using` (similarities descend, distances ascend)."""
+    """Order of scores in the space of vector `using` (similarities descend, distances ascend;
+    sparse scores are dot products)."""
+    if col.config.params.sparse(using) is not None:
+        return True
     return dist.higher_is_better(col.config.params.vectors[using].distance)
 
 
@@ -46,47 +61,109 @@ def stored_vector(col: Collection, pid: PointId, using: str) -> QueryVector | No
     return found[0].columns[using].get(found[1])
 
 
+def idf_weighted(col: Collection, using: str, query: SparseVector) -> SparseVector:
+    """The query with values × IDF when the space has `modifier: idf`, else unchanged. IDF over the
+    collection's live points that have this vector: ln((N - df + 0.5) / (df + 0.5) + 1) (Qdrant's
+    formula, as local mode)."""
+    params = col.config.params.sparse(using)
+    if params is None or params.modifier is not Modifier.IDF:
+        return query
+    with col.lock:
+        total = 0
+        df = np.zeros(query.indices.shape[0], dtype=np.float64)
+        for seg in col.segments:
+            column = seg.sparse[using]
+            column.ensure_capacity(seg.size)
+            total += int(np.count_nonzero(column.present[: seg.size] & seg.alive[: seg.size]))
+            df += [column.document_frequency(int(d)) for d in query.indices.tolist()]
+    idf = np.log((total - df + 0.5) / (df + 0.5) + 1.0)
+    return SparseVector(query.indices, (query.values * idf).astype(np.float32))
+
+
 def nearest(col: Collection, using: str, vector: QueryVector, flt: Filter | None, k: int,
             params: SearchParams | None = None, threshold: float | None = None,
             exclude: list[PointId] | None = None) -> list[Hit]:
     """The best `k` points for `vector` in the space of `using`, best first, across all segments.
-    Caller holds no lock requirement: takes the collection lock itself (re-entrant)."""
+    Points without vector `using` are never returned. Takes the collection lock itself (re-entrant)."""
     params = params or SearchParams()
-    space = col.config.params.vectors[using].distance
-    query_vec = dist.preprocess(space, np.asarray(vector, dtype=np.float32))
-    hnsw = col.config.effective_hnsw(using)
-    dim = col.config.params.vectors[using].size
-    q = SegmentQuery(
-        vector_name=using, vector=query_vec, distance=space, k=k, params=params,
-        ef=params.hnsw_ef or hnsw.ef_construct, threshold=threshold,
-        full_scan_vectors=hnsw.full_scan_threshold * 1024 // (dim * 4),
-    )
-    threshold_bytes = (col.config.optimizer_config.indexing_threshold or 0) * 1024
+    query = check_query_vector(col.config.params, using, vector)
     found: list[Hit] = []
     with col.lock:
         compiled = col.compile(flt)
-        for seg in col.segments:
-            if params.indexed_only and not seg.hnsw and seg.vector_bytes() > threshold_bytes:
-                continue  # a large segment still waiting for its index
-            excluded = seg.offsets_for_ids(exclude) if exclude else _NO_OFFSETS
-            scores, offsets = search_segment(seg, q, compiled, excluded)
-            found.extend((float(s), seg, int(o)) for s, o in zip(scores, offsets, strict=True))
-    higher = dist.higher_is_better(space)
+        if isinstance(query, SparseVector):
+            weighted = idf_weighted(col, using, query)
+            for seg in col.segments:
+                excluded = seg.offsets_for_ids(exclude) if exclude else _NO_OFFSETS
+                scores, offsets = search_sparse(seg, using, weighted, k, compiled, excluded, threshold)
+                found.extend(_hits(scores, seg, offsets))
+        elif col.config.params.is_multi(using):
+            vp = col.config.params.vectors[using]
+            prepared = dist.prepare_query(vp.distance, vp.storage_type, query)
+            for seg in col.segments:
+                excluded = seg.offsets_for_ids(exclude) if exclude else _NO_OFFSETS
+                scores, offsets = search_multi(seg, using, prepared, vp.distance, k, compiled, excluded, threshold)
+                found.extend(_hits(scores, seg, offsets))
+        else:
+            found = _nearest_dense(col, using, query, compiled, k, params, threshold, exclude)
+    higher = higher_is_better(col, using)
     found.sort(key=lambda t: -t[0] if higher else t[0])
     return found[:k]
 
 
+def _hits(scores: np.ndarray, seg: Segment, offsets: np.ndarray) -> list[Hit]:
+    return [(float(s), seg, int(o)) for s, o in zip(scores, offsets, strict=True)]
+
+
+def _nearest_dense(col: Collection, using: str, vector: np.ndarray, compiled: CompiledFilter | None, k: int,
+                   params: SearchParams, threshold: float | None, exclude: list[PointId] | None) -> list[Hit]:
+    vp = col.config.params.vectors[using]
+    hnsw = col.config.effective_hnsw(using)
+    q = SegmentQuery(
+        vector_name=using, vector=dist.prepare_query(vp.distance, vp.storage_type, vector), distance=vp.distance,
+        k=k, params=params, ef=params.hnsw_ef or hnsw.ef_construct, threshold=threshold,
+        full_scan_vectors=hnsw.full_scan_threshold * 1024 // (vp.size * 4),
+    )
+    threshold_bytes = (col.config.optimizer_config.indexing_threshold or 0) * 1024
+    found: list[Hit] = []
+    for seg in col.segments:
+        if params.indexed_only and not seg.hnsw and seg.vector_bytes() > threshold_bytes:
+            continue  # a large segment still waiting for its index
+        excluded = seg.offsets_for_ids(exclude) if exclude else _NO_OFFSETS
+        scores, offsets = search_segment(seg, q, compiled, excluded)
+        found.extend(_hits(scores, seg, offsets))
+    return found
+
+
 def score_points(col: Collection, using: str, vector: QueryVector, points: list[tuple[Segment, int]]) -> np.ndarray:
-    """Exact scores of the given points for `vector` in the space of `using` (NaN where a point has
-    no such vector) — for rescoring prefetched candidates."""
-    space = col.config.params.vectors[using].distance
-    query_vec = dist.preprocess(space, np.asarray(vector, dtype=np.float32))
+    """Exact scores of the given points for `vector` in the space of `using` — for rescoring
+    prefetched candidates. NaN where a point has no such vector, and (sparse) where it shares no
+    index with the query: such points are not candidates (as local mode)."""
+    query = check_query_vector(col.config.params, using, vector)
     out = np.full(len(points), np.nan, dtype=np.float32)
     with col.lock:
+        if isinstance(query, SparseVector):
+            query = idf_weighted(col, using, query)
+        elif using in col.config.params.vectors:
+            vp = col.config.params.vectors[using]
+            query = dist.prepare_query(vp.distance, vp.storage_type, query)
+        by_segment: dict[int, tuple[Segment, list[int], list[int]]] = {}
         for i, (seg, offset) in enumerate(points):
-            stored = seg.columns[using].get(offset) if using in seg.columns else None
-            if stored is not None:
-                out[i] = dist.score(space, stored[None, :], query_vec)[0]
+            entry = by_segment.setdefault(id(seg), (seg, [], []))
+            entry[1].append(i)
+            entry[2].append(offset)
+        for seg, positions, offsets in by_segment.values():
+            column = seg.columns.get(using)
+            if column is None:
+                continue
+            column.ensure_capacity(seg.size)
+            offs = np.asarray(offsets, dtype=np.int64)
+            have = column.present[offs]
+            pos = np.asarray(positions, dtype=np.int64)[have]
+            match column, query:
+                case SparseColumn(), SparseVector():
+                    out[pos] = column.score(offs[have], query)
+                case (VectorColumn() | MultiColumn()), np.ndarray():
+                    out[pos] = column.score(offs[have], query)
     return out
 
 
@@ -103,9 +180,10 @@ def to_scored(hits: list[Hit], with_payload: PayloadSelector, with_vector: Vecto
     return out
 
 
-def search_vector(col: Collection, req: QueryRequest, vector: np.ndarray, space: Distance,
+def search_vector(col: Collection, req: QueryRequest, vector: QueryVector, space: Distance | None,
                   exclude: list[PointId]) -> list[ScoredPoint]:
-    """`points/query` with a nearest query: top `limit` after `offset`."""
+    """`points/query` with a nearest query: top `limit` after `offset`. `space` is unused (kept for
+    callers; the space follows from `req.using`)."""
     hits = nearest(col, req.using, vector, req.filter, req.limit + req.offset, req.params,
                    req.score_threshold, exclude)
     return to_scored(hits[req.offset:], req.with_payload, req.with_vector)

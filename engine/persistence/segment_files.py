@@ -1,6 +1,7 @@
-"""A segment on disk: numpy arrays (ids' versions, live mask, vectors and presence per vector),
-a msgpack file of ids, payloads and flags, and hnswlib graph files. Payload indexes are rebuilt
-from payloads on load (they are derived data)."""
+"""A segment on disk: numpy arrays (ids' versions, live mask, and per named vector of any kind the
+arrays of its `ColumnImage`: presence, rows, run lengths, sparse indices/values), a msgpack file of
+ids, payloads and flags, and hnswlib graph files. Payload indexes and sparse posting lists are
+rebuilt on load (they are derived data)."""
 
 from __future__ import annotations
 
@@ -14,6 +15,7 @@ import numpy as np
 
 from engine.point_id import PointId
 from engine.segment import Segment
+from engine.segment.column_image import ColumnImage
 from engine.segment.hnsw_index import HnswIndex
 from engine.types.config import CollectionConfig
 from engine.types.payload_schema import PayloadSchema
@@ -30,7 +32,7 @@ class SegmentImage:
     external: list[PointId]
     versions: np.ndarray
     alive: np.ndarray
-    vectors: dict[str, tuple[np.ndarray, np.ndarray]]
+    vectors: dict[str, ColumnImage]
     payloads: list[dict[str, Any] | None]
     hnsw: dict[str, HnswIndex]
 
@@ -39,10 +41,8 @@ def capture(seg: Segment) -> SegmentImage:
     """Copy what is mutable; payload dicts are replaced (never mutated) on write, so a shallow list
     copy is a snapshot."""
     size = seg.size
-    vectors = {}
-    for name, column in seg.columns.items():
-        column.ensure_capacity(size)
-        vectors[name] = (column.data[:size].copy(), column.present[:size].copy())
+    everyone = np.arange(size, dtype=np.int64)
+    vectors = {name: column.image(everyone) for name, column in seg.columns.items()}
     return SegmentImage(size=size, sealed=seg.sealed, external=list(seg.ids.external),
                         versions=seg.ids.versions[:size].copy(), alive=seg.alive[:size].copy(),
                         vectors=vectors, payloads=list(seg.payloads), hnsw=dict(seg.hnsw))
@@ -58,9 +58,11 @@ def write_segment(image: SegmentImage, directory: Path) -> None:
     save_array(directory / "versions.npy", image.versions)
     save_array(directory / "alive.npy", image.alive)
     for i, name in enumerate(names):
-        data, present = image.vectors[name]
-        save_array(directory / f"vectors-{i}.npy", data)
-        save_array(directory / f"present-{i}.npy", present)
+        column = image.vectors[name]
+        for field in ColumnImage.ARRAYS:
+            array = getattr(column, field)
+            if array is not None:
+                save_array(directory / f"column-{i}-{field}.npy", array)
         if name in image.hnsw:
             tmp = directory / f"hnsw-{i}.bin.tmp"
             image.hnsw[name].save(str(tmp))
@@ -73,7 +75,7 @@ def write_segment(image: SegmentImage, directory: Path) -> None:
 def read_segment(directory: Path, config: CollectionConfig, schema: dict[str, PayloadSchema]) -> Segment:
     meta = msgpack.unpackb(read_bytes(directory / "segment.msgpack"), raw=False, strict_map_key=False)
     payloads = msgpack.unpackb(read_bytes(directory / "payloads.msgpack"), raw=False, strict_map_key=False)
-    seg = Segment(config.params.vectors)
+    seg = Segment(config.params.vectors, config.params.sparse_vectors)
     size = int(meta["size"])
     for pid, alive in zip(meta["external"], load_array(directory / "alive.npy").tolist(), strict=True):
         offset = seg.ids.allocate(pid)
@@ -89,13 +91,22 @@ def read_segment(directory: Path, config: CollectionConfig, schema: dict[str, Pa
         if column is None:
             continue
         column.ensure_capacity(size)
-        column.data[:size] = load_array(directory / f"vectors-{i}.npy")
-        column.present[:size] = load_array(directory / f"present-{i}.npy")
+        column.load(0, _read_image(directory, i))
         if name in meta["hnsw"]:
             params = config.params.vectors[name]
             seg.hnsw[name] = HnswIndex.load(str(directory / f"hnsw-{i}.bin"), params.distance, params.size,
-                                            config.effective_hnsw(name), int(meta["hnsw"][name]))
+                                            config.effective_hnsw(name), int(meta["hnsw"][name]),
+                                            params.storage_type)
     seg.sealed = bool(meta["sealed"])
     for key, s in schema.items():
         seg.create_index(key, s)
     return seg
+
+
+def _read_image(directory: Path, i: int) -> ColumnImage:
+    if not (directory / f"column-{i}-present.npy").exists():  # the dense-only layout of earlier versions
+        return ColumnImage(present=load_array(directory / f"present-{i}.npy"),
+                           rows=load_array(directory / f"vectors-{i}.npy"))
+    arrays = {field: load_array(directory / f"column-{i}-{field}.npy") for field in ColumnImage.ARRAYS
+              if (directory / f"column-{i}-{field}.npy").exists()}
+    return ColumnImage(**arrays)

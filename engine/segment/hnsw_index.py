@@ -13,22 +13,26 @@ from collections.abc import Callable
 import hnswlib
 import numpy as np
 
-from engine.types.config import Distance, HnswConfig
+from engine.types.config import Datatype, Distance, HnswConfig, VectorParams
 
 _SPACE = {Distance.COSINE: "ip", Distance.DOT: "ip", Distance.EUCLID: "l2"}
 
 
-def indexable(distance: Distance, config: HnswConfig) -> bool:
-    return distance in _SPACE and config.m > 0
+def indexable(params: VectorParams, config: HnswConfig) -> bool:
+    """Dense spaces with an hnswlib metric get a graph; multivectors and Manhattan are exact only."""
+    return params.multivector_config is None and params.distance in _SPACE and config.m > 0
 
 
 class HnswIndex:
-    def __init__(self, distance: Distance, dim: int, config: HnswConfig) -> None:
+    def __init__(self, distance: Distance, dim: int, config: HnswConfig,
+                 datatype: Datatype = Datatype.FLOAT32) -> None:
         self.distance = distance
         self.dim = dim
         self.config = config
         self.count = 0
-        self._index = hnswlib.Index(space=_SPACE[distance], dim=dim)
+        # uint8 Cosine vectors are stored unnormalised: hnswlib's `cosine` space normalises them itself.
+        space = "cosine" if datatype is Datatype.UINT8 and distance is Distance.COSINE else _SPACE[distance]
+        self._index = hnswlib.Index(space=space, dim=dim)
         # hnswlib's mark_deleted and knn_query may run from different threads.
         self._lock = threading.Lock()
 
@@ -45,8 +49,9 @@ class HnswIndex:
             self._index.save_index(path)
 
     @classmethod
-    def load(cls, path: str, distance: Distance, dim: int, config: HnswConfig, count: int) -> HnswIndex:
-        index = cls(distance, dim, config)
+    def load(cls, path: str, distance: Distance, dim: int, config: HnswConfig, count: int,
+             datatype: Datatype = Datatype.FLOAT32) -> HnswIndex:
+        index = cls(distance, dim, config, datatype)
         index._index.load_index(path, allow_replace_deleted=False)
         index.count = count
         return index

@@ -16,20 +16,34 @@ from engine.filters import CompiledFilter
 from engine.json_path import extract_values, parse_path
 from engine.payload_index import PayloadIndex, create_payload_index
 from engine.point_id import PointId
+from engine.segment.column_image import ColumnImage
 from engine.segment.hnsw_index import HnswIndex
 from engine.segment.id_tracker import IdTracker
+from engine.segment.multi_column import MultiColumn
+from engine.segment.sparse_column import SparseColumn
 from engine.segment.vector_column import VectorColumn
-from engine.types.config import VectorParams
+from engine.types.config import SparseVectorParams, VectorParams
 from engine.types.payload_schema import PayloadSchema
-from engine.types.points import Payload, Vectors
+from engine.types.points import Payload, SparseVector, Vectors, VectorValue
+
+Column = VectorColumn | MultiColumn | SparseColumn
 
 
 class Segment:
-    def __init__(self, vectors: dict[str, VectorParams]) -> None:
+    def __init__(self, vectors: dict[str, VectorParams],
+                 sparse: dict[str, SparseVectorParams] | None = None) -> None:
         self.ids = IdTracker()
-        self.columns: dict[str, VectorColumn] = {
-            name: VectorColumn(p.size, p.distance) for name, p in vectors.items()
+        self.dense: dict[str, VectorColumn] = {
+            name: VectorColumn(p.size, p.distance, p.storage_type)
+            for name, p in vectors.items() if p.multivector_config is None
         }
+        self.multi: dict[str, MultiColumn] = {
+            name: MultiColumn(p.size, p.distance, p.storage_type)
+            for name, p in vectors.items() if p.multivector_config is not None
+        }
+        self.sparse: dict[str, SparseColumn] = {name: SparseColumn() for name in sparse or {}}
+        self.columns: dict[str, Column] = {**self.dense, **self.multi, **self.sparse}
+        """Every named vector of any kind (same objects as in `dense`, `multi`, `sparse`)."""
         self.payloads: list[Payload | None] = []
         self.alive = np.zeros(64, dtype=bool)
         self.indexes: dict[str, PayloadIndex] = {}
@@ -123,16 +137,26 @@ class Segment:
             if vec is None:
                 column.unset(offset)
             else:
-                column.set(offset, vec)
+                self._set_vector(name, offset, vec)
         self.alive[offset] = True
         self.ids.versions[offset] = version
         self._write_payload(offset, payload)
         return offset
 
-    def bulk_insert(self, ids: list[PointId], versions: np.ndarray, vectors: dict[str, tuple[np.ndarray, np.ndarray]],
+    def _set_vector(self, name: str, offset: int, vec: VectorValue) -> None:
+        """Store one validated vector in the column of its kind."""
+        match self.columns[name], vec:
+            case SparseColumn() as sparse, SparseVector():
+                sparse.set(offset, vec)
+            case (VectorColumn() | MultiColumn()) as column, np.ndarray():
+                column.set(offset, vec)
+            case _:
+                raise TypeError(f"vector {name!r} of the wrong kind reached the segment")
+
+    def bulk_insert(self, ids: list[PointId], versions: np.ndarray, vectors: dict[str, ColumnImage],
                     payloads: list[Payload | None]) -> None:
-        """Append many new points at once (optimizer rebuilds); vectors are already preprocessed.
-        `vectors[name]` = (rows, present mask) aligned with `ids`."""
+        """Append many new points at once (optimizer rebuilds); vectors are copied column images
+        (stored form) aligned with `ids`."""
         start = self.size
         for pid in ids:
             self.ids.allocate(pid)
@@ -141,11 +165,8 @@ class Segment:
         self.alive[start:end] = True
         self.ids.versions[start:end] = versions
         self.payloads.extend(payloads)
-        for name, (rows, present) in vectors.items():
-            column = self.columns[name]
-            column.ensure_capacity(end)
-            column.data[start:end] = rows
-            column.present[start:end] = present
+        for name, image in vectors.items():
+            self.columns[name].load(start, image)
         for key in list(self.indexes):
             self.create_index(key, self.indexes[key].schema)
 
@@ -156,9 +177,13 @@ class Segment:
         self.alive[offset] = False
         for index in self.hnsw.values():
             index.mark_deleted(offset)
+        # Dense rows of a sealed segment stay (its graph refers to them); multi and sparse vectors
+        # have no graph, and sparse posting lists must drop the point (they count for IDF).
+        columns: list[Column] = [*self.multi.values(), *self.sparse.values()]
         if not self.sealed:
-            for column in self.columns.values():
-                column.unset(offset)
+            columns.extend(self.dense.values())
+        for column in columns:
+            column.unset(offset)
         self._write_payload(offset, None)
         return True
 
@@ -168,7 +193,7 @@ class Segment:
 
     def set_vectors(self, offset: int, version: int, vectors: Vectors) -> None:
         for name, vec in vectors.items():
-            self.columns[name].set(offset, vec)
+            self._set_vector(name, offset, vec)
         self.ids.versions[offset] = version
 
     def unset_vectors(self, offset: int, version: int, names: Iterable[str]) -> None:
@@ -208,7 +233,7 @@ class Segment:
     def vector_bytes(self) -> int:
         """Size of the live vectors, the measure of Qdrant's `indexing_threshold` (KB)."""
         live = len(self.ids)
-        return sum(live * column.dim * 4 for column in self.columns.values())
+        return sum(live * column.dim * column.item_bytes for column in self.dense.values())
 
     def index_points(self, key: str) -> int:
         index = self.indexes.get(key)

@@ -1,30 +1,40 @@
-"""One named dense vector space of a segment: a growable float32 matrix plus a presence mask."""
+"""One named dense vector space of a segment: a growable matrix in the storage datatype (float32,
+float16 or uint8) plus a presence mask. Scoring always happens in float32."""
 
 from __future__ import annotations
 
 import numpy as np
 
-from engine.distance import preprocess
-from engine.types.config import Distance
+from engine import distance as dist
+from engine.segment.column_image import ColumnImage
+from engine.types.config import Datatype, Distance
+
+_NUMPY_TYPE = {Datatype.FLOAT32: np.float32, Datatype.FLOAT16: np.float16, Datatype.UINT8: np.uint8}
 
 
 class VectorColumn:
     """Rows are segment offsets. Rows of points without this vector are zero and `present` is False."""
 
-    __slots__ = ("dim", "distance", "data", "present")
+    __slots__ = ("dim", "distance", "datatype", "data", "present")
 
-    def __init__(self, dim: int, distance: Distance, capacity: int = 64) -> None:
+    def __init__(self, dim: int, distance: Distance, datatype: Datatype = Datatype.FLOAT32,
+                 capacity: int = 64) -> None:
         self.dim = dim
         self.distance = distance
-        self.data = np.zeros((capacity, dim), dtype=np.float32)
+        self.datatype = datatype
+        self.data = np.zeros((capacity, dim), dtype=_NUMPY_TYPE[datatype])
         self.present = np.zeros(capacity, dtype=bool)
+
+    @property
+    def item_bytes(self) -> int:
+        return int(self.data.itemsize)
 
     def ensure_capacity(self, capacity: int) -> None:
         old = self.data.shape[0]
         if capacity <= old:
             return
         new = max(capacity, old * 2)
-        data = np.zeros((new, self.dim), dtype=np.float32)
+        data = np.zeros((new, self.dim), dtype=self.data.dtype)
         data[:old] = self.data
         present = np.zeros(new, dtype=bool)
         present[:old] = self.present
@@ -32,15 +42,38 @@ class VectorColumn:
 
     def set(self, offset: int, vector: np.ndarray) -> None:
         self.ensure_capacity(offset + 1)
-        self.data[offset] = preprocess(self.distance, vector)
+        self.data[offset] = dist.encode(self.distance, self.datatype, vector)
         self.present[offset] = True
 
     def unset(self, offset: int) -> None:
         if offset < self.present.shape[0]:
             self.present[offset] = False
-            self.data[offset] = 0.0
+            self.data[offset] = 0
 
     def get(self, offset: int) -> np.ndarray | None:
         if offset < self.present.shape[0] and self.present[offset]:
-            return self.data[offset].copy()
+            return self.data[offset].astype(np.float32)
         return None
+
+    def float_rows(self, offsets: np.ndarray) -> np.ndarray:
+        """Stored rows as float32 (for graph building)."""
+        return self.data[offsets].astype(np.float32)
+
+    def prepare(self, query: np.ndarray) -> np.ndarray:
+        return dist.prepare_query(self.distance, self.datatype, np.asarray(query, dtype=np.float32))
+
+    def score(self, offsets: np.ndarray, query: np.ndarray) -> np.ndarray:
+        """Exact scores of rows `offsets` for a prepared query."""
+        return dist.score_stored(self.distance, self.datatype, self.data[offsets], query)
+
+    def image(self, offsets: np.ndarray) -> ColumnImage:
+        self.ensure_capacity(int(offsets.max()) + 1 if offsets.size else 0)
+        return ColumnImage(present=self.present[offsets].copy(), rows=self.data[offsets].copy())
+
+    def load(self, start: int, image: ColumnImage) -> None:
+        """Write a copied batch at offsets start.. (rows already in the storage datatype)."""
+        end = start + image.present.shape[0]
+        self.ensure_capacity(end)
+        if image.rows is not None:
+            self.data[start:end] = image.rows
+        self.present[start:end] = image.present

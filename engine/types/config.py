@@ -63,9 +63,21 @@ class WalConfig:
 WAL_FIELDS = ("wal_capacity_mb", "wal_segments_ahead", "wal_retain_closed")
 
 
+class Comparator(enum.Enum):
+    MAX_SIM = "max_sim"
+
+
+@dataclass(slots=True)
+class MultiVectorConfig:
+    """A point's vector is a matrix (any number of rows); `max_sim` scores it against a query matrix."""
+
+    comparator: Comparator = Comparator.MAX_SIM
+
+
 @dataclass(slots=True)
 class VectorParams:
-    """One dense vector space. `hnsw_config` holds only the per-vector overrides (a diff)."""
+    """One dense vector space (or multivector space when `multivector_config` is set).
+    `hnsw_config` holds only the per-vector overrides (a diff)."""
 
     size: int
     distance: Distance
@@ -73,8 +85,33 @@ class VectorParams:
     quantization_config: dict[str, Any] | None = None
     on_disk: bool | None = None
     datatype: Datatype | None = None
-    multivector_config: dict[str, Any] | None = None
+    multivector_config: MultiVectorConfig | None = None
     memory: str | None = None
+
+    @property
+    def storage_type(self) -> Datatype:
+        return self.datatype or Datatype.FLOAT32
+
+
+class Modifier(enum.Enum):
+    NONE = "none"
+    IDF = "idf"
+
+
+@dataclass(slots=True)
+class SparseIndexParams:
+    """Echoed as given; the engine always keeps an in-memory inverted index (float32 values)."""
+
+    full_scan_threshold: int | None = None
+    on_disk: bool | None = None
+    datatype: Datatype | None = None
+    memory: str | None = None
+
+
+@dataclass(slots=True)
+class SparseVectorParams:
+    index: SparseIndexParams | None = None
+    modifier: Modifier | None = None
 
 
 @dataclass(slots=True)
@@ -87,7 +124,15 @@ class CollectionParams:
     write_consistency_factor: int = 1
     on_disk_payload: bool = True
     sharding_method: str | None = None
-    sparse_vectors: dict[str, dict[str, Any]] | None = None
+    sparse_vectors: dict[str, SparseVectorParams] | None = None
+    """Named sparse vector spaces (always named); None when the collection has none."""
+
+    def sparse(self, name: str) -> SparseVectorParams | None:
+        return (self.sparse_vectors or {}).get(name)
+
+    def is_multi(self, name: str) -> bool:
+        params = self.vectors.get(name)
+        return params is not None and params.multivector_config is not None
 
 
 @dataclass(slots=True)

@@ -11,8 +11,22 @@ import numpy as np
 from engine.point_id import PointId
 
 Payload = dict[str, Any]
-Vectors = dict[str, np.ndarray]
-"""Dense vectors by name, float32, already validated; "" is the single unnamed vector."""
+
+
+@dataclass(frozen=True, slots=True)
+class SparseVector:
+    """A sparse vector: unique uint32 `indices` (sorted ascending once validated) and float32 `values`."""
+
+    indices: np.ndarray
+    values: np.ndarray
+
+
+VectorValue = np.ndarray | SparseVector
+"""One named vector of a point: dense (1-D float32), multivector (2-D float32, one row per vector)
+or sparse."""
+
+Vectors = dict[str, VectorValue]
+"""Vectors by name, already validated; "" is the single unnamed vector."""
 
 
 @dataclass(slots=True)

@@ -17,7 +17,11 @@ from engine.types.config import (
     Datatype,
     Distance,
     HnswConfig,
+    Modifier,
+    MultiVectorConfig,
     OptimizersConfig,
+    SparseIndexParams,
+    SparseVectorParams,
     VectorParams,
     WalConfig,
     apply_diff,
@@ -33,6 +37,86 @@ UPDATE_FIELDS = ("vectors", "optimizers_config", "params", "hnsw_config", "quant
 VECTOR_FIELDS = ("size", "distance", "hnsw_config", "quantization_config", "on_disk", "datatype",
                  "multivector_config", "memory")
 _DISTANCES = {d.value: d for d in Distance}
+SPARSE_FIELDS = ("index", "modifier")
+SPARSE_INDEX_FIELDS = ("full_scan_threshold", "on_disk", "datatype", "memory")
+_MEMORY = ("cold", "cached", "pinned")
+
+
+def _datatype(raw: Any) -> Datatype | None:
+    if raw is None:
+        return None
+    try:
+        return Datatype(raw)
+    except ValueError:
+        raise format_error(f"unknown variant `{raw}`, expected one of `float32`, `uint8`, `float16`") from None
+
+
+def _multivector(raw: Any) -> MultiVectorConfig | None:
+    if raw is None:
+        return None
+    obj = expect_object(raw, "multivector_config")
+    check_fields(obj, ("comparator",))
+    if obj.get("comparator") != "max_sim":
+        raise format_error(f"unknown variant `{obj.get('comparator')}`, expected `max_sim`")
+    return MultiVectorConfig()
+
+
+def _sparse_index(raw: Any) -> SparseIndexParams | None:
+    if raw is None:
+        return None
+    obj = expect_object(raw, "sparse index params")
+    check_fields(obj, SPARSE_INDEX_FIELDS)
+    threshold = obj.get("full_scan_threshold")
+    if threshold is not None and (isinstance(threshold, bool) or not isinstance(threshold, int) or threshold < 0):
+        raise format_error(f"invalid value for `full_scan_threshold`: {threshold!r}, expected a non-negative integer")
+    on_disk = obj.get("on_disk")
+    if on_disk is not None and not isinstance(on_disk, bool):
+        raise format_error(f"invalid type for `on_disk`: {on_disk!r}, expected a boolean")
+    memory = obj.get("memory")
+    if memory is not None and memory not in _MEMORY:
+        raise format_error(f"unknown variant `{memory}`, expected one of `cold`, `cached`, `pinned`")
+    return SparseIndexParams(full_scan_threshold=threshold, on_disk=on_disk, datatype=_datatype(obj.get("datatype")),
+                             memory=memory)
+
+
+def _sparse_params(raw: Any) -> SparseVectorParams:
+    obj = expect_object(raw if raw is not None else {}, "sparse vector params")
+    check_fields(obj, SPARSE_FIELDS)
+    modifier = obj.get("modifier")
+    if modifier is not None and modifier not in ("none", "idf"):
+        raise format_error(f"unknown variant `{modifier}`, expected `none` or `idf`")
+    return SparseVectorParams(index=_sparse_index(obj.get("index")),
+                              modifier=None if modifier is None else Modifier(modifier))
+
+
+def sparse_vectors_from_json(raw: Any) -> dict[str, SparseVectorParams] | None:
+    if raw is None:
+        return None
+    obj = expect_object(raw, "sparse_vectors")
+    return {name: _sparse_params(p) for name, p in obj.items()}
+
+
+def _sparse_update(current: dict[str, SparseVectorParams] | None, raw: Any) -> dict[str, SparseVectorParams]:
+    """PATCH of sparse params: existing names only; given fields replace, others stay."""
+    out = dict(current or {})
+    for name, params in (sparse_vectors_from_json(raw) or {}).items():
+        if name not in out:
+            raise ValidationError(f"Wrong input: Not existing vector name error: {name}")
+        old = out[name]
+        out[name] = SparseVectorParams(index=params.index if params.index is not None else old.index,
+                                       modifier=params.modifier if params.modifier is not None else old.modifier)
+    return out
+
+
+def sparse_params_to_json(p: SparseVectorParams) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    if p.index is not None:
+        index = {"full_scan_threshold": p.index.full_scan_threshold, "on_disk": p.index.on_disk,
+                 "datatype": None if p.index.datatype is None else p.index.datatype.value, "memory": p.index.memory}
+        out["index"] = {k: v for k, v in index.items() if v is not None}
+    if p.modifier is not None:
+        out["modifier"] = p.modifier.value
+    return out
 
 
 def _diff(raw: Any, fields: tuple[str, ...], what: str) -> dict[str, Any] | None:
@@ -56,16 +140,11 @@ def _vector_params(raw: Any) -> VectorParams:
         raise format_error(
             f"unknown variant `{obj.get('distance')}`, expected one of `Cosine`, `Euclid`, `Dot`, `Manhattan`"
         )
-    datatype = None
-    if obj.get("datatype") is not None:
-        try:
-            datatype = Datatype(obj["datatype"])
-        except ValueError:
-            raise format_error(f"unknown variant `{obj['datatype']}` for `datatype`") from None
     return VectorParams(
         size=size, distance=distance, hnsw_config=_diff(obj.get("hnsw_config"), HNSW_FIELDS, "hnsw_config"),
-        quantization_config=obj.get("quantization_config"), on_disk=obj.get("on_disk"), datatype=datatype,
-        multivector_config=obj.get("multivector_config"), memory=obj.get("memory"),
+        quantization_config=obj.get("quantization_config"), on_disk=obj.get("on_disk"),
+        datatype=_datatype(obj.get("datatype")), multivector_config=_multivector(obj.get("multivector_config")),
+        memory=obj.get("memory"),
     )
 
 
@@ -89,8 +168,11 @@ def config_from_create(body: Any) -> CollectionConfig:
         write_consistency_factor=obj.get("write_consistency_factor") or 1,
         on_disk_payload=True if obj.get("on_disk_payload") is None else bool(obj["on_disk_payload"]),
         sharding_method=obj.get("sharding_method"),
-        sparse_vectors=obj.get("sparse_vectors"),
+        sparse_vectors=sparse_vectors_from_json(obj.get("sparse_vectors")),
     )
+    clash = set(vectors) & set(params.sparse_vectors or {})
+    if clash:
+        raise ValidationError(f"Wrong input: vector name {sorted(clash)[0]} is used by a dense and a sparse vector")
     return CollectionConfig(
         params=params,
         hnsw_config=apply_diff(HnswConfig(), _diff(obj.get("hnsw_config"), HNSW_FIELDS, "hnsw_config"), HNSW_FIELDS),
@@ -143,7 +225,7 @@ def apply_update(config: CollectionConfig, body: Any) -> CollectionConfig:
     if "quantization_config" in obj:
         new.quantization_config = None if obj["quantization_config"] == "Disabled" else obj["quantization_config"]
     if obj.get("sparse_vectors") is not None:
-        new.params.sparse_vectors = {**(new.params.sparse_vectors or {}), **obj["sparse_vectors"]}
+        new.params.sparse_vectors = _sparse_update(new.params.sparse_vectors, obj["sparse_vectors"])
     if obj.get("strict_mode_config") is not None:
         new.strict_mode_config = {**(new.strict_mode_config or {}), **obj["strict_mode_config"]}
     if obj.get("metadata") is not None:
@@ -166,7 +248,7 @@ def vector_params_to_json(p: VectorParams) -> dict[str, Any]:
     if p.datatype is not None:
         out["datatype"] = p.datatype.value
     if p.multivector_config is not None:
-        out["multivector_config"] = p.multivector_config
+        out["multivector_config"] = {"comparator": p.multivector_config.comparator.value}
     return out
 
 
@@ -187,7 +269,7 @@ def config_to_json(config: CollectionConfig) -> dict[str, Any]:
     if params.sharding_method is not None:
         params_json["sharding_method"] = params.sharding_method
     if params.sparse_vectors:
-        params_json["sparse_vectors"] = params.sparse_vectors
+        params_json["sparse_vectors"] = {name: sparse_params_to_json(p) for name, p in params.sparse_vectors.items()}
     out: dict[str, Any] = {
         "params": params_json,
         "hnsw_config": _drop_none(asdict(config.hnsw_config)),

@@ -8,9 +8,11 @@ from typing import Any
 
 import numpy as np
 
-from engine.errors import BadInput, MalformedRequest, ValidationError
+from engine.errors import BadInput, BadRequest, MalformedRequest, ValidationError
 from engine.point_id import PointId, parse_point_id
-from engine.types.points import PayloadSelector, VectorSelector
+from engine.types.points import PayloadSelector, SparseVector, Vectors, VectorSelector, VectorValue
+
+U32_MAX = 2**32 - 1
 
 
 def format_error(message: str) -> MalformedRequest:
@@ -106,12 +108,63 @@ def dense_vector(raw: Any) -> np.ndarray:
     return arr
 
 
-def vector_struct(raw: Any) -> dict[str, np.ndarray]:
-    """`vector` of a point: a plain list (the unnamed vector) or {name: list}."""
+def multi_vector(raw: list[Any]) -> np.ndarray:
+    """A list of equally long lists of numbers → 2-D float32 (one row per vector)."""
+    rows = [dense_vector(r) for r in raw]
+    if len({r.shape[0] for r in rows}) != 1:
+        raise ValidationError("Validation error in JSON body: [vector: all vectors of a multivector must have "
+                              "the same dimension]")
+    return np.stack(rows)
+
+
+def sparse_vector(raw: dict[str, Any]) -> SparseVector:
+    """`{"indices": [u32...], "values": [f32...]}` with Qdrant's checks: indices are u32 (else a format
+    error, as serde), lengths match and indices are unique (else a validation error, 422)."""
+    check_fields(raw, ("indices", "values"))
+    indices, values = req(raw, "indices"), req(raw, "values")
+    if not isinstance(indices, list) or not isinstance(values, list):
+        raise format_error("invalid type: expected `indices` and `values` to be lists")
+    for i in indices:
+        if isinstance(i, bool) or not isinstance(i, int):
+            raise format_error(f"invalid type: {i!r}, expected u32")
+        if not 0 <= i <= U32_MAX:
+            raise format_error(f"invalid value: integer `{i}`, expected u32")
+    if any(isinstance(v, bool) or not isinstance(v, int | float) for v in values):
+        raise format_error("invalid type: expected `values` to be a list of numbers")
+    if len(indices) != len(values):
+        raise ValidationError("Validation error in JSON body: [values: must be the same length as indices]")
+    if len(set(indices)) != len(indices):
+        raise ValidationError("Validation error in JSON body: [indices: must be unique]")
+    return SparseVector(np.asarray(indices, dtype=np.uint32), np.asarray(values, dtype=np.float32))
+
+
+def vector_value(raw: Any) -> VectorValue:
+    """One vector of any kind: a list of numbers (dense), a list of lists (multivector) or
+    {indices, values} (sparse). Documents/images/objects would need inference, which we lack."""
+    match raw:
+        case [list(), *_]:
+            return multi_vector(raw)
+        case list():
+            return dense_vector(raw)
+        case {"indices": _, "values": _}:
+            return sparse_vector(raw)
+        case {"text": _} | {"image": _} | {"object": _}:
+            raise BadRequest("inference is not supported by this server: send vectors")
+    raise format_error("invalid type: expected a vector (list of numbers, list of vectors or {indices, values})")
+
+
+def query_vector(raw: Any) -> VectorValue:
+    """A query vector of any kind (for `query`/`nearest`/legacy search inputs): dense list, list of
+    lists (multivector) or {indices, values} (sparse). Point ids are the caller's to resolve."""
+    return vector_value(raw)
+
+
+def vector_struct(raw: Any) -> Vectors:
+    """`vector` of a point: a plain list or list of lists (the unnamed vector) or {name: vector}."""
     if isinstance(raw, list):
-        return {"": dense_vector(raw)}
+        return {"": vector_value(raw)}
     if isinstance(raw, dict):
-        return {name: dense_vector(v) for name, v in raw.items()}
+        return {name: vector_value(v) for name, v in raw.items()}
     raise format_error("invalid type: expected a vector (list of numbers) or an object of named vectors")
 
 

@@ -5,8 +5,6 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-import numpy as np
-
 from engine.types.operations import (
     ClearPayload,
     CreateFieldIndex,
@@ -19,11 +17,10 @@ from engine.types.operations import (
     UpdateVectors,
     UpsertPoints,
 )
-from engine.types.points import PointStruct
+from engine.types.points import PointStruct, VectorValue
 from server.convert.filters import filter_from_json
 from server.convert.json_fields import (
     check_fields,
-    dense_vector,
     expect_object,
     format_error,
     payload,
@@ -31,6 +28,7 @@ from server.convert.json_fields import (
     point_ids,
     req,
     vector_struct,
+    vector_value,
 )
 from server.convert.payload_schema import payload_schema_from_json
 
@@ -64,11 +62,11 @@ def _batch_points(batch: dict[str, Any]) -> list[PointStruct]:
     check_fields(batch, ("ids", "vectors", "payloads"))
     ids = point_ids(req(batch, "ids"), "ids")
     raw_vectors = req(batch, "vectors")
-    columns: dict[str, list[np.ndarray]]
+    columns: dict[str, list[VectorValue]]
     if isinstance(raw_vectors, list):
-        columns = {"": [dense_vector(v) for v in raw_vectors]}
+        columns = {"": [vector_value(v) for v in raw_vectors]}
     elif isinstance(raw_vectors, dict):
-        columns = {name: [dense_vector(v) for v in vs] for name, vs in raw_vectors.items()}
+        columns = {name: [vector_value(v) for v in vs] for name, vs in raw_vectors.items()}
     else:
         raise format_error("invalid type for `batch.vectors`")
     payloads = batch.get("payloads")

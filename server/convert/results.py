@@ -5,17 +5,35 @@ from __future__ import annotations
 from typing import Any
 
 from engine.types.config import CollectionParams
-from engine.types.points import FacetHit, Record, ScoredPoint, ScrollPage, UpdateResult, Vectors
+from engine.types.points import (
+    FacetHit,
+    Record,
+    ScoredPoint,
+    ScrollPage,
+    SparseVector,
+    UpdateResult,
+    Vectors,
+    VectorValue,
+)
+
+
+def vector_to_json(vector: VectorValue) -> Any:
+    """Dense → list, multivector → list of lists, sparse → {indices, values}."""
+    match vector:
+        case SparseVector(indices=indices, values=values):
+            return {"indices": indices.tolist(), "values": values.tolist()}
+    return vector.tolist()
 
 
 def vectors_to_json(vectors: Vectors | None, params: CollectionParams) -> Any:
-    """The unnamed vector renders as a plain list; named vectors as an object."""
+    """The unnamed vector alone renders as a plain list; anything else (named vectors, or the unnamed
+    one next to sparse vectors) as an object keyed by name, "" for the unnamed one (as Qdrant)."""
     if vectors is None:
         return None
-    if params.unnamed:
+    if params.unnamed and set(vectors) <= {""}:
         vec = vectors.get("")
-        return None if vec is None else vec.tolist()
-    return {name: v.tolist() for name, v in vectors.items()}
+        return None if vec is None else vector_to_json(vec)
+    return {name: vector_to_json(v) for name, v in vectors.items()}
 
 
 def record_to_json(r: Record, params: CollectionParams) -> dict[str, Any]:

@@ -6,6 +6,7 @@ import numpy as np
 import pytest
 
 from engine.errors import BadInput, BadRequest
+from engine.types.points import SparseVector
 from server.convert.grpc.values import (
     point_id_from_pb,
     point_id_to_pb,
@@ -80,8 +81,10 @@ def test_vectors_in_and_out() -> None:
     named = ppb.Vectors(vectors=ppb.NamedVectors(vectors={"a": dense}))
     assert list(vectors_from_pb(named)) == ["a"]
     assert list(vectors_from_pb(ppb.Vectors(vector=dense))) == [""]
+    sparse = vector_from_pb(ppb.Vector(sparse=ppb.SparseVector(values=[1], indices=[0])))
+    assert isinstance(sparse, SparseVector) and sparse.indices.tolist() == [0]
     with pytest.raises(BadRequest):
-        vector_from_pb(ppb.Vector(sparse=ppb.SparseVector(values=[1], indices=[0])))
+        vector_from_pb(ppb.Vector(document=ppb.Document(text="inference")))
     with pytest.raises(BadInput):
         vector_from_pb(ppb.Vector(dense=ppb.DenseVector()))
     arr = np.array([0.5, 1.5], dtype=np.float32)

@@ -89,12 +89,26 @@ def create_from_pb(request: Any) -> CollectionConfig:
     if request.HasField("quantization_config"):
         body["quantization_config"] = to_dict(request.quantization_config)
     if request.HasField("sparse_vectors_config"):
-        body["sparse_vectors"] = to_dict(request.sparse_vectors_config).get("map", {})
+        body["sparse_vectors"] = _sparse_config(request.sparse_vectors_config)
     if request.HasField("strict_mode_config"):
         body["strict_mode_config"] = to_dict(request.strict_mode_config)
     if request.metadata:
         body["metadata"] = struct_from_pb(request.metadata)
     return config_from_create(body)
+
+
+def _sparse_config(message: Any) -> dict[str, Any]:
+    """`SparseVectorConfig` → REST `sparse_vectors`; enum zero values (`Default` datatype,
+    `MemoryUnknown`) mean "not set"."""
+    out: dict[str, Any] = {}
+    for name, params in to_dict(message).get("map", {}).items():
+        index = params.get("index")
+        if index is not None:
+            params = {**params, "index": {k: v for k, v in index.items()
+                                          if not (k == "datatype" and v == "default")
+                                          and not (k == "memory" and v == "memory_unknown")}}
+        out[name] = params
+    return out
 
 
 def update_body_from_pb(request: Any) -> dict[str, Any]:
@@ -117,7 +131,7 @@ def update_body_from_pb(request: Any) -> dict[str, Any]:
         q = request.quantization_config
         body["quantization_config"] = "Disabled" if q.WhichOneof("quantization") == "disabled" else to_dict(q)
     if request.HasField("sparse_vectors_config"):
-        body["sparse_vectors"] = to_dict(request.sparse_vectors_config).get("map", {})
+        body["sparse_vectors"] = _sparse_config(request.sparse_vectors_config)
     if request.HasField("strict_mode_config"):
         body["strict_mode_config"] = to_dict(request.strict_mode_config)
     if request.metadata:
@@ -157,7 +171,7 @@ def _vector_params_to_pb(p: VectorParams) -> Any:
     if p.datatype is not None:
         out.datatype = _DATATYPE_NUM[p.datatype.value]
     if p.multivector_config is not None:
-        fill(out.multivector_config, p.multivector_config)
+        out.multivector_config.SetInParent()  # the only comparator, max_sim, is the enum's zero value
     return out
 
 
@@ -178,7 +192,7 @@ def config_to_pb(config: CollectionConfig) -> Any:
     if params.sharding_method is not None:
         fill(out.params, {"sharding_method": params.sharding_method})
     if params.sparse_vectors:
-        fill(out.params.sparse_vectors_config, {"map": params.sparse_vectors})
+        fill(out.params.sparse_vectors_config, {"map": rest["params"]["sparse_vectors"]})
     fill(out.hnsw_config, rest["hnsw_config"])
     optimizer = dict(rest["optimizer_config"])
     threads = optimizer.pop("max_optimization_threads", None)

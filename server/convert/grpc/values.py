@@ -14,9 +14,9 @@ from typing import Any
 
 import numpy as np
 
-from engine.errors import BadInput, BadRequest
+from engine.errors import BadInput, BadRequest, ValidationError
 from engine.point_id import PointId, parse_point_id
-from engine.types.points import PayloadSelector, VectorSelector
+from engine.types.points import PayloadSelector, SparseVector, Vectors, VectorSelector, VectorValue
 from server.pb import json_with_int_pb2 as jpb
 from server.pb import points_pb2 as ppb
 from server.pb import qdrant_common_pb2 as cpb
@@ -26,6 +26,11 @@ I64_MIN, I64_MAX = -(2**63), 2**63 - 1
 
 class GrpcInputError(BadInput):
     """A message that cannot be read as Qdrant reads it (gRPC INVALID_ARGUMENT, as any BadInput)."""
+
+
+def invalid(detail: str) -> ValidationError:
+    """Qdrant's validation failure on a gRPC message (INVALID_ARGUMENT)."""
+    return ValidationError(f"Validation error in body: [{detail}]")
 
 
 # ---- payload values --------------------------------------------------------------------------
@@ -118,26 +123,53 @@ def dense(data: Any) -> np.ndarray:
     return arr
 
 
-def vector_from_pb(vector: Any) -> np.ndarray:
-    """`qdrant.Vector` (the `dense` variant, or the deprecated flat `data`) → dense array."""
+def sparse_from_pb(indices: Any, values: Any) -> SparseVector:
+    """Repeated uint32 indices (u32 by the wire type) and float values; Qdrant's other checks."""
+    if len(indices) != len(values):
+        raise invalid("values: must be the same length as indices")
+    if len(set(indices)) != len(indices):
+        raise invalid("indices: must be unique")
+    return SparseVector(np.asarray(indices, dtype=np.uint32), np.asarray(values, dtype=np.float32))
+
+
+def multi_from_pb(vectors: Any) -> np.ndarray:
+    rows = [dense(v.data) for v in vectors]
+    if not rows:
+        raise GrpcInputError("Empty multivector: expected at least one vector")
+    if len({r.shape[0] for r in rows}) != 1:
+        raise invalid("all vectors of a multivector must have the same dimension")
+    return np.stack(rows)
+
+
+def _flat_multi(data: Any, count: int) -> np.ndarray:
+    """The deprecated flat form: `data` holds `vectors_count` rows end to end."""
+    flat = dense(data)
+    if count < 1 or flat.shape[0] % count:
+        raise invalid(f"vectors_count {count} does not divide the {flat.shape[0]} values of the multivector")
+    return flat.reshape(count, -1)
+
+
+def vector_from_pb(vector: Any) -> VectorValue:
+    """`qdrant.Vector` / `VectorInput`-like messages: dense, sparse or multi_dense (also the
+    deprecated flat `data` + `indices` / `vectors_count` form)."""
     kind = vector.WhichOneof("vector")
     match kind:
         case "dense":
             return dense(vector.dense.data)
+        case "sparse":
+            return sparse_from_pb(vector.sparse.indices, vector.sparse.values)
+        case "multi_dense":
+            return multi_from_pb(vector.multi_dense.vectors)
         case None:
             if vector.HasField("indices"):
-                raise BadRequest("sparse vectors are not supported yet by this server")
+                return sparse_from_pb(vector.indices.data, vector.data)
             if vector.HasField("vectors_count"):
-                raise BadRequest("multivectors are not supported yet by this server")
+                return _flat_multi(vector.data, vector.vectors_count)
             return dense(vector.data)
-        case "sparse":
-            raise BadRequest("sparse vectors are not supported yet by this server")
-        case "multi_dense":
-            raise BadRequest("multivectors are not supported yet by this server")
     raise BadRequest(f"inference ({kind}) is not supported by this server: send vectors")
 
 
-def vectors_from_pb(vectors: Any) -> dict[str, np.ndarray]:
+def vectors_from_pb(vectors: Any) -> Vectors:
     """`qdrant.Vectors`: one unnamed vector (stored under "") or named vectors."""
     kind = vectors.WhichOneof("vectors_options")
     if kind == "vector":
@@ -147,15 +179,27 @@ def vectors_from_pb(vectors: Any) -> dict[str, np.ndarray]:
     return {}
 
 
-def vectors_to_pb(vectors: Mapping[str, np.ndarray], unnamed: bool) -> Any:
-    """Engine vectors → `VectorsOutput`: the unnamed vector as `vector`, else a name map."""
-    if unnamed:
+def vector_to_pb(vector: VectorValue) -> Any:
+    """Engine vector → `VectorOutput` (dense, sparse or multi_dense variant)."""
+    match vector:
+        case SparseVector(indices=indices, values=values):
+            return ppb.VectorOutput(sparse=ppb.SparseVector(indices=indices.tolist(), values=values.tolist()))
+        case np.ndarray() if vector.ndim == 2:
+            return ppb.VectorOutput(multi_dense=ppb.MultiDenseVector(
+                vectors=[ppb.DenseVector(data=row.tolist()) for row in vector]))
+    return ppb.VectorOutput(dense=ppb.DenseVector(data=vector.tolist()))
+
+
+def vectors_to_pb(vectors: Mapping[str, VectorValue], unnamed: bool) -> Any:
+    """Engine vectors → `VectorsOutput`: the unnamed vector alone as `vector`, else a name map
+    (as REST, see `results.vectors_to_json`)."""
+    if unnamed and set(vectors) <= {""}:
         vec = vectors.get("")
         if vec is None:
             return ppb.VectorsOutput(vectors=ppb.NamedVectorsOutput())
-        return ppb.VectorsOutput(vector=ppb.VectorOutput(dense=ppb.DenseVector(data=vec.tolist())))
+        return ppb.VectorsOutput(vector=vector_to_pb(vec))
     return ppb.VectorsOutput(vectors=ppb.NamedVectorsOutput(vectors={
-        name: ppb.VectorOutput(dense=ppb.DenseVector(data=v.tolist())) for name, v in vectors.items()
+        name: vector_to_pb(v) for name, v in vectors.items()
     }))
 
 
