@@ -59,7 +59,9 @@ async def serve(settings: Settings, snapshots: StartupSnapshots | None = None) -
     grpc_server = None
     if settings.grpc_port is not None:
         # grpc.aio shares this loop with uvicorn; both call the same Service
-        grpc_server = build_grpc_server(service, settings.host, settings.grpc_port, settings.max_request_bytes)
+        # no size cap on gRPC messages (Qdrant's max_request_size_mb limits REST only)
+        grpc_server = build_grpc_server(service, settings.host, settings.grpc_port,
+                                        snapshots_path=settings.snapshots_path)
         await grpc_server.start()
     log.info("listening", extra={"http": f"{settings.host}:{settings.http_port}",
                                  "grpc": f"{settings.host}:{settings.grpc_port}"})

@@ -1,4 +1,5 @@
-"""Build the grpc.aio server with Qdrant's four public services over one shared `Service`.
+"""Build the grpc.aio server with Qdrant's four public services over one shared `Service`, plus
+the standard health service and server reflection (grpc.reflection.v1alpha), as Qdrant serves them.
 
 It runs in the same event loop as uvicorn (see `server/app.py`); engine work leaves the loop only
 through the service's thread pool.
@@ -7,8 +8,12 @@ through the service's thread pool.
 from __future__ import annotations
 
 import grpc
+from grpc_health.v1 import health_pb2_grpc  # type: ignore[import-untyped]
+from grpc_reflection.v1alpha import reflection  # type: ignore[import-untyped]
 
 from server.grpc.collections_service import CollectionsService
+from server.grpc.health_service import SERVICE_NAME as HEALTH_SERVICE
+from server.grpc.health_service import HealthService
 from server.grpc.points_service import PointsService
 from server.grpc.qdrant_service import QdrantService
 from server.grpc.snapshots_service import SnapshotsService
@@ -20,8 +25,13 @@ from server.pb import (
 )
 from server.service import Service
 
+PUBLIC_SERVICES = ("qdrant.Qdrant", "qdrant.Collections", "qdrant.Points", "qdrant.Snapshots")
+UNLIMITED = -1
+"""Qdrant decodes messages of any size on its public gRPC port (tonic `max_decoding_message_size(usize::MAX)`)."""
 
-def build_grpc_server(service: Service, host: str, port: int, max_message_bytes: int) -> grpc.aio.Server:
+
+def build_grpc_server(service: Service, host: str, port: int, max_message_bytes: int = UNLIMITED,
+                      snapshots_path: str = "./snapshots") -> grpc.aio.Server:
     """A configured, not yet started server listening on host:port (insecure, as Qdrant's default)."""
     options = [
         ("grpc.max_receive_message_length", max_message_bytes),
@@ -31,6 +41,8 @@ def build_grpc_server(service: Service, host: str, port: int, max_message_bytes:
     qdrant_pb2_grpc.add_QdrantServicer_to_server(QdrantService(), server)  # type: ignore[no-untyped-call]
     collections_service_pb2_grpc.add_CollectionsServicer_to_server(CollectionsService(service), server)  # type: ignore[no-untyped-call]
     points_service_pb2_grpc.add_PointsServicer_to_server(PointsService(service), server)  # type: ignore[no-untyped-call]
-    snapshots_service_pb2_grpc.add_SnapshotsServicer_to_server(SnapshotsService(), server)  # type: ignore[no-untyped-call]
+    snapshots_service_pb2_grpc.add_SnapshotsServicer_to_server(SnapshotsService(service, snapshots_path), server)  # type: ignore[no-untyped-call]
+    health_pb2_grpc.add_HealthServicer_to_server(HealthService(PUBLIC_SERVICES), server)
+    reflection.enable_server_reflection((*PUBLIC_SERVICES, HEALTH_SERVICE, reflection.SERVICE_NAME), server)
     server.add_insecure_port(f"{host}:{port}")
     return server

@@ -19,11 +19,9 @@ from server.pb import (
     points_service_pb2_grpc,
     qdrant_pb2,
     qdrant_pb2_grpc,
-    snapshots_service_pb2_grpc,
 )
 from server.pb import points_pb2 as ppb
 from server.pb import qdrant_common_pb2 as common_pb
-from server.pb import snapshots_service_pb2 as spb
 from server.service import Service
 from server.version import VERSION
 
@@ -108,8 +106,5 @@ def test_collection_lifecycle_and_errors(channel: grpc.Channel) -> None:
 
 def test_unimplemented_rpcs_say_what_is_missing(channel: grpc.Channel) -> None:
     points = points_service_pb2_grpc.PointsStub(channel)
-    code, message = _code(lambda: points.Recommend(ppb.RecommendPoints(collection_name="g")))
-    assert code == grpc.StatusCode.UNIMPLEMENTED and "Recommend" in message
-    snapshots = snapshots_service_pb2_grpc.SnapshotsStub(channel)
-    code, message = _code(lambda: snapshots.List(spb.ListSnapshotsRequest(collection_name="g")))
-    assert code == grpc.StatusCode.UNIMPLEMENTED and "Snapshots" in message
+    code, message = _code(lambda: points.DeleteVectorName(ppb.DeleteVectorNameRequest(collection_name="g")))
+    assert code == grpc.StatusCode.UNIMPLEMENTED and "DeleteVectorName" in message
