@@ -26,6 +26,7 @@ from engine.types.operations import Operation
 from engine.types.points import (
     FacetHit,
     PayloadSelector,
+    PointGroup,
     Record,
     ScoredPoint,
     ScrollPage,
@@ -33,7 +34,15 @@ from engine.types.points import (
     UpdateStatus,
     VectorSelector,
 )
-from engine.types.requests import CountRequest, FacetRequest, QueryRequest, ScrollRequest
+from engine.types.requests import (
+    CountRequest,
+    FacetRequest,
+    GroupsRequest,
+    MatrixRequest,
+    MatrixResult,
+    QueryRequest,
+    ScrollRequest,
+)
 
 T = TypeVar("T")
 log = logging.getLogger("quiver.service")
@@ -112,12 +121,20 @@ class Service:
 
     async def query(self, name: str, request: QueryRequest, timeout: float | None = None) -> list[ScoredPoint]:
         collection = self._collection(name)
-        return await self.call(reads.query, collection, request, timeout=timeout)
+        return await self.call(reads.query, collection, request, self.toc.get, timeout=timeout)
 
     async def query_batch(self, name: str, requests: list[QueryRequest],
                           timeout: float | None = None) -> list[list[ScoredPoint]]:
         collection = self._collection(name)
-        return await self.call(lambda: [reads.query(collection, r) for r in requests], timeout=timeout)
+        return await self.call(lambda: [reads.query(collection, r, self.toc.get) for r in requests], timeout=timeout)
+
+    async def query_groups(self, name: str, request: GroupsRequest, timeout: float | None = None) -> list[PointGroup]:
+        collection = self._collection(name)
+        return await self.call(reads.query_groups, collection, request, self.toc.get, timeout=timeout)
+
+    async def search_matrix(self, name: str, request: MatrixRequest, timeout: float | None = None) -> MatrixResult:
+        collection = self._collection(name)
+        return await self.call(reads.search_matrix, collection, request, timeout=timeout)
 
     async def retrieve(self, name: str, ids: list[PointId], with_payload: PayloadSelector,
                        with_vector: VectorSelector) -> list[Record]:

@@ -9,26 +9,35 @@ from __future__ import annotations
 from typing import Any
 
 from engine.collection.collection import Collection
-from engine.collection.validate import check_vector, check_vector_name
-from engine.collection.vector_search import search_vector
-from engine.errors import BadInput, BadRequest, NotFound
+from engine.collection.validate import check_vector_name
+from engine.errors import BadRequest, NotFound
 from engine.filters import CompiledFilter
-from engine.filters.datetimes import parse_datetime, to_micros
 from engine.json_path import extract_values, parse_path
 from engine.payload_select import select_payload
 from engine.point_id import PointId, id_sort_key
+from engine.query import execute, groups, matrix, ordering
+from engine.query.resolve import Collections
 from engine.segment import Segment
 from engine.types.points import (
     FacetHit,
     PayloadSelector,
+    PointGroup,
     Record,
     ScoredPoint,
     ScrollPage,
     VectorSelector,
 )
-from engine.types.requests import CountRequest, Direction, FacetRequest, OrderBy, QueryRequest, ScrollRequest
+from engine.types.requests import (
+    CountRequest,
+    FacetRequest,
+    GroupsRequest,
+    MatrixRequest,
+    MatrixResult,
+    OrderBy,
+    QueryRequest,
+    ScrollRequest,
+)
 
-ORDERABLE_INDEX_TYPES = ("integer", "float", "datetime")
 FACET_INDEX_TYPES = ("keyword", "integer", "bool", "uuid")
 
 
@@ -55,39 +64,29 @@ def _check_vector_selector(col: Collection, selector: VectorSelector) -> None:
             check_vector_name(col.config.params, name)
 
 
-# ---- search ----------------------------------------------------------------------------------
-def query(col: Collection, req: QueryRequest) -> list[ScoredPoint]:
-    with col.lock:
-        _check_vector_selector(col, req.with_vector)
-        if req.query is None:
-            if req.order_by is not None:
-                page = scroll(col, ScrollRequest(limit=req.limit + req.offset, filter=req.filter,
-                                                 with_payload=req.with_payload, with_vector=req.with_vector,
-                                                 order_by=req.order_by))
-                records = page.points[req.offset:]
-            else:
-                page = scroll(col, ScrollRequest(limit=req.limit + req.offset, filter=req.filter,
-                                                 with_payload=req.with_payload, with_vector=req.with_vector))
-                records = page.points[req.offset:]
-            return [ScoredPoint(id=r.id, version=0, score=1.0 if req.order_by is None else 0.0,
-                                payload=r.payload, vectors=r.vectors, order_value=r.order_value)
-                    for r in records]
-        params = col.config.params
-        check_vector_name(params, req.using)
-        exclude: list[PointId] = []
-        if req.query.point_id is not None:
-            found = col.locate(req.query.point_id)
-            vec = None if found is None else found[0].columns[req.using].get(found[1])
-            if vec is None:
-                raise NotFound(f"No point with id {req.query.point_id} found")
-            exclude.append(req.query.point_id)
-        else:
-            vec = req.query.vector
-            if vec is None:
-                raise BadInput("query vector is missing")
-            check_vector(params, req.using, vec)
-        space = params.vectors[req.using].distance
-        return search_vector(col, req, vec, space, exclude)
+# ---- query API -------------------------------------------------------------------------------
+def query(col: Collection, req: QueryRequest, collections: Collections | None = None) -> list[ScoredPoint]:
+    """`points/query` (and the legacy search/recommend/discover endpoints converted to it)."""
+    _check_vector_selector(col, req.with_vector)
+    return execute.query(col, req, collections or _no_other(col))
+
+
+def query_groups(col: Collection, req: GroupsRequest, collections: Collections | None = None) -> list[PointGroup]:
+    _check_vector_selector(col, req.query.with_vector)
+    return groups.groups(col, req, collections or _no_other(col))
+
+
+def search_matrix(col: Collection, req: MatrixRequest) -> MatrixResult:
+    return matrix.matrix(col, req)
+
+
+def _no_other(col: Collection) -> Collections:
+    """Without a table of collections, only `col` itself can be looked up by name."""
+    def find(name: str) -> Collection:
+        if name == col.name:
+            return col
+        raise NotFound(f"Collection `{name}` doesn't exist!")
+    return find
 
 
 # ---- retrieve / scroll / count / facet -------------------------------------------------------
@@ -127,53 +126,13 @@ def scroll(col: Collection, req: ScrollRequest) -> ScrollPage:
                           next_page_offset=next_offset)
 
 
-def order_value(value: Any) -> int | float | None:
-    """Numbers order as themselves; datetimes by microseconds since the epoch (as Qdrant)."""
-    if isinstance(value, bool):
-        return None
-    if isinstance(value, int | float):
-        return value
-    if isinstance(value, str):
-        moment = parse_datetime(value)
-        if moment is not None:
-            return to_micros(moment)
-    return None
-
-
 def _scroll_ordered(col: Collection, req: ScrollRequest, compiled: CompiledFilter | None,
                     order_by: OrderBy) -> ScrollPage:
-    schema = col.payload_schema.get(order_by.key)
-    if schema is None or schema.type not in ORDERABLE_INDEX_TYPES:
-        raise BadRequest(
-            f"No range index for `order_by` key: `{order_by.key}`. Please create one to use "
-            "`order_by`. Check https://qdrant.tech/documentation/concepts/indexing/#payload-index to see which "
-            "payload schemas support Range conditions"
-        )
-    path = parse_path(order_by.key)
-    rows: list[tuple[int | float, PointId, Segment, int]] = []
-    for seg in col.segments:
-        for offset in seg.matching(compiled):
-            payload = seg.payload_at(int(offset)) or {}
-            for value in extract_values(payload, path):
-                ov = order_value(value)
-                if ov is not None:
-                    rows.append((ov, seg.point_id(int(offset)), seg, int(offset)))
-    desc = order_by.direction is Direction.DESC
-    rows.sort(key=lambda r: r[0], reverse=desc)
-    if order_by.start_from is not None:
-        start = order_by.start_from
-        rows = [r for r in rows if (r[0] <= start if desc else r[0] >= start)]
-    seen: set[tuple[int | float, PointId]] = set()
     out: list[Record] = []
-    for value, pid, seg, offset in rows:
-        if (value, pid) in seen:
-            continue
-        seen.add((value, pid))
+    for value, _, seg, offset in ordering.by_value(col, compiled, order_by, req.limit):
         record = _record(seg, offset, req.with_payload, req.with_vector)
         record.order_value = value
         out.append(record)
-        if len(out) >= req.limit:
-            break
     return ScrollPage(points=out, next_page_offset=None)
 
 

@@ -1,15 +1,21 @@
-"""Read requests: search/query, scroll, count, facet. Defaults match Qdrant's and live only here."""
+"""Read requests: the universal query (prefetch tree + query variants), groups, distance matrix,
+scroll, count, facet. Defaults match Qdrant's and live only here."""
 
 from __future__ import annotations
 
 import enum
 from dataclasses import dataclass, field
-
-import numpy as np
+from typing import Any
 
 from engine.point_id import PointId
+from engine.types.expressions import Expression
 from engine.types.filters import Filter
 from engine.types.points import ALL_PAYLOAD, NO_PAYLOAD, PayloadSelector, VectorSelector
+
+DEFAULT_LIMIT = 10
+DEFAULT_GROUP_SIZE = 3
+DEFAULT_MATRIX_SAMPLE = 10
+DEFAULT_MATRIX_LIMIT = 3
 
 
 @dataclass(slots=True)
@@ -20,11 +26,54 @@ class SearchParams:
 
 
 @dataclass(slots=True)
-class NearestQuery:
-    """Nearest neighbours of a dense vector, or of the stored vector of `point_id`."""
+class VectorInput:
+    """A query vector (dense 1-D array today; sparse and multivectors use the same slot) or the id of
+    a point whose stored vector is used instead."""
 
-    vector: np.ndarray | None = None
+    vector: Any = None
     point_id: PointId | None = None
+
+
+@dataclass(slots=True)
+class NearestQuery:
+    """Nearest neighbours of a vector, or of the stored vector of `point_id` (which is then excluded)."""
+
+    vector: Any = None
+    point_id: PointId | None = None
+
+    @property
+    def input(self) -> VectorInput:
+        return VectorInput(self.vector, self.point_id)
+
+
+class RecommendStrategy(enum.Enum):
+    AVERAGE_VECTOR = "average_vector"
+    BEST_SCORE = "best_score"
+    SUM_SCORES = "sum_scores"
+
+
+@dataclass(slots=True)
+class RecommendQuery:
+    positive: list[VectorInput] = field(default_factory=list)
+    negative: list[VectorInput] = field(default_factory=list)
+    strategy: RecommendStrategy = RecommendStrategy.AVERAGE_VECTOR
+
+
+@dataclass(slots=True)
+class ContextPair:
+    positive: VectorInput
+    negative: VectorInput
+
+
+@dataclass(slots=True)
+class DiscoverQuery:
+    target: VectorInput
+    context: list[ContextPair] = field(default_factory=list)
+
+
+@dataclass(slots=True)
+class ContextQuery:
+    context: list[ContextPair] = field(default_factory=list)
 
 
 class Direction(enum.Enum):
@@ -39,24 +88,111 @@ class OrderBy:
     start_from: float | None = None
 
 
+class Fusion(enum.Enum):
+    RRF = "rrf"
+    DBSF = "dbsf"
+
+
 @dataclass(slots=True)
-class QueryRequest:
-    query: NearestQuery | None = None
+class FusionQuery:
+    """Fuse the prefetches: RRF (with optional `k` and per-prefetch `weights`) or DBSF."""
+
+    fusion: Fusion
+    k: int | None = None
+    weights: list[float] | None = None
+
+
+@dataclass(slots=True)
+class FormulaQuery:
+    formula: Expression
+    defaults: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass(slots=True)
+class SampleQuery:
+    """`sample: random`: random points among those that match the filter."""
+
+
+Query = (NearestQuery | RecommendQuery | DiscoverQuery | ContextQuery | OrderBy | FusionQuery
+         | FormulaQuery | SampleQuery)
+
+
+@dataclass(slots=True)
+class LookupLocation:
+    """Take the vectors of ids in the query from `collection` (vector `vector`, default: `using`)."""
+
+    collection: str
+    vector: str | None = None
+
+
+@dataclass(slots=True)
+class Prefetch:
+    prefetch: list[Prefetch] = field(default_factory=list)
+    query: Query | None = None
     using: str = ""
     filter: Filter | None = None
     params: SearchParams = field(default_factory=SearchParams)
-    limit: int = 10
+    score_threshold: float | None = None
+    limit: int = DEFAULT_LIMIT
+    lookup_from: LookupLocation | None = None
+
+
+@dataclass(slots=True)
+class QueryRequest:
+    query: Query | None = None
+    prefetch: list[Prefetch] = field(default_factory=list)
+    using: str = ""
+    filter: Filter | None = None
+    params: SearchParams = field(default_factory=SearchParams)
+    limit: int = DEFAULT_LIMIT
     offset: int = 0
     score_threshold: float | None = None
     with_payload: PayloadSelector = NO_PAYLOAD
     with_vector: VectorSelector = False
-    order_by: OrderBy | None = None
+    lookup_from: LookupLocation | None = None
+
+
+@dataclass(slots=True)
+class WithLookup:
+    """Attach to each group the point of `collection` whose id is the group id."""
+
+    collection: str
+    with_payload: PayloadSelector = ALL_PAYLOAD
+    with_vector: VectorSelector = False
+
+
+@dataclass(slots=True)
+class GroupsRequest:
+    """`query` ranks the points (its `limit` is the number of groups, its `offset` is unused)."""
+
+    query: QueryRequest
+    group_by: str
+    group_size: int = DEFAULT_GROUP_SIZE
+    with_lookup: WithLookup | None = None
+
+
+@dataclass(slots=True)
+class MatrixRequest:
+    """Distance matrix: `sample` random points, each with its `limit` nearest among the sample."""
+
+    filter: Filter | None = None
+    sample: int = DEFAULT_MATRIX_SAMPLE
+    limit: int = DEFAULT_MATRIX_LIMIT
+    using: str = ""
+
+
+@dataclass(slots=True)
+class MatrixResult:
+    """Sampled ids (ascending) and, per sampled id, its neighbours as (row, column, score)."""
+
+    ids: list[PointId]
+    entries: list[tuple[int, int, float]]
 
 
 @dataclass(slots=True)
 class ScrollRequest:
     offset: PointId | None = None
-    limit: int = 10
+    limit: int = DEFAULT_LIMIT
     filter: Filter | None = None
     with_payload: PayloadSelector = ALL_PAYLOAD
     with_vector: VectorSelector = False
@@ -73,5 +209,5 @@ class CountRequest:
 class FacetRequest:
     key: str
     filter: Filter | None = None
-    limit: int = 10
+    limit: int = DEFAULT_LIMIT
     exact: bool = False

@@ -1,5 +1,5 @@
-"""REST read bodies → engine requests: query (universal API), legacy search, scroll, count, facet,
-retrieve. Defaults (limit 10, payload on/off per endpoint) are decided here, once for REST."""
+"""REST read bodies → engine requests: legacy search, scroll, count, facet, retrieve (the universal
+query API is in `query_api.py`). Defaults (limit 10, payload on/off per endpoint) are decided here, once for REST."""
 
 from __future__ import annotations
 
@@ -36,10 +36,6 @@ from server.convert.json_fields import (
     with_vector,
 )
 
-_SHARD = ("shard_key",)
-QUERY_FIELDS = ("shard_key", "prefetch", "query", "using", "filter", "params", "score_threshold", "limit",
-                "offset", "with_vector", "with_payload", "lookup_from")
-
 
 def search_params(raw: Any) -> SearchParams:
     if raw is None:
@@ -48,17 +44,6 @@ def search_params(raw: Any) -> SearchParams:
     check_fields(obj, ("hnsw_ef", "exact", "quantization", "indexed_only", "acorn"))
     return SearchParams(hnsw_ef=opt_int(obj, "hnsw_ef", minimum=1), exact=bool(opt_bool(obj, "exact", False)),
                         indexed_only=bool(opt_bool(obj, "indexed_only", False)))
-
-
-def _vector_input(raw: Any) -> NearestQuery:
-    match raw:
-        case list():
-            return NearestQuery(vector=dense_vector(raw))
-        case int() | str() if not isinstance(raw, bool):
-            return NearestQuery(point_id=point_id(raw))
-        case {"indices": _, "values": _}:
-            raise BadRequest("sparse vectors are not supported yet by this server")
-    raise format_error("unsupported query input: expected a dense vector or a point id")
 
 
 def order_by(raw: Any) -> OrderBy | None:
@@ -82,39 +67,6 @@ def order_by(raw: Any) -> OrderBy | None:
                 start = to_micros(moment)
             return OrderBy(key=str(req(raw, "key")), direction=Direction(direction), start_from=start)
     raise format_error("invalid `order_by`")
-
-
-def _query_interface(raw: Any) -> tuple[NearestQuery | None, OrderBy | None]:
-    match raw:
-        case None:
-            return None, None
-        case {"nearest": inner, **rest}:
-            if rest.get("mmr") is not None:
-                raise BadRequest("MMR is not supported yet by this server")
-            return _vector_input(inner), None
-        case {"order_by": inner}:
-            return None, order_by(inner)
-        case dict():
-            kind = next(iter(raw), "?")
-            raise BadRequest(f"query `{kind}` is not supported yet by this server")
-    return _vector_input(raw), None
-
-
-def query_from_json(body: Any) -> QueryRequest:
-    obj = expect_object(body if body is not None else {})
-    check_fields(obj, QUERY_FIELDS)
-    if obj.get("prefetch"):
-        raise BadRequest("`prefetch` is not supported yet by this server")
-    if obj.get("lookup_from") is not None:
-        raise BadRequest("`lookup_from` is not supported yet by this server")
-    nearest, ordering = _query_interface(obj.get("query"))
-    return QueryRequest(
-        query=nearest, order_by=ordering, using=opt_str(obj, "using") or "",
-        filter=filter_from_json(obj.get("filter")), params=search_params(obj.get("params")),
-        limit=opt_int(obj, "limit", minimum=1, default=10) or 10, offset=opt_int(obj, "offset", default=0) or 0,
-        score_threshold=opt_float(obj, "score_threshold"),
-        with_payload=with_payload(obj.get("with_payload"), False), with_vector=with_vector(obj.get("with_vector")),
-    )
 
 
 def search_from_json(body: Any) -> QueryRequest:

@@ -1,8 +1,5 @@
-"""`qdrant.Points`: updates, reads, search and query over the shared service.
-
-Recommend*, Discover*, SearchGroups, QueryGroups and SearchMatrix* answer UNIMPLEMENTED: the
-engine has no such operations yet (REST lacks them too).
-"""
+"""`qdrant.Points`: updates, reads, search, the query API (Query*, QueryGroups, SearchMatrix*) and the
+deprecated Recommend*, Discover*, SearchGroups RPCs, all over the shared service."""
 
 from __future__ import annotations
 
@@ -13,8 +10,12 @@ import grpc
 
 from engine.types.config import CollectionParams
 from engine.types.operations import Operation
+from engine.types.requests import GroupsRequest, QueryRequest
+from server.convert.grpc import legacy_queries as legacy
 from server.convert.grpc import points as pconv
 from server.convert.grpc import queries as qconv
+from server.convert.grpc import query_api
+from server.convert.grpc.query_results import groups_to_pb, matrix_offsets_to_pb, matrix_pairs_to_pb
 from server.convert.grpc.results import facet_hit_to_pb, record_to_pb, scored_to_pb, update_to_pb
 from server.convert.grpc.values import point_id_to_pb
 from server.grpc.handler import rpc, unimplemented
@@ -98,18 +99,70 @@ class PointsService(points_service_pb2_grpc.PointsServicer):  # type: ignore[mis
 
     @rpc
     async def Query(self, request: Any, context: grpc.aio.ServicerContext) -> Any:
-        points = await self.service.query(request.collection_name, qconv.query_from_pb(request),
-                                          qconv.timeout_from_pb(request))
-        params = self._params(request.collection_name)
-        return ppb.QueryResponse(result=[scored_to_pb(p, params) for p in points])
+        return ppb.QueryResponse(result=await self._points(request, query_api.query_from_pb(request)))
 
     @rpc
     async def QueryBatch(self, request: Any, context: grpc.aio.ServicerContext) -> Any:
-        requests = [qconv.query_from_pb(q) for q in request.query_points]
-        results = await self.service.query_batch(request.collection_name, requests, qconv.timeout_from_pb(request))
+        results = await self._batch(request, [query_api.query_from_pb(q) for q in request.query_points])
+        return ppb.QueryBatchResponse(result=results)
+
+    @rpc
+    async def QueryGroups(self, request: Any, context: grpc.aio.ServicerContext) -> Any:
+        return ppb.QueryGroupsResponse(result=await self._groups(request, query_api.query_groups_from_pb(request)))
+
+    @rpc
+    async def SearchMatrixPairs(self, request: Any, context: grpc.aio.ServicerContext) -> Any:
+        result = await self.service.search_matrix(request.collection_name, query_api.matrix_from_pb(request),
+                                                  qconv.timeout_from_pb(request))
+        return ppb.SearchMatrixPairsResponse(result=matrix_pairs_to_pb(result))
+
+    @rpc
+    async def SearchMatrixOffsets(self, request: Any, context: grpc.aio.ServicerContext) -> Any:
+        result = await self.service.search_matrix(request.collection_name, query_api.matrix_from_pb(request),
+                                                  qconv.timeout_from_pb(request))
+        return ppb.SearchMatrixOffsetsResponse(result=matrix_offsets_to_pb(result))
+
+    # ---- deprecated RPCs, served by the same engine query ---------------------------------------
+    @rpc
+    async def Recommend(self, request: Any, context: grpc.aio.ServicerContext) -> Any:
+        return ppb.RecommendResponse(result=await self._points(request, legacy.recommend_from_pb(request)))
+
+    @rpc
+    async def RecommendBatch(self, request: Any, context: grpc.aio.ServicerContext) -> Any:
+        results = await self._batch(request, [legacy.recommend_from_pb(r) for r in request.recommend_points])
+        return ppb.RecommendBatchResponse(result=results)
+
+    @rpc
+    async def RecommendGroups(self, request: Any, context: grpc.aio.ServicerContext) -> Any:
+        return ppb.RecommendGroupsResponse(result=await self._groups(request, legacy.recommend_groups_from_pb(request)))
+
+    @rpc
+    async def Discover(self, request: Any, context: grpc.aio.ServicerContext) -> Any:
+        return ppb.DiscoverResponse(result=await self._points(request, legacy.discover_from_pb(request)))
+
+    @rpc
+    async def DiscoverBatch(self, request: Any, context: grpc.aio.ServicerContext) -> Any:
+        results = await self._batch(request, [legacy.discover_from_pb(r) for r in request.discover_points])
+        return ppb.DiscoverBatchResponse(result=results)
+
+    @rpc
+    async def SearchGroups(self, request: Any, context: grpc.aio.ServicerContext) -> Any:
+        return ppb.SearchGroupsResponse(result=await self._groups(request, legacy.search_groups_from_pb(request)))
+
+    async def _points(self, request: Any, query: QueryRequest) -> list[Any]:
+        points = await self.service.query(request.collection_name, query, qconv.timeout_from_pb(request))
         params = self._params(request.collection_name)
-        return ppb.QueryBatchResponse(result=[ppb.BatchResult(result=[scored_to_pb(p, params) for p in points])
-                                              for points in results])
+        return [scored_to_pb(p, params) for p in points]
+
+    async def _batch(self, request: Any, queries: list[QueryRequest]) -> list[Any]:
+        results = await self.service.query_batch(request.collection_name, queries, qconv.timeout_from_pb(request))
+        params = self._params(request.collection_name)
+        return [ppb.BatchResult(result=[scored_to_pb(p, params) for p in points]) for points in results]
+
+    async def _groups(self, request: Any, query: GroupsRequest) -> Any:
+        groups = await self.service.query_groups(request.collection_name, query, qconv.timeout_from_pb(request))
+        lookup = None if query.with_lookup is None else self._params(query.with_lookup.collection)
+        return groups_to_pb(groups, self._params(request.collection_name), lookup)
 
     @rpc
     async def Search(self, request: Any, context: grpc.aio.ServicerContext) -> Any:
@@ -129,12 +182,3 @@ class PointsService(points_service_pb2_grpc.PointsServicer):  # type: ignore[mis
     # ---- not in the engine yet ---------------------------------------------------------------
     CreateVectorName = unimplemented("CreateVectorName (adding a vector to an existing collection)")
     DeleteVectorName = unimplemented("DeleteVectorName (removing a vector from a collection)")
-    SearchGroups = unimplemented("SearchGroups (grouped search)")
-    QueryGroups = unimplemented("QueryGroups (grouped query)")
-    Recommend = unimplemented("Recommend")
-    RecommendBatch = unimplemented("RecommendBatch")
-    RecommendGroups = unimplemented("RecommendGroups")
-    Discover = unimplemented("Discover")
-    DiscoverBatch = unimplemented("DiscoverBatch")
-    SearchMatrixPairs = unimplemented("SearchMatrixPairs (distance matrix)")
-    SearchMatrixOffsets = unimplemented("SearchMatrixOffsets (distance matrix)")

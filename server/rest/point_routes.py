@@ -1,5 +1,5 @@
-"""Point updates and reads: upsert, retrieve, delete, payload, vectors, batch, count, scroll, facet,
-query and the pre-1.16 search endpoints."""
+"""Point updates and reads: upsert, retrieve, delete, payload, vectors, batch, count, scroll, facet
+and the pre-1.16 search endpoints; the query API's routes come from `query_routes`."""
 
 from __future__ import annotations
 
@@ -20,6 +20,7 @@ from server.convert.results import (
     scroll_to_json,
     update_to_json,
 )
+from server.rest import query_routes
 from server.rest.handler import Ctx, endpoint
 
 
@@ -76,20 +77,6 @@ async def facet(ctx: Ctx) -> Any:
     return facet_to_json(await ctx.service.facet(ctx.collection, request, ctx.timeout))
 
 
-async def query(ctx: Ctx) -> Any:
-    request = qconv.query_from_json(await ctx.body())
-    points = await ctx.service.query(ctx.collection, request, ctx.timeout)
-    params = await _params(ctx)
-    return {"points": [scored_to_json(p, params) for p in points]}
-
-
-async def query_batch(ctx: Ctx) -> Any:
-    requests = qconv.batch_from_json(await ctx.body(), qconv.query_from_json)
-    results = await ctx.service.query_batch(ctx.collection, requests, ctx.timeout)
-    params = await _params(ctx)
-    return [{"points": [scored_to_json(p, params) for p in points]} for points in results]
-
-
 async def search(ctx: Ctx) -> Any:
     request = qconv.search_from_json(await ctx.body())
     points = await ctx.service.query(ctx.collection, request, ctx.timeout)
@@ -119,8 +106,7 @@ def routes() -> list[Route]:
         Route(p + "/batch", endpoint(batch_update), methods=["POST"]),
         Route(p + "/count", endpoint(count), methods=["POST"]),
         Route(p + "/scroll", endpoint(scroll), methods=["POST"]),
-        Route(p + "/query", endpoint(query), methods=["POST"]),
-        Route(p + "/query/batch", endpoint(query_batch), methods=["POST"]),
+        *query_routes.routes(),
         Route(p + "/search", endpoint(search), methods=["POST"]),
         Route(p + "/search/batch", endpoint(search_batch), methods=["POST"]),
         Route("/collections/{collection_name}/facet", endpoint(facet), methods=["POST"]),

@@ -1,4 +1,5 @@
-"""gRPC read requests → engine requests: Query, Search (legacy), Scroll, Count, Facet, Get.
+"""gRPC read requests → engine requests: Search (legacy), Scroll, Count, Facet, Get (the query API
+is in `query_api.py`).
 
 Defaults follow Qdrant's proto and REST, decided once here for gRPC: limit 10 (Query, Scroll,
 Facet), offset 0, payload off for Query/Search and on for Scroll/Get, vectors off, Count exact.
@@ -65,22 +66,6 @@ def search_params_from_pb(message: Any, present: bool) -> SearchParams:
                         indexed_only=bool(_opt(message, "indexed_only", False)))
 
 
-def _vector_input(vi: Any) -> NearestQuery:
-    kind = vi.WhichOneof("variant")
-    match kind:
-        case "dense":
-            return NearestQuery(vector=dense(vi.dense.data))
-        case "id":
-            return NearestQuery(point_id=point_id_from_pb(vi.id))
-        case "sparse":
-            raise BadRequest("sparse vectors are not supported yet by this server")
-        case "multi_dense":
-            raise BadRequest("multivectors are not supported yet by this server")
-        case None:
-            raise GrpcInputError("empty VectorInput: set `dense` or `id`")
-    raise BadRequest(f"inference ({kind}) is not supported by this server: send vectors")
-
-
 def order_by_from_pb(ob: Any) -> OrderBy:
     direction = Direction.DESC if ob.HasField("direction") and ob.direction == 1 else Direction.ASC
     start: float | None = None
@@ -101,37 +86,6 @@ def order_by_from_pb(ob: Any) -> OrderBy:
     if not ob.key:
         raise GrpcInputError("`order_by.key` must be a non-empty payload key")
     return OrderBy(key=ob.key, direction=direction, start_from=start)
-
-
-def _query(query: Any) -> tuple[NearestQuery | None, OrderBy | None]:
-    kind = query.WhichOneof("variant")
-    match kind:
-        case "nearest":
-            return _vector_input(query.nearest), None
-        case "order_by":
-            return None, order_by_from_pb(query.order_by)
-        case "nearest_with_mmr":
-            raise BadRequest("MMR is not supported yet by this server")
-        case None:
-            return None, None
-    raise BadRequest(f"query `{kind}` is not supported yet by this server")
-
-
-def query_from_pb(request: Any) -> QueryRequest:
-    if request.prefetch:
-        raise BadRequest("`prefetch` is not supported yet by this server")
-    if request.HasField("lookup_from"):
-        raise BadRequest("`lookup_from` is not supported yet by this server")
-    nearest, ordering = _query(request.query) if request.HasField("query") else (None, None)
-    return QueryRequest(
-        query=nearest, order_by=ordering, using=_opt(request, "using", ""),
-        filter=filter_from_pb(request.filter, request.HasField("filter")),
-        params=search_params_from_pb(request.params, request.HasField("params")),
-        limit=_limit(request), offset=int(_opt(request, "offset", 0)),
-        score_threshold=_opt(request, "score_threshold"),
-        with_payload=with_payload_from_pb(request.with_payload, request.HasField("with_payload"), False),
-        with_vector=with_vectors_from_pb(request.with_vectors, request.HasField("with_vectors")),
-    )
 
 
 def search_from_pb(request: Any) -> QueryRequest:

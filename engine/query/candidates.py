@@ -1,0 +1,71 @@
+"""Scored candidates before their payloads are fetched, and the filter edits the planner makes
+(merge a propagated filter, exclude mentioned ids, restrict to prefetched ids)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from engine.collection.vector_search import Hit, to_scored
+from engine.point_id import PointId
+from engine.segment import Segment
+from engine.types.filters import Filter, HasId, MinShould
+from engine.types.points import PayloadSelector, ScoredPoint, VectorSelector
+
+
+@dataclass(slots=True)
+class Found:
+    """A point selected by a stage of the query, with the score that stage gave it."""
+
+    id: PointId
+    score: float
+    seg: Segment
+    offset: int
+    order_value: int | float | None = None
+
+
+def from_hits(hits: list[Hit]) -> list[Found]:
+    return [Found(seg.point_id(offset), score, seg, offset) for score, seg, offset in hits]
+
+
+def to_points(found: list[Found], with_payload: PayloadSelector, with_vector: VectorSelector) -> list[ScoredPoint]:
+    """Fetch payloads and vectors of the winners only."""
+    points = to_scored([(f.score, f.seg, f.offset) for f in found], with_payload, with_vector)
+    for point, f in zip(points, found, strict=True):
+        point.order_value = f.order_value
+    return points
+
+
+def merge_filters(outer: Filter | None, inner: Filter | None) -> Filter | None:
+    """Qdrant's `Filter::merge_opts`: clauses concatenate field-wise (so `should`s become alternatives)."""
+    if outer is None:
+        return inner
+    if inner is None:
+        return outer
+    min_should = outer.min_should or inner.min_should
+    if outer.min_should is not None and inner.min_should is not None:
+        min_should = MinShould(conditions=outer.min_should.conditions + inner.min_should.conditions,
+                               min_count=max(outer.min_should.min_count, inner.min_should.min_count))
+    return Filter(must=outer.must + inner.must, should=outer.should + inner.should,
+                  must_not=outer.must_not + inner.must_not, min_should=min_should)
+
+
+def exclude_ids(flt: Filter | None, ids: Iterable[PointId]) -> Filter | None:
+    """Points mentioned as examples are never results (Qdrant adds `must_not: has_id`)."""
+    wanted = frozenset(ids)
+    if not wanted:
+        return flt
+    return merge_filters(flt, Filter(must_not=(HasId(wanted),)))
+
+
+def only_ids(flt: Filter | None, ids: Iterable[PointId]) -> Filter | None:
+    """Restrict a rescoring stage to the points its prefetches found."""
+    return merge_filters(flt, Filter(must=(HasId(frozenset(ids)),)))
+
+
+def union_ids(sources: list[list[Found]]) -> list[PointId]:
+    seen: dict[PointId, None] = {}
+    for source in sources:
+        for f in source:
+            seen.setdefault(f.id, None)
+    return list(seen)

@@ -1,0 +1,107 @@
+"""Run a query tree: leaves search the collection, inner levels merge their prefetches by fusion,
+formula or rescoring with their own query; the root pages with `offset`.
+
+Filters propagate from the root into every level (merged field-wise), mentioned example ids are
+excluded at the level that mentions them, and every level's limit grows by the root offset, as in
+Qdrant's planner.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from engine.collection.collection import Collection
+from engine.collection.vector_search import nearest
+from engine.errors import BadRequest
+from engine.query import formula, fusion, ordering
+from engine.query.candidates import Found, from_hits, merge_filters, only_ids, to_points, union_ids
+from engine.query.resolve import Collections, Stage, resolve
+from engine.query.scorers import average_vector, search_custom
+from engine.types.filters import Filter
+from engine.types.points import ScoredPoint
+from engine.types.requests import (
+    ContextQuery,
+    DiscoverQuery,
+    FormulaQuery,
+    Fusion,
+    FusionQuery,
+    NearestQuery,
+    OrderBy,
+    QueryRequest,
+    RecommendQuery,
+    RecommendStrategy,
+    SampleQuery,
+)
+
+
+def query(col: Collection, request: QueryRequest, collections: Collections) -> list[ScoredPoint]:
+    """`points/query`: the scored points of `request`, with payloads and vectors as selected."""
+    stage = resolve(col, request, collections)  # before taking col.lock: lookups lock other collections
+    with col.lock:
+        found = run_stage(col, stage, None)
+        return to_points(found[request.offset:], request.with_payload, request.with_vector)
+
+
+def run_stage(col: Collection, stage: Stage, parent: Filter | None) -> list[Found]:
+    flt = merge_filters(parent, stage.filter)
+    if not stage.prefetch:
+        return _leaf(col, stage, flt)
+    if stage.query is None:
+        raise BadRequest("cannot have prefetches without a query")
+    sources = [run_stage(col, p, flt) for p in stage.prefetch]
+    return _merge(col, stage, sources, flt)
+
+
+def _merge(col: Collection, stage: Stage, sources: list[list[Found]], flt: Filter | None) -> list[Found]:
+    match stage.query:
+        case FusionQuery(fusion=Fusion.RRF, k=k, weights=weights):
+            if weights is not None and len(weights) != len(sources):
+                raise BadRequest(f"Number of RRF weights ({len(weights)}) must match the number of "
+                                 f"prefetches ({len(sources)})")
+            return _above(fusion.rrf(sources, stage.limit, k, weights), stage.score_threshold)
+        case FusionQuery(fusion=Fusion.DBSF):
+            return _above(fusion.dbsf(sources, stage.limit), stage.score_threshold)
+        case FormulaQuery():
+            return formula.rescore(col, stage.query, sources, stage.limit, stage.score_threshold)
+    ids = union_ids(sources)
+    if not ids:
+        return []
+    return _leaf(col, stage, only_ids(flt, ids))
+
+
+def _above(found: list[Found], threshold: float | None) -> list[Found]:
+    return found if threshold is None else [f for f in found if f.score >= threshold]
+
+
+def _leaf(col: Collection, stage: Stage, flt: Filter | None) -> list[Found]:
+    """One search of the collection for a resolved query (vectors, no ids)."""
+    compiled = col.compile(flt)
+    match stage.query:
+        case None:
+            return [Found(pid, 1.0, seg, offset) for pid, seg, offset in ordering.by_id(col, compiled, stage.limit)
+                    ][: stage.limit]
+        case OrderBy():
+            return ordering.ordered(col, compiled, stage.query, stage.limit)
+        case SampleQuery():
+            return ordering.sample(col, compiled, stage.limit)
+        case FusionQuery():
+            raise BadRequest("cannot apply Fusion without prefetches")
+        case FormulaQuery():
+            raise BadRequest("cannot apply Formula without prefetches")
+        case NearestQuery(vector=vector):
+            return _nearest(col, stage, vector, flt)
+        case RecommendQuery(positive=positive, negative=negative, strategy=RecommendStrategy.AVERAGE_VECTOR):
+            return _nearest(col, stage, average_vector([v.vector for v in positive], [v.vector for v in negative]),
+                            flt)
+        case RecommendQuery() | DiscoverQuery() | ContextQuery():
+            return search_custom(col, stage.using, stage.query, flt, stage.limit, stage.score_threshold)
+
+
+def _nearest(col: Collection, stage: Stage, vector: object, flt: Filter | None) -> list[Found]:
+    hits = nearest(col, stage.using, vector, flt, stage.limit, stage.params, stage.score_threshold)  # type: ignore[arg-type]
+    return from_hits(hits)
+
+
+def with_limit(stage: Stage, limit: int) -> Stage:
+    """The same tree with every level's limit set to `limit` (grouping needs all candidates)."""
+    return replace(stage, limit=limit, prefetch=[with_limit(p, limit) for p in stage.prefetch])

@@ -1,0 +1,96 @@
+"""Points ordered by a payload value (`order_by`), by id, or at random: the scroll-like sources of
+the query API (and of `points/scroll` with `order_by`)."""
+
+from __future__ import annotations
+
+import random
+from typing import Any
+
+from engine.collection.collection import Collection
+from engine.errors import BadRequest
+from engine.filters import CompiledFilter
+from engine.filters.datetimes import parse_datetime, to_micros
+from engine.json_path import extract_values, parse_path
+from engine.point_id import PointId, id_sort_key
+from engine.query.candidates import Found
+from engine.segment import Segment
+from engine.types.requests import Direction, OrderBy
+
+ORDERABLE_INDEX_TYPES = ("integer", "float", "datetime")
+
+
+def order_value(value: Any) -> int | float | None:
+    """Numbers order as themselves; datetimes by microseconds since the epoch (as Qdrant)."""
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, int | float):
+        return value
+    if isinstance(value, str):
+        moment = parse_datetime(value)
+        if moment is not None:
+            return to_micros(moment)
+    return None
+
+
+def by_value(col: Collection, compiled: CompiledFilter | None, order_by: OrderBy,
+             limit: int) -> list[tuple[int | float, PointId, Segment, int]]:
+    """(value, id, segment, offset) of the first `limit` (value, point) pairs in `order_by` order.
+    A point with several values appears once per distinct value, as in Qdrant."""
+    schema = col.payload_schema.get(order_by.key)
+    if schema is None or schema.type not in ORDERABLE_INDEX_TYPES:
+        raise BadRequest(
+            f"No range index for `order_by` key: `{order_by.key}`. Please create one to use "
+            "`order_by`. Check https://qdrant.tech/documentation/concepts/indexing/#payload-index to see which "
+            "payload schemas support Range conditions"
+        )
+    path = parse_path(order_by.key)
+    rows: list[tuple[int | float, PointId, Segment, int]] = []
+    for seg in col.segments:
+        for offset in seg.matching(compiled):
+            payload = seg.payload_at(int(offset)) or {}
+            for value in extract_values(payload, path):
+                ov = order_value(value)
+                if ov is not None:
+                    rows.append((ov, seg.point_id(int(offset)), seg, int(offset)))
+    desc = order_by.direction is Direction.DESC
+    rows.sort(key=lambda r: r[0], reverse=desc)
+    if order_by.start_from is not None:
+        start = order_by.start_from
+        rows = [r for r in rows if (r[0] <= start if desc else r[0] >= start)]
+    seen: set[tuple[int | float, PointId]] = set()
+    out: list[tuple[int | float, PointId, Segment, int]] = []
+    for row in rows:
+        if (row[0], row[1]) in seen:
+            continue
+        seen.add((row[0], row[1]))
+        out.append(row)
+        if len(out) >= limit:
+            break
+    return out
+
+
+def by_id(col: Collection, compiled: CompiledFilter | None, limit: int,
+          start: PointId | None = None) -> list[tuple[PointId, Segment, int]]:
+    """Matching points in id order from `start`; one more than `limit` when there is a next page."""
+    first = None if start is None else id_sort_key(start)
+    rows: list[tuple[tuple[int, int | str], PointId, Segment, int]] = []
+    for seg in col.segments:
+        for offset in seg.matching(compiled):
+            pid = seg.point_id(int(offset))
+            key = id_sort_key(pid)
+            if first is None or key >= first:
+                rows.append((key, pid, seg, int(offset)))
+    rows.sort(key=lambda r: r[0])
+    return [(pid, seg, offset) for _, pid, seg, offset in rows[: limit + 1]]
+
+
+def ordered(col: Collection, compiled: CompiledFilter | None, order_by: OrderBy, limit: int) -> list[Found]:
+    """The query API's `order_by`: score 0, with the order value."""
+    return [Found(pid, 0.0, seg, offset, value) for value, pid, seg, offset in by_value(col, compiled, order_by, limit)]
+
+
+def sample(col: Collection, compiled: CompiledFilter | None, limit: int) -> list[Found]:
+    """`sample: random`: up to `limit` distinct matching points drawn uniformly."""
+    points = [(seg, int(o)) for seg in col.segments for o in seg.matching(compiled)]
+    chosen = random.sample(points, min(limit, len(points)))
+    return [Found(seg.point_id(offset), 1.0, seg, offset) for seg, offset in chosen]

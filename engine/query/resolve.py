@@ -1,0 +1,132 @@
+"""Turn a request tree into stages whose vector inputs are vectors: ids are looked up in the
+collection (or `lookup_from`), mentioned ids of the searched collection are excluded, and the
+inputs are checked before anything is searched.
+
+Lookups in another collection take that collection's lock only, before the searched collection
+is locked, so two queries looking up in each other's collections cannot deadlock.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from engine.collection.collection import Collection
+from engine.collection.validate import check_vector, check_vector_name
+from engine.collection.vector_search import stored_vector
+from engine.errors import BadRequest, NotFound
+from engine.point_id import PointId
+from engine.query.candidates import exclude_ids
+from engine.types.filters import Filter
+from engine.types.requests import (
+    ContextPair,
+    ContextQuery,
+    DiscoverQuery,
+    LookupLocation,
+    NearestQuery,
+    Prefetch,
+    Query,
+    QueryRequest,
+    RecommendQuery,
+    RecommendStrategy,
+    SearchParams,
+    VectorInput,
+)
+
+Collections = Callable[[str], Collection]
+"""Finds another collection by name (for `lookup_from` and `with_lookup`); raises NotFound."""
+
+MAX_PREFETCH_DEPTH = 64
+
+
+@dataclass(slots=True)
+class Stage:
+    """One level of the query tree with resolved vectors. `filter` is this level's own filter plus
+    the exclusion of its mentioned ids; the parent's filter is merged in when it runs."""
+
+    query: Query | None
+    using: str
+    filter: Filter | None
+    params: SearchParams
+    score_threshold: float | None
+    limit: int
+    prefetch: list[Stage] = field(default_factory=list)
+
+
+class _Resolver:
+    def __init__(self, col: Collection, using: str, lookup_from: LookupLocation | None,
+                 collections: Collections) -> None:
+        self.col = col
+        self.using = using
+        self.lookup_from = lookup_from
+        self.collections = collections
+        self.mentioned: list[PointId] = []
+
+    def _source(self) -> tuple[Collection, str]:
+        if self.lookup_from is None:
+            return self.col, self.using
+        source = self.collections(self.lookup_from.collection)
+        name = self.using if self.lookup_from.vector is None else self.lookup_from.vector
+        check_vector_name(source.config.params, name)
+        return source, name
+
+    def vector(self, example: VectorInput) -> VectorInput:
+        check_vector_name(self.col.config.params, self.using)
+        if example.point_id is None:
+            if example.vector is None:
+                raise BadRequest("empty vector input")
+            check_vector(self.col.config.params, self.using, example.vector)
+            return example
+        pid = example.point_id
+        source, name = self._source()
+        with source.lock:
+            found = stored_vector(source, pid, name)
+            if found is None and source.locate(pid) is not None:
+                raise NotFound(f"Vector of point {pid} is not found")
+        if found is None:
+            raise NotFound(f"No point with id {pid} found")
+        if source is self.col:
+            self.mentioned.append(pid)
+        else:
+            check_vector(self.col.config.params, self.using, found)
+        return VectorInput(vector=found)
+
+    def pair(self, pair: ContextPair) -> ContextPair:
+        return ContextPair(self.vector(pair.positive), self.vector(pair.negative))
+
+    def query(self, query: Query | None) -> Query | None:
+        match query:
+            case NearestQuery():
+                resolved = self.vector(query.input)
+                return NearestQuery(vector=resolved.vector)
+            case RecommendQuery(positive=positive, negative=negative, strategy=strategy):
+                if strategy is RecommendStrategy.AVERAGE_VECTOR and not positive:
+                    raise BadRequest("At least one positive vector ID required with this strategy")
+                if not positive and not negative:
+                    raise BadRequest("At least one positive or negative vector ID required with this strategy")
+                return RecommendQuery([self.vector(v) for v in positive], [self.vector(v) for v in negative],
+                                      strategy)
+            case DiscoverQuery(target=target, context=context):
+                return DiscoverQuery(self.vector(target), [self.pair(p) for p in context])
+            case ContextQuery(context=context):
+                return ContextQuery([self.pair(p) for p in context])
+        return query
+
+
+def _stage(col: Collection, node: QueryRequest | Prefetch, collections: Collections, depth: int,
+           root_offset: int) -> Stage:
+    if depth > MAX_PREFETCH_DEPTH:
+        raise BadRequest(f"prefetches depth {depth} exceeds max depth {MAX_PREFETCH_DEPTH}")
+    resolver = _Resolver(col, node.using, node.lookup_from, collections)
+    query = resolver.query(node.query)
+    # the root's offset is added to every level's limit, so that each level has enough (as Qdrant)
+    limit = node.limit + root_offset
+    return Stage(query=query, using=node.using, filter=exclude_ids(node.filter, resolver.mentioned),
+                 params=node.params, score_threshold=node.score_threshold, limit=limit,
+                 prefetch=[_stage(col, p, collections, depth + 1, root_offset) for p in node.prefetch])
+
+
+def resolve(col: Collection, request: QueryRequest, collections: Collections) -> Stage:
+    """The stage tree of `request` (the root's limit includes its offset)."""
+    return _stage(col, request, collections, 1, request.offset)
+

@@ -1,0 +1,120 @@
+"""Custom scoring objectives of recommend (best_score, sum_scores), discover and context, computed
+exactly over the points that pass the filter, from Qdrant's internal ("core") scores.
+
+Every score comes from `score_points`, so any vector kind it supports works here; the objectives
+themselves are numpy over the candidate set.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from engine.collection.collection import Collection
+from engine.collection.vector_search import score_points
+from engine.query.candidates import Found, merge_filters
+from engine.segment import Segment
+from engine.types.config import Distance
+from engine.types.filters import Filter, HasVector
+from engine.types.requests import ContextPair, ContextQuery, DiscoverQuery, RecommendQuery, RecommendStrategy
+
+EPSILON = np.float32(1.1920929e-7)
+"""f32::EPSILON: context pairs need the positive strictly closer than the negative."""
+
+CustomQuery = RecommendQuery | DiscoverQuery | ContextQuery
+
+
+def average_vector(positive: list[Any], negative: list[Any]) -> np.ndarray:
+    """`average_vector`: avg(positive) + (avg(positive) - avg(negative)), as Qdrant."""
+    pos = np.mean(np.stack(positive), axis=0)
+    if not negative:
+        return pos.astype(np.float32)
+    return (pos + pos - np.mean(np.stack(negative), axis=0)).astype(np.float32)
+
+
+def core_scores(space: Distance | None, scores: np.ndarray) -> np.ndarray:
+    """Qdrant's internal scores (bigger is better): similarities as they are, Euclid as -d², Manhattan
+    as -d. The objectives below combine these, not the distances users see."""
+    match space:
+        case Distance.EUCLID:
+            return -(scores * scores)
+        case Distance.MANHATTAN:
+            return -scores
+    return scores
+
+
+def _sigmoid(x: np.ndarray) -> np.ndarray:
+    return x / (1.0 + np.abs(x))
+
+
+def _scaled_sigmoid(x: np.ndarray) -> np.ndarray:
+    return 0.5 * (_sigmoid(x) + 1.0)
+
+
+class _Scorer:
+    def __init__(self, col: Collection, using: str, points: list[tuple[Segment, int]]) -> None:
+        self.col, self.using, self.points = col, using, points
+        params = col.config.params.vectors.get(using)
+        self.space = None if params is None else params.distance
+
+    def __call__(self, vector: Any) -> np.ndarray:
+        raw = np.asarray(score_points(self.col, self.using, vector, self.points), dtype=np.float32)
+        return core_scores(self.space, raw)
+
+
+def _best(scorer: _Scorer, examples: list[Any], n: int) -> np.ndarray:
+    if not examples:
+        return np.full(n, -np.inf, dtype=np.float32)
+    return np.max(np.stack([scorer(v) for v in examples]), axis=0)
+
+
+def _total(scorer: _Scorer, examples: list[Any], n: int) -> np.ndarray:
+    if not examples:
+        return np.zeros(n, dtype=np.float32)
+    return np.sum(np.stack([scorer(v) for v in examples]), axis=0)
+
+
+def _pair_sides(scorer: _Scorer, pair: ContextPair) -> tuple[np.ndarray, np.ndarray]:
+    return scorer(pair.positive.vector), scorer(pair.negative.vector)
+
+
+def objective(query: CustomQuery, scorer: _Scorer, n: int) -> np.ndarray:
+    """Scores of the `n` candidates for a resolved custom query (NaN where a vector is missing)."""
+    match query:
+        case RecommendQuery(positive=positive, negative=negative, strategy=RecommendStrategy.BEST_SCORE):
+            pos = _best(scorer, [v.vector for v in positive], n)
+            neg = _best(scorer, [v.vector for v in negative], n)
+            with np.errstate(invalid="ignore"):
+                return np.where(pos > neg, _scaled_sigmoid(pos), -_scaled_sigmoid(neg))
+        case RecommendQuery(positive=positive, negative=negative):
+            return _total(scorer, [v.vector for v in positive], n) - _total(scorer, [v.vector for v in negative], n)
+        case DiscoverQuery(target=target, context=context):
+            ranks = np.zeros(n, dtype=np.float32)
+            for pair in context:
+                pos, neg = _pair_sides(scorer, pair)
+                ranks += np.sign(pos - neg).astype(np.float32)
+            return ranks + _scaled_sigmoid(scorer(target.vector))
+        case ContextQuery(context=context):
+            total = np.zeros(n, dtype=np.float32)
+            for pair in context:
+                pos, neg = _pair_sides(scorer, pair)
+                total += _sigmoid(np.minimum(pos - neg - EPSILON, 0.0)).astype(np.float32)
+            return total
+
+
+def search_custom(col: Collection, using: str, query: CustomQuery, flt: Filter | None, limit: int,
+                  threshold: float | None) -> list[Found]:
+    """The best `limit` points by the objective of `query` (bigger is better), exact."""
+    with col.lock:
+        compiled = col.compile(merge_filters(flt, Filter(must=(HasVector(using),))))
+        points = [(seg, int(o)) for seg in col.segments for o in seg.matching(compiled)]
+        if not points:
+            return []
+        scores = objective(query, _Scorer(col, using, points), len(points)).astype(np.float32)
+        keep = ~np.isnan(scores)
+        if threshold is not None:
+            keep &= scores >= threshold
+        order = [int(i) for i in np.argsort(-scores, kind="stable") if keep[i]][:limit]
+        return [Found(points[i][0].point_id(points[i][1]), float(scores[i]), points[i][0], points[i][1])
+                for i in order]

@@ -1,0 +1,107 @@
+"""Pre-1.16 REST bodies Qdrant still serves, converted to the same engine requests as the query API:
+`points/recommend` (+ batch, groups), `points/discover` (+ batch), `points/search/groups`."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from engine.types.requests import (
+    ContextQuery,
+    DiscoverQuery,
+    GroupsRequest,
+    NearestQuery,
+    Query,
+    QueryRequest,
+    RecommendQuery,
+)
+from server.convert.filters import filter_from_json
+from server.convert.json_fields import (
+    check_fields,
+    dense_vector,
+    expect_object,
+    format_error,
+    opt_float,
+    opt_int,
+    opt_str,
+    req,
+    with_payload,
+    with_vector,
+)
+from server.convert.queries import search_params
+from server.convert.query_api import _pairs, group_by, lookup_location, strategy, vector_input, with_lookup
+
+COMMON = ("shard_key", "filter", "params", "with_payload", "with_vector", "score_threshold", "using", "lookup_from")
+RECOMMEND_FIELDS = COMMON + ("positive", "negative", "strategy", "limit", "offset")
+DISCOVER_FIELDS = COMMON + ("target", "context", "limit", "offset")
+GROUP_FIELDS = ("group_by", "group_size", "with_lookup")
+
+
+def _limit(obj: dict[str, Any]) -> int:
+    limit = opt_int(obj, "limit", minimum=1)
+    if limit is None:
+        raise format_error("missing field `limit`")
+    return limit
+
+
+def _request(obj: dict[str, Any], query: Query, using: str, offset: int = 0) -> QueryRequest:
+    return QueryRequest(
+        query=query, using=using, filter=filter_from_json(obj.get("filter")), params=search_params(obj.get("params")),
+        limit=_limit(obj), offset=offset, score_threshold=opt_float(obj, "score_threshold"),
+        with_payload=with_payload(obj.get("with_payload"), False), with_vector=with_vector(obj.get("with_vector")),
+        lookup_from=lookup_location(obj.get("lookup_from")),
+    )
+
+
+def _recommend_query(obj: dict[str, Any]) -> RecommendQuery:
+    def examples(key: str) -> list[Any]:
+        raw = obj.get(key) or []
+        if not isinstance(raw, list):
+            raise format_error(f"`{key}` must be a list")
+        return [vector_input(v) for v in raw]
+
+    return RecommendQuery(examples("positive"), examples("negative"), strategy(obj.get("strategy")))
+
+
+def recommend_from_json(body: Any) -> QueryRequest:
+    obj = expect_object(body)
+    check_fields(obj, RECOMMEND_FIELDS)
+    return _request(obj, _recommend_query(obj), opt_str(obj, "using") or "", opt_int(obj, "offset", default=0) or 0)
+
+
+def discover_from_json(body: Any) -> QueryRequest:
+    obj = expect_object(body)
+    check_fields(obj, DISCOVER_FIELDS)
+    target = obj.get("target")
+    pairs = _pairs(obj.get("context"))
+    query: Query = ContextQuery(pairs) if target is None else DiscoverQuery(vector_input(target), pairs)
+    return _request(obj, query, opt_str(obj, "using") or "", opt_int(obj, "offset", default=0) or 0)
+
+
+def _groups(obj: dict[str, Any], request: QueryRequest) -> GroupsRequest:
+    size = opt_int(obj, "group_size", minimum=1)
+    if size is None:
+        raise format_error("missing field `group_size`")
+    return GroupsRequest(query=request, group_by=group_by(obj), group_size=size,
+                         with_lookup=with_lookup(obj.get("with_lookup")))
+
+
+def recommend_groups_from_json(body: Any) -> GroupsRequest:
+    obj = expect_object(body)
+    check_fields(obj, RECOMMEND_FIELDS + GROUP_FIELDS)
+    return _groups(obj, _request(obj, _recommend_query(obj), opt_str(obj, "using") or ""))
+
+
+def search_groups_from_json(body: Any) -> GroupsRequest:
+    """`vector` is a list or {name, vector} (a NamedVectorStruct), as in `points/search`."""
+    obj = expect_object(body)
+    check_fields(obj, ("shard_key", "vector", "filter", "params", "with_payload", "with_vector", "score_threshold",
+                       "limit") + GROUP_FIELDS)
+    raw = req(obj, "vector")
+    match raw:
+        case list():
+            using, vector = "", dense_vector(raw)
+        case {"name": str() as name, "vector": list() as values}:
+            using, vector = name, dense_vector(values)
+        case _:
+            raise format_error("invalid `vector`: expected a list of numbers or {name, vector}")
+    return _groups(obj, _request(obj, NearestQuery(vector=vector), using))

@@ -1,0 +1,256 @@
+"""REST bodies of the universal query API → engine requests: `points/query` (+ batch, groups), the
+prefetch tree and every query variant, and `points/search/matrix/*`.
+
+Defaults (limit 10, group_size 3, payload off, matrix sample 10 / limit 3) are decided here, once
+for REST; the same engine types are built from protobuf in `server/convert/grpc/query_api.py`.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from engine.errors import BadRequest
+from engine.types.requests import (
+    DEFAULT_GROUP_SIZE,
+    DEFAULT_MATRIX_LIMIT,
+    DEFAULT_MATRIX_SAMPLE,
+    ContextPair,
+    ContextQuery,
+    DiscoverQuery,
+    FormulaQuery,
+    Fusion,
+    FusionQuery,
+    GroupsRequest,
+    LookupLocation,
+    MatrixRequest,
+    NearestQuery,
+    Prefetch,
+    Query,
+    QueryRequest,
+    RecommendQuery,
+    RecommendStrategy,
+    SampleQuery,
+    VectorInput,
+    WithLookup,
+)
+from server.convert.filters import filter_from_json
+from server.convert.formula import expression
+from server.convert.json_fields import (
+    check_fields,
+    dense_vector,
+    expect_object,
+    format_error,
+    opt_float,
+    opt_int,
+    opt_str,
+    point_id,
+    req,
+    with_payload,
+    with_vector,
+)
+from server.convert.queries import order_by, search_params
+
+PREFETCH_FIELDS = ("prefetch", "query", "using", "filter", "params", "score_threshold", "limit", "lookup_from")
+QUERY_FIELDS = PREFETCH_FIELDS + ("shard_key", "offset", "with_vector", "with_payload")
+GROUPS_FIELDS = PREFETCH_FIELDS + ("shard_key", "with_vector", "with_payload", "group_by", "group_size",
+                                   "with_lookup")
+INFERENCE_KEYS = ("text", "image", "object")
+
+
+def vector_input(raw: Any) -> VectorInput:
+    """A vector, or a point id whose stored vector is used."""
+    match raw:
+        case bool():
+            raise format_error("invalid vector input")
+        case int() | str():
+            return VectorInput(point_id=point_id(raw))
+        case list() if raw and isinstance(raw[0], list):
+            raise BadRequest("multivectors are not supported yet by this server")
+        case list():
+            return VectorInput(vector=dense_vector(raw))
+        case {"indices": _, "values": _}:
+            raise BadRequest("sparse vectors are not supported yet by this server")
+        case dict() if any(k in raw for k in INFERENCE_KEYS):
+            raise BadRequest("inference (Document, Image, InferenceObject) is not supported by this server: "
+                             "send vectors")
+    raise format_error("invalid vector input: expected a vector or a point id")
+
+
+def _examples(raw: Any, what: str) -> list[VectorInput]:
+    if raw is None:
+        return []
+    if not isinstance(raw, list):
+        raise format_error(f"`{what}` must be a list")
+    return [vector_input(v) for v in raw]
+
+
+def _pairs(raw: Any) -> list[ContextPair]:
+    if raw is None:
+        return []
+    items = raw if isinstance(raw, list) else [raw]
+    out = []
+    for item in items:
+        obj = expect_object(item, "context pair")
+        check_fields(obj, ("positive", "negative"))
+        out.append(ContextPair(vector_input(req(obj, "positive")), vector_input(req(obj, "negative"))))
+    return out
+
+
+def strategy(raw: Any) -> RecommendStrategy:
+    if raw is None:
+        return RecommendStrategy.AVERAGE_VECTOR
+    try:
+        return RecommendStrategy(raw)
+    except ValueError:
+        raise format_error(f"unknown variant `{raw}`, expected one of `average_vector`, `best_score`, "
+                           "`sum_scores`") from None
+
+
+def _fusion(raw: Any) -> FusionQuery:
+    try:
+        return FusionQuery(Fusion(raw))
+    except ValueError:
+        raise format_error(f"unknown variant `{raw}`, expected `rrf` or `dbsf`") from None
+
+
+def _rrf(raw: Any) -> FusionQuery:
+    obj = expect_object(raw if raw is not None else {}, "rrf")
+    check_fields(obj, ("k", "weights"))
+    weights = obj.get("weights")
+    if weights is not None and (not isinstance(weights, list) or not all(
+            isinstance(w, int | float) and not isinstance(w, bool) for w in weights)):
+        raise format_error("`rrf.weights` must be a list of numbers")
+    return FusionQuery(Fusion.RRF, k=opt_int(obj, "k", minimum=1),
+                       weights=None if weights is None else [float(w) for w in weights])
+
+
+def query_interface(raw: Any) -> Query | None:
+    """`query`: a bare vector input (nearest) or one of the tagged query variants."""
+    match raw:
+        case None:
+            return None
+        case {"nearest": inner, **rest}:
+            if rest.get("mmr") is not None:
+                raise BadRequest("MMR is not supported yet by this server")
+            found = vector_input(inner)
+            return NearestQuery(vector=found.vector, point_id=found.point_id)
+        case {"recommend": inner}:
+            obj = expect_object(inner, "recommend")
+            check_fields(obj, ("positive", "negative", "strategy"))
+            return RecommendQuery(_examples(obj.get("positive"), "positive"),
+                                  _examples(obj.get("negative"), "negative"), strategy(obj.get("strategy")))
+        case {"discover": inner}:
+            obj = expect_object(inner, "discover")
+            check_fields(obj, ("target", "context"))
+            return DiscoverQuery(vector_input(req(obj, "target")), _pairs(obj.get("context")))
+        case {"context": inner}:
+            return ContextQuery(_pairs(inner))
+        case {"order_by": inner}:
+            ordering = order_by(inner)
+            if ordering is None:
+                raise format_error("invalid `order_by`")
+            return ordering
+        case {"fusion": inner}:
+            return _fusion(inner)
+        case {"rrf": inner}:
+            return _rrf(inner)
+        case {"formula": inner, **rest}:
+            check_fields(raw, ("formula", "defaults"))
+            defaults = rest.get("defaults") or {}
+            return FormulaQuery(expression(inner), dict(expect_object(defaults, "defaults")))
+        case {"sample": inner}:
+            if inner != "random":
+                raise format_error(f"unknown variant `{inner}`, expected `random`")
+            return SampleQuery()
+        case {"relevance_feedback": _}:
+            raise BadRequest("relevance feedback is not supported yet by this server")
+    found = vector_input(raw)
+    return NearestQuery(vector=found.vector, point_id=found.point_id)
+
+
+def lookup_location(raw: Any) -> LookupLocation | None:
+    if raw is None:
+        return None
+    obj = expect_object(raw, "lookup_from")
+    check_fields(obj, ("collection", "vector", "shard_key"))
+    collection = opt_str(obj, "collection")
+    if not collection:
+        raise format_error("missing field `collection`")
+    return LookupLocation(collection=collection, vector=opt_str(obj, "vector"))
+
+
+def _prefetches(raw: Any) -> list[Prefetch]:
+    if raw is None:
+        return []
+    items = raw if isinstance(raw, list) else [raw]
+    return [prefetch(p) for p in items]
+
+
+def prefetch(raw: Any) -> Prefetch:
+    obj = expect_object(raw, "prefetch")
+    check_fields(obj, PREFETCH_FIELDS)
+    return Prefetch(
+        prefetch=_prefetches(obj.get("prefetch")), query=query_interface(obj.get("query")),
+        using=opt_str(obj, "using") or "", filter=filter_from_json(obj.get("filter")),
+        params=search_params(obj.get("params")), score_threshold=opt_float(obj, "score_threshold"),
+        limit=opt_int(obj, "limit", minimum=1, default=10) or 10, lookup_from=lookup_location(obj.get("lookup_from")),
+    )
+
+
+def query_from_json(body: Any) -> QueryRequest:
+    obj = expect_object(body if body is not None else {})
+    check_fields(obj, QUERY_FIELDS)
+    return _query(obj, limit=opt_int(obj, "limit", minimum=1, default=10) or 10,
+                  offset=opt_int(obj, "offset", default=0) or 0)
+
+
+def _query(obj: dict[str, Any], limit: int, offset: int) -> QueryRequest:
+    return QueryRequest(
+        prefetch=_prefetches(obj.get("prefetch")), query=query_interface(obj.get("query")),
+        using=opt_str(obj, "using") or "", filter=filter_from_json(obj.get("filter")),
+        params=search_params(obj.get("params")), limit=limit, offset=offset,
+        score_threshold=opt_float(obj, "score_threshold"), lookup_from=lookup_location(obj.get("lookup_from")),
+        with_payload=with_payload(obj.get("with_payload"), False), with_vector=with_vector(obj.get("with_vector")),
+    )
+
+
+def with_lookup(raw: Any) -> WithLookup | None:
+    match raw:
+        case None:
+            return None
+        case str():
+            return WithLookup(collection=raw)
+        case dict():
+            check_fields(raw, ("collection", "with_payload", "with_vectors", "with_vector"))
+            collection = opt_str(raw, "collection")
+            if not collection:
+                raise format_error("missing field `collection`")
+            vectors = raw.get("with_vectors", raw.get("with_vector"))
+            return WithLookup(collection=collection, with_payload=with_payload(raw.get("with_payload"), True),
+                              with_vector=with_vector(vectors))
+    raise format_error("invalid `with_lookup`")
+
+
+def group_by(obj: dict[str, Any]) -> str:
+    key = opt_str(obj, "group_by")
+    if not key:
+        raise format_error("missing field `group_by`")
+    return key
+
+
+def groups_from_json(body: Any) -> GroupsRequest:
+    obj = expect_object(body)
+    check_fields(obj, GROUPS_FIELDS)
+    query = _query(obj, limit=opt_int(obj, "limit", minimum=1, default=10) or 10, offset=0)
+    return GroupsRequest(query=query, group_by=group_by(obj),
+                         group_size=opt_int(obj, "group_size", minimum=1, default=DEFAULT_GROUP_SIZE) or 1,
+                         with_lookup=with_lookup(obj.get("with_lookup")))
+
+
+def matrix_from_json(body: Any) -> MatrixRequest:
+    obj = expect_object(body if body is not None else {})
+    check_fields(obj, ("shard_key", "filter", "sample", "limit", "using"))
+    return MatrixRequest(filter=filter_from_json(obj.get("filter")),
+                         sample=opt_int(obj, "sample", minimum=2, default=DEFAULT_MATRIX_SAMPLE) or 2,
+                         limit=opt_int(obj, "limit", minimum=1, default=DEFAULT_MATRIX_LIMIT) or 1,
+                         using=opt_str(obj, "using") or "")
