@@ -25,7 +25,8 @@ RETRIEVE_TIMEOUT = "retrieval by id is not cut short (Qdrant applies it to the s
 QUERY_API_PENDING = (
     "not converted yet: part of the query API still being built (formula, prefetch, MMR, fusion options, inference, recommend/discover/context inputs, lookups)"
 )
-VECTOR_KINDS_PENDING = "sparse and multi-vectors are not converted yet (vector kinds work)"
+MAX_SIM_ONLY = "max_sim is the only multi-vector comparator Qdrant defines, and the default"
+VECTORS_COUNT = "deprecated: a flat multi-vector's row count follows from `data` and the configured size"
 NO_QUANTIZATION = "search always scores full vectors: quantization search options have nothing to tune"
 STORAGE_HINT = "storage placement or tuning hint with no engine equivalent (indexes and payloads live in RAM)"
 AUTO_IS_DEFAULT = "`setting: auto` is what an absent value means already (automatic)"
@@ -103,6 +104,7 @@ CONVERTED: dict[str, str] = {
     ),
     "qdrant.MaxOptimizationThreads": "value",
     "qdrant.MinShould": "conditions min_count",
+    "qdrant.MultiDenseVector": "vectors",
     "qdrant.NamedVectors": "vectors",
     "qdrant.NestedCondition": "key filter",
     "qdrant.OptimizersConfigDiff": (
@@ -165,6 +167,8 @@ CONVERTED: dict[str, str] = {
     "qdrant.SliceCondition": "total index",
     "qdrant.SnowballParams": "language",
     "qdrant.SparseIndexConfig": "full_scan_threshold on_disk datatype memory",
+    "qdrant.SparseIndices": "data",
+    "qdrant.SparseVector": "values indices",
     "qdrant.SparseVectorConfig": "map",
     "qdrant.SparseVectorParams": "index modifier",
     "qdrant.StartFrom": "float integer timestamp datetime",
@@ -200,7 +204,7 @@ CONVERTED: dict[str, str] = {
     "qdrant.UuidIndexParams": "is_tenant on_disk enable_hnsw memory",
     "qdrant.Value": "null_value double_value integer_value string_value bool_value struct_value list_value",
     "qdrant.ValuesCount": "lt gt gte lte",
-    "qdrant.Vector": "data indices vectors_count dense sparse multi_dense document image object",
+    "qdrant.Vector": "data indices dense sparse multi_dense document image object",
     "qdrant.VectorInput": "id dense sparse multi_dense document image object",
     "qdrant.VectorParams": (
         "size distance hnsw_config quantization_config on_disk datatype "
@@ -370,11 +374,11 @@ IGNORED: dict[str, dict[str, str]] = {
         "qdrant.SearchParams": "acorn idf",
         "qdrant.SumExpression": "sum",
     },
-    VECTOR_KINDS_PENDING: {
-        "qdrant.MultiDenseVector": "vectors",
+    MAX_SIM_ONLY: {
         "qdrant.MultiVectorConfig": "comparator",
-        "qdrant.SparseIndices": "data",
-        "qdrant.SparseVector": "values indices",
+    },
+    VECTORS_COUNT: {
+        "qdrant.Vector": "vectors_count",
     },
     NO_QUANTIZATION: {
         "qdrant.QuantizationSearchParams": "ignore rescore oversampling",
