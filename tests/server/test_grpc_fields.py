@@ -105,25 +105,24 @@ def walk_fields(roots: list[Any]) -> list[tuple[Any, Any]]:
     return [(md, fd) for md in seen.values() for fd in md.fields]
 
 
-def paths_to(roots: list[tuple[Any, Any]], target: str, limit: int = 6, per_node: int = 3) -> list[tuple[Any, list[Any]]]:
-    found = []
-    visits: dict[str, int] = {}
-    queue = deque((rpc, rpc.input_type, []) for rpc, _ in roots)
-    while queue and len(found) < limit:
-        rpc, md, path = queue.popleft()
-        if md.full_name == target:
-            found.append((rpc, path))
-            continue
-        if len(path) >= 8:
-            continue
-        key = md.full_name
-        visits[key] = visits.get(key, 0) + 1
-        if visits[key] > per_node * 4:
-            continue
-        for fd, child in children(md):
-            if any(f is fd for f in path):
+def paths_to(roots: list[tuple[Any, Any]], target: str, per_rpc: int = 2, depth: int = 8) -> list[tuple[Any, list[Any]]]:
+    """Up to `per_rpc` shortest field paths from each implemented RPC's request to message `target`."""
+    found: list[tuple[Any, list[Any]]] = []
+    for rpc, _ in roots:
+        mine = 0
+        visits: dict[str, int] = {}
+        queue: deque[tuple[Any, list[Any]]] = deque([(rpc.input_type, [])])
+        while queue and mine < per_rpc:
+            md, path = queue.popleft()
+            if md.full_name == target:
+                found.append((rpc, path))
+                mine += 1
                 continue
-            queue.append((rpc, child, path + [fd]))
+            visits[md.full_name] = visits.get(md.full_name, 0) + 1
+            if len(path) >= depth or visits[md.full_name] > 4:
+                continue
+            queue.extend((child, [*path, fd]) for fd, child in children(md) if all(f is not fd for f in path))
+    found.sort(key=lambda item: len(item[1]))
     return found
 
 
@@ -147,6 +146,12 @@ PREPARE: dict[str, Callable[[Any], None]] = {
     "qdrant.PointsUpdateOperation.UpdateVectors": lambda m: m.points.add().CopyFrom(
         ppb.PointVectors(id=_pid(1), vectors=_dense())),
     "qdrant.PrefetchQuery": lambda m: m.query.nearest.dense.data.extend([1.0, 2.0]),
+    "qdrant.ContextInputPair": lambda m: (m.positive.id.CopyFrom(_pid(1)), m.negative.id.CopyFrom(_pid(2))),
+    "qdrant.DiscoverInput": lambda m: m.target.id.CopyFrom(_pid(1)),
+    "qdrant.DecayParamsExpression": lambda m: setattr(m.x, "constant", 1.0),
+    "qdrant.DivExpression": lambda m: (setattr(m.left, "constant", 1.0), setattr(m.right, "constant", 0.0)),
+    "qdrant.PowExpression": lambda m: (setattr(m.base, "constant", 2.0), setattr(m.exponent, "constant", 3.0)),
+    "qdrant.Formula": lambda m: setattr(m.expression, "constant", 1.0),
     "qdrant.GeoLineString": lambda m: m.points.extend([common.GeoPoint(lon=a, lat=b) for a, b in RING]),
     "qdrant.GeoPolygon": lambda m: m.exterior.points.extend([common.GeoPoint(lon=a, lat=b) for a, b in RING]),
     "qdrant.NestedCondition": lambda m: (setattr(m, "key", "k"), setattr(m.filter.must.add().is_empty, "key", "a")),
@@ -315,6 +320,14 @@ BASES: dict[str, Callable[[], dict[str, Any]]] = {
     "Points.Facet": lambda: {"key": "k"},
     "Points.QueryBatch": lambda: {"query_points": [ppb.QueryPoints(collection_name="c")]},
     "Points.Search": lambda: {"vector": [1.0, 2.0], "limit": 3},
+    "Points.SearchGroups": lambda: {"vector": [1.0, 2.0], "limit": 3, "group_by": "g", "group_size": 2},
+    "Points.Recommend": lambda: {"positive": [_pid(1)], "limit": 3},
+    "Points.RecommendGroups": lambda: {"positive": [_pid(1)], "limit": 3, "group_by": "g", "group_size": 2},
+    "Points.Discover": lambda: {"target": ppb.TargetVector(single=ppb.VectorExample(id=_pid(1))),
+                                "context": [ppb.ContextExamplePair(positive=ppb.VectorExample(id=_pid(2)),
+                                                                   negative=ppb.VectorExample(id=_pid(3)))],
+                                "limit": 3},
+    "Points.QueryGroups": lambda: {"group_by": "g", "query": ppb.Query(nearest=ppb.VectorInput(id=_pid(1)))},
     "Points.SearchBatch": lambda: {"search_points": [ppb.SearchPoints(collection_name="c", vector=[1.0, 2.0], limit=3)]},
     "Collections.Create": lambda: {"vectors_config": cpb.VectorsConfig(params=cpb.VectorParams(size=2, distance=cpb.Dot))},
     "Collections.UpdateAliases": lambda: {"actions": [cpb.AliasOperations(

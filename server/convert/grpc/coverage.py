@@ -14,23 +14,27 @@ from __future__ import annotations
 
 UNIMPLEMENTED_RPC = "only used by RPCs that answer UNIMPLEMENTED (no engine operation yet)"
 SINGLE_NODE_SHARDING = (
-    "standalone node with one shard per collection: no custom shard keys; cluster operations answer `Distributed mode disabled`"
+    "standalone node, one shard per collection: no custom shard keys; cluster operations answer "
+    "`Distributed mode disabled`"
 )
 ONE_REPLICA_READS = "one replica: every read is already consistent"
 ONE_REPLICA_WRITES = "one replica: writes are applied in order on the only copy"
 COLLECTION_OP_TIMEOUT = (
-    "collection operations finish synchronously; Qdrant's timeout bounds the wait for cluster consensus"
+    "collection operations finish synchronously; Qdrant's timeout bounds the wait for cluster "
+    "consensus"
 )
 RETRIEVE_TIMEOUT = "retrieval by id is not cut short (Qdrant applies it to the shard fan-out)"
 QUERY_API_PENDING = (
-    "not converted yet: part of the query API still being built (formula, prefetch, MMR, fusion options, inference, recommend/discover/context inputs, lookups)"
+    "query API: not converted yet (relevance feedback, inference objects, MMR, ACORN, IDF "
+    "corpus), or no sample in tests/server/test_grpc_fields.py shows an effect yet — add one "
+    "(BASES/PREPARE) and move it"
 )
-MAX_SIM_ONLY = "max_sim is the only multi-vector comparator Qdrant defines, and the default"
-VECTORS_COUNT = "deprecated: a flat multi-vector's row count follows from `data` and the configured size"
 NO_QUANTIZATION = "search always scores full vectors: quantization search options have nothing to tune"
 STORAGE_HINT = "storage placement or tuning hint with no engine equivalent (indexes and payloads live in RAM)"
 AUTO_IS_DEFAULT = "`setting: auto` is what an absent value means already (automatic)"
 EMPTY_MARKER = "an empty marker message: the same as giving no stemmer"
+MAX_SIM_ONLY = "max_sim is the only multi-vector comparator Qdrant defines, and the default"
+VECTORS_COUNT = "deprecated: a flat multi-vector's row count follows from `data` and the configured size"
 
 CONVERTED: dict[str, str] = {
     "google.protobuf.Timestamp": "seconds nanos",
@@ -44,6 +48,8 @@ CONVERTED: dict[str, str] = {
     "qdrant.CollectionExistsRequest": "collection_name",
     "qdrant.CollectionParamsDiff": "replication_factor write_consistency_factor on_disk_payload",
     "qdrant.Condition": "field is_empty has_id filter is_null nested has_vector slice",
+    "qdrant.ContextExamplePair": "positive negative",
+    "qdrant.ContextInput": "pairs",
     "qdrant.CountPoints": "collection_name filter exact timeout",
     "qdrant.CreateAlias": "collection_name alias_name",
     "qdrant.CreateCollection": (
@@ -59,6 +65,7 @@ CONVERTED: dict[str, str] = {
     "qdrant.CreateSnapshotRequest": "collection_name",
     "qdrant.DatetimeIndexParams": "on_disk is_principal enable_hnsw memory",
     "qdrant.DatetimeRange": "lt gt gte lte",
+    "qdrant.DecayParamsExpression": "x",
     "qdrant.DeleteAlias": "alias_name",
     "qdrant.DeleteCollection": "collection_name",
     "qdrant.DeleteFieldIndexCollection": "collection_name wait field_name timeout",
@@ -69,6 +76,17 @@ CONVERTED: dict[str, str] = {
     "qdrant.DeleteShardKeyRequest": "collection_name",
     "qdrant.DeleteSnapshotRequest": "collection_name snapshot_name",
     "qdrant.DenseVector": "data",
+    "qdrant.DiscoverBatchPoints": "collection_name discover_points timeout",
+    "qdrant.DiscoverInput": "target",
+    "qdrant.DiscoverPoints": (
+        "collection_name target context filter limit with_payload params offset "
+        "using with_vectors lookup_from timeout"
+    ),
+    "qdrant.DivExpression": "left",
+    "qdrant.Expression": (
+        "constant variable condition geo_distance datetime datetime_key mult sum "
+        "neg abs sqrt exp log10 ln"
+    ),
     "qdrant.FacetCounts": "collection_name key filter limit exact timeout",
     "qdrant.FieldCondition": (
         "key match range geo_bounding_box geo_radius values_count geo_polygon "
@@ -76,7 +94,9 @@ CONVERTED: dict[str, str] = {
     ),
     "qdrant.Filter": "should must must_not min_should",
     "qdrant.FloatIndexParams": "on_disk is_principal enable_hnsw memory",
+    "qdrant.Formula": "expression",
     "qdrant.GeoBoundingBox": "top_left bottom_right",
+    "qdrant.GeoDistance": "origin to",
     "qdrant.GeoIndexParams": "on_disk enable_hnsw memory",
     "qdrant.GeoLineString": "points",
     "qdrant.GeoPoint": "lon lat",
@@ -98,20 +118,22 @@ CONVERTED: dict[str, str] = {
     "qdrant.ListShardKeysRequest": "collection_name",
     "qdrant.ListSnapshotsRequest": "collection_name",
     "qdrant.ListValue": "values",
+    "qdrant.LookupLocation": "collection_name vector_name",
     "qdrant.Match": (
         "keyword integer boolean text keywords integers except_integers "
         "except_keywords phrase text_any prefix"
     ),
     "qdrant.MaxOptimizationThreads": "value",
     "qdrant.MinShould": "conditions min_count",
+    "qdrant.MultExpression": "mult",
     "qdrant.MultiDenseVector": "vectors",
     "qdrant.NamedVectors": "vectors",
     "qdrant.NestedCondition": "key filter",
     "qdrant.OptimizersConfigDiff": (
         "deleted_threshold vacuum_min_vector_number default_segment_number "
-        "max_segment_size memmap_threshold indexing_threshold "
-        "flush_interval_sec deprecated_max_optimization_threads "
-        "max_optimization_threads prevent_unoptimized"
+        "max_segment_size memmap_threshold indexing_threshold flush_interval_sec "
+        "deprecated_max_optimization_threads max_optimization_threads "
+        "prevent_unoptimized"
     ),
     "qdrant.OrderBy": "key direction start_from",
     "qdrant.PayloadExcludeSelector": "fields",
@@ -139,6 +161,8 @@ CONVERTED: dict[str, str] = {
     "qdrant.PointsUpdateOperation.PointStructList": "points update_filter update_mode",
     "qdrant.PointsUpdateOperation.SetPayload": "payload points_selector key",
     "qdrant.PointsUpdateOperation.UpdateVectors": "points update_filter",
+    "qdrant.PowExpression": "base",
+    "qdrant.PrefetchQuery": "prefetch query using filter params score_threshold limit lookup_from",
     "qdrant.ProductQuantization": "compression always_ram memory",
     "qdrant.QuantizationConfig": "scalar product binary turboquant",
     "qdrant.QuantizationConfigDiff": "scalar product disabled binary turboquant",
@@ -147,21 +171,44 @@ CONVERTED: dict[str, str] = {
         "nearest_with_mmr rrf relevance_feedback"
     ),
     "qdrant.QueryBatchPoints": "collection_name query_points timeout",
-    "qdrant.QueryPoints": (
+    "qdrant.QueryPointGroups": (
         "collection_name prefetch query using filter params score_threshold "
-        "limit offset with_vectors with_payload lookup_from timeout"
+        "with_payload with_vectors lookup_from limit group_size group_by "
+        "with_lookup timeout"
+    ),
+    "qdrant.QueryPoints": (
+        "collection_name prefetch query using filter params score_threshold limit "
+        "offset with_vectors with_payload lookup_from timeout"
     ),
     "qdrant.Range": "lt gt gte lte",
+    "qdrant.RecommendBatchPoints": "collection_name recommend_points timeout",
+    "qdrant.RecommendInput": "positive negative strategy",
+    "qdrant.RecommendPointGroups": (
+        "collection_name positive negative filter limit with_payload params "
+        "score_threshold using with_vectors lookup_from group_by group_size "
+        "with_lookup strategy positive_vectors negative_vectors timeout"
+    ),
+    "qdrant.RecommendPoints": (
+        "collection_name positive negative filter limit with_payload params "
+        "score_threshold offset using with_vectors lookup_from strategy "
+        "positive_vectors negative_vectors timeout"
+    ),
     "qdrant.RenameAlias": "old_alias_name new_alias_name",
     "qdrant.RepeatedIntegers": "integers",
     "qdrant.RepeatedStrings": "strings",
+    "qdrant.Rrf": "k weights",
     "qdrant.ScalarQuantization": "type quantile always_ram memory",
     "qdrant.ScrollPoints": "collection_name filter offset limit with_payload with_vectors order_by timeout",
     "qdrant.SearchBatchPoints": "collection_name search_points timeout",
+    "qdrant.SearchMatrixPoints": "collection_name filter sample limit using timeout",
     "qdrant.SearchParams": "hnsw_ef exact indexed_only",
+    "qdrant.SearchPointGroups": (
+        "collection_name vector filter limit with_payload params score_threshold "
+        "vector_name with_vectors group_by group_size with_lookup timeout"
+    ),
     "qdrant.SearchPoints": (
-        "collection_name vector filter limit with_payload params "
-        "score_threshold offset vector_name with_vectors timeout sparse_indices"
+        "collection_name vector filter limit with_payload params score_threshold "
+        "offset vector_name with_vectors timeout sparse_indices"
     ),
     "qdrant.SetPayloadPoints": "collection_name wait payload points_selector key timeout",
     "qdrant.SliceCondition": "total index",
@@ -188,6 +235,8 @@ CONVERTED: dict[str, str] = {
     "qdrant.StrictModeSparse": "max_length",
     "qdrant.StrictModeSparseConfig": "sparse_config",
     "qdrant.Struct": "fields",
+    "qdrant.SumExpression": "sum",
+    "qdrant.TargetVector": "single",
     "qdrant.TextIndexParams": (
         "tokenizer lowercase min_token_len max_token_len on_disk stopwords "
         "phrase_matching stemmer ascii_folding enable_hnsw memory"
@@ -205,6 +254,7 @@ CONVERTED: dict[str, str] = {
     "qdrant.Value": "null_value double_value integer_value string_value bool_value struct_value list_value",
     "qdrant.ValuesCount": "lt gt gte lte",
     "qdrant.Vector": "data indices dense sparse multi_dense document image object",
+    "qdrant.VectorExample": "id vector",
     "qdrant.VectorInput": "id dense sparse multi_dense document image object",
     "qdrant.VectorParams": (
         "size distance hnsw_config quantization_config on_disk datatype "
@@ -218,55 +268,20 @@ CONVERTED: dict[str, str] = {
     "qdrant.VectorsConfigDiff": "params params_map",
     "qdrant.VectorsSelector": "names",
     "qdrant.WalConfigDiff": "wal_capacity_mb wal_segments_ahead wal_retain_closed",
+    "qdrant.WithLookup": "collection with_payload with_vectors",
     "qdrant.WithPayloadSelector": "enable include exclude",
     "qdrant.WithVectorsSelector": "enable include",
 }
 
 IGNORED: dict[str, dict[str, str]] = {
     UNIMPLEMENTED_RPC: {
-        "qdrant.ContextExamplePair": "positive negative",
         "qdrant.CreateVectorNameRequest": (
             "collection_name wait vector_name dense_config sparse_config timeout "
             "ordering"
         ),
         "qdrant.DeleteVectorNameRequest": "collection_name wait vector_name timeout ordering",
         "qdrant.DenseVectorCreationConfig": "size distance multivector_config datatype",
-        "qdrant.DiscoverBatchPoints": "collection_name discover_points read_consistency timeout",
-        "qdrant.DiscoverPoints": (
-            "collection_name target context filter limit with_payload params offset "
-            "using with_vectors lookup_from read_consistency timeout "
-            "shard_key_selector"
-        ),
-        "qdrant.QueryPointGroups": (
-            "collection_name prefetch query using filter params score_threshold "
-            "with_payload with_vectors lookup_from limit group_size group_by "
-            "read_consistency with_lookup timeout shard_key_selector"
-        ),
-        "qdrant.RecommendBatchPoints": "collection_name recommend_points read_consistency timeout",
-        "qdrant.RecommendPointGroups": (
-            "collection_name positive negative filter limit with_payload params "
-            "score_threshold using with_vectors lookup_from group_by group_size "
-            "read_consistency with_lookup strategy positive_vectors "
-            "negative_vectors timeout shard_key_selector"
-        ),
-        "qdrant.RecommendPoints": (
-            "collection_name positive negative filter limit with_payload params "
-            "score_threshold offset using with_vectors lookup_from read_consistency "
-            "strategy positive_vectors negative_vectors timeout shard_key_selector"
-        ),
-        "qdrant.SearchMatrixPoints": (
-            "collection_name filter sample limit using timeout read_consistency "
-            "shard_key_selector"
-        ),
-        "qdrant.SearchPointGroups": (
-            "collection_name vector filter limit with_payload params "
-            "score_threshold vector_name with_vectors group_by group_size "
-            "read_consistency with_lookup timeout shard_key_selector sparse_indices"
-        ),
         "qdrant.SparseVectorCreationConfig": "modifier datatype",
-        "qdrant.TargetVector": "single",
-        "qdrant.VectorExample": "id vector",
-        "qdrant.WithLookup": "collection with_payload with_vectors",
     },
     SINGLE_NODE_SHARDING: {
         "qdrant.AbortShardTransfer": "shard_id to_shard_id from_peer_id to_peer_id",
@@ -279,6 +294,7 @@ IGNORED: dict[str, dict[str, str]] = {
         "qdrant.DeletePoints": "shard_key_selector",
         "qdrant.DeleteShardKey": "shard_key",
         "qdrant.DeleteShardKeyRequest": "request timeout",
+        "qdrant.DiscoverPoints": "shard_key_selector",
         "qdrant.FacetCounts": "shard_key_selector",
         "qdrant.GetPoints": "shard_key_selector",
         "qdrant.LookupLocation": "shard_key_selector",
@@ -291,33 +307,45 @@ IGNORED: dict[str, dict[str, str]] = {
         "qdrant.PointsUpdateOperation.PointStructList": "shard_key_selector",
         "qdrant.PointsUpdateOperation.SetPayload": "shard_key_selector",
         "qdrant.PointsUpdateOperation.UpdateVectors": "shard_key_selector",
+        "qdrant.QueryPointGroups": "shard_key_selector",
         "qdrant.QueryPoints": "shard_key_selector",
+        "qdrant.RecommendPointGroups": "shard_key_selector",
+        "qdrant.RecommendPoints": "shard_key_selector",
         "qdrant.Replica": "shard_id peer_id",
         "qdrant.ReplicatePoints": "from_shard_key to_shard_key filter",
         "qdrant.ReplicateShard": "shard_id to_shard_id from_peer_id to_peer_id method",
         "qdrant.RestartTransfer": "shard_id to_shard_id from_peer_id to_peer_id method",
         "qdrant.ScrollPoints": "shard_key_selector",
+        "qdrant.SearchMatrixPoints": "shard_key_selector",
+        "qdrant.SearchPointGroups": "shard_key_selector",
         "qdrant.SearchPoints": "shard_key_selector",
         "qdrant.SetPayloadPoints": "shard_key_selector",
         "qdrant.ShardKey": "keyword number",
         "qdrant.ShardKeySelector": "shard_keys fallback",
         "qdrant.UpdateCollectionClusterSetupRequest": (
-            "move_shard replicate_shard abort_transfer drop_replica "
-            "create_shard_key delete_shard_key restart_transfer replicate_points "
-            "timeout"
+            "move_shard replicate_shard abort_transfer drop_replica create_shard_key "
+            "delete_shard_key restart_transfer replicate_points timeout"
         ),
         "qdrant.UpdatePointVectors": "shard_key_selector",
         "qdrant.UpsertPoints": "shard_key_selector",
     },
     ONE_REPLICA_READS: {
         "qdrant.CountPoints": "read_consistency",
+        "qdrant.DiscoverBatchPoints": "read_consistency",
+        "qdrant.DiscoverPoints": "read_consistency",
         "qdrant.FacetCounts": "read_consistency",
         "qdrant.GetPoints": "read_consistency",
         "qdrant.QueryBatchPoints": "read_consistency",
+        "qdrant.QueryPointGroups": "read_consistency",
         "qdrant.QueryPoints": "read_consistency",
         "qdrant.ReadConsistency": "type factor",
+        "qdrant.RecommendBatchPoints": "read_consistency",
+        "qdrant.RecommendPointGroups": "read_consistency",
+        "qdrant.RecommendPoints": "read_consistency",
         "qdrant.ScrollPoints": "read_consistency",
         "qdrant.SearchBatchPoints": "read_consistency",
+        "qdrant.SearchMatrixPoints": "read_consistency",
+        "qdrant.SearchPointGroups": "read_consistency",
         "qdrant.SearchPoints": "read_consistency",
     },
     ONE_REPLICA_WRITES: {
@@ -344,41 +372,25 @@ IGNORED: dict[str, dict[str, str]] = {
     },
     QUERY_API_PENDING: {
         "qdrant.AcornSearchParams": "enable max_selectivity",
-        "qdrant.ContextInput": "pairs",
         "qdrant.ContextInputPair": "positive negative",
-        "qdrant.DecayParamsExpression": "x target scale midpoint",
-        "qdrant.DiscoverInput": "target context",
-        "qdrant.DivExpression": "left right by_zero_default",
+        "qdrant.DecayParamsExpression": "target scale midpoint",
+        "qdrant.DiscoverInput": "context",
+        "qdrant.DivExpression": "right by_zero_default",
         "qdrant.Document": "text model options",
-        "qdrant.Expression": (
-            "constant variable condition geo_distance datetime datetime_key mult "
-            "sum div neg abs sqrt pow exp log10 ln exp_decay gauss_decay lin_decay"
-        ),
+        "qdrant.Expression": "div pow exp_decay gauss_decay lin_decay",
         "qdrant.FeedbackItem": "example score",
         "qdrant.FeedbackStrategy": "naive",
-        "qdrant.Formula": "expression defaults",
-        "qdrant.GeoDistance": "origin to",
+        "qdrant.Formula": "defaults",
         "qdrant.IdfParams": "corpus",
         "qdrant.Image": "image model options",
         "qdrant.InferenceObject": "object model options",
-        "qdrant.LookupLocation": "collection_name vector_name",
         "qdrant.Mmr": "diversity candidates_limit",
-        "qdrant.MultExpression": "mult",
         "qdrant.NaiveFeedbackStrategy": "a b c",
         "qdrant.NearestInputWithMmr": "nearest mmr",
-        "qdrant.PowExpression": "base exponent",
-        "qdrant.PrefetchQuery": "prefetch query using filter params score_threshold limit lookup_from",
-        "qdrant.RecommendInput": "positive negative strategy",
+        "qdrant.PowExpression": "exponent",
         "qdrant.RelevanceFeedbackInput": "target feedback strategy",
-        "qdrant.Rrf": "k weights",
         "qdrant.SearchParams": "acorn idf",
-        "qdrant.SumExpression": "sum",
-    },
-    MAX_SIM_ONLY: {
-        "qdrant.MultiVectorConfig": "comparator",
-    },
-    VECTORS_COUNT: {
-        "qdrant.Vector": "vectors_count",
+        "qdrant.SearchPointGroups": "sparse_indices",
     },
     NO_QUANTIZATION: {
         "qdrant.QuantizationSearchParams": "ignore rescore oversampling",
@@ -398,10 +410,14 @@ IGNORED: dict[str, dict[str, str]] = {
     EMPTY_MARKER: {
         "qdrant.StemmingAlgorithm": "disabled",
     },
+    MAX_SIM_ONLY: {
+        "qdrant.MultiVectorConfig": "comparator",
+    },
+    VECTORS_COUNT: {
+        "qdrant.Vector": "vectors_count",
+    },
 }
 """reason → {message: fields}."""
-
-
 
 def converted_fields() -> set[str]:
     """`message.field` names the servicers convert."""
