@@ -12,7 +12,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from engine.collection.collection import Collection
-from engine.collection.validate import check_vector, check_vector_name
+from engine.collection.validate import check_query_vector, check_vector_name
 from engine.collection.vector_search import stored_vector
 from engine.errors import BadRequest, NotFound
 from engine.point_id import PointId
@@ -75,8 +75,7 @@ class _Resolver:
         if example.point_id is None:
             if example.vector is None:
                 raise BadRequest("empty vector input")
-            check_vector(self.col.config.params, self.using, example.vector)
-            return example
+            return VectorInput(vector=check_query_vector(self.col.config.params, self.using, example.vector))
         pid = example.point_id
         source, name = self._source()
         with source.lock:
@@ -87,9 +86,8 @@ class _Resolver:
             raise NotFound(f"No point with id {pid} found")
         if source is self.col:
             self.mentioned.append(pid)
-        else:
-            check_vector(self.col.config.params, self.using, found)
-        return VectorInput(vector=found)
+            return VectorInput(vector=found)
+        return VectorInput(vector=check_query_vector(self.col.config.params, self.using, found))
 
     def pair(self, pair: ContextPair) -> ContextPair:
         return ContextPair(self.vector(pair.positive), self.vector(pair.negative))

@@ -13,6 +13,7 @@ import numpy as np
 
 from engine.collection.collection import Collection
 from engine.collection.vector_search import score_points
+from engine.errors import BadRequest
 from engine.query.candidates import Found, merge_filters
 from engine.segment import Segment
 from engine.types.config import Distance
@@ -26,7 +27,14 @@ CustomQuery = RecommendQuery | DiscoverQuery | ContextQuery
 
 
 def average_vector(positive: list[Any], negative: list[Any]) -> np.ndarray:
-    """`average_vector`: avg(positive) + (avg(positive) - avg(negative)), as Qdrant."""
+    """`average_vector`: avg(positive) + (avg(positive) - avg(negative)), as Qdrant. Multivectors
+    concatenate the positive rows and the negated negative rows (as the reference)."""
+    examples = positive + negative
+    if any(not isinstance(v, np.ndarray) for v in examples):
+        raise BadRequest("the average_vector strategy is not supported for sparse vectors by this server yet; "
+                         "use best_score or sum_scores")
+    if any(v.ndim == 2 for v in examples):
+        return np.concatenate([*positive, *(-v for v in negative)]).astype(np.float32)
     pos = np.mean(np.stack(positive), axis=0)
     if not negative:
         return pos.astype(np.float32)

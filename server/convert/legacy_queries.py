@@ -17,12 +17,12 @@ from engine.types.requests import (
 from server.convert.filters import filter_from_json
 from server.convert.json_fields import (
     check_fields,
-    dense_vector,
     expect_object,
     format_error,
     opt_float,
     opt_int,
     opt_str,
+    query_vector,
     req,
     with_payload,
     with_vector,
@@ -99,9 +99,9 @@ def search_groups_from_json(body: Any) -> GroupsRequest:
     raw = req(obj, "vector")
     match raw:
         case list():
-            using, vector = "", dense_vector(raw)
-        case {"name": str() as name, "vector": list() as values}:
-            using, vector = name, dense_vector(values)
+            using, vector = "", query_vector(raw)
+        case {"name": str() as name, "vector": list() | dict() as values}:
+            using, vector = name, query_vector(values)
         case _:
-            raise format_error("invalid `vector`: expected a list of numbers or {name, vector}")
+            raise format_error("invalid `vector`: expected a vector or {name, vector}")
     return _groups(obj, _request(obj, NearestQuery(vector=vector), using))

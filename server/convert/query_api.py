@@ -37,13 +37,13 @@ from server.convert.filters import filter_from_json
 from server.convert.formula import expression
 from server.convert.json_fields import (
     check_fields,
-    dense_vector,
     expect_object,
     format_error,
     opt_float,
     opt_int,
     opt_str,
     point_id,
+    query_vector,
     req,
     with_payload,
     with_vector,
@@ -64,12 +64,8 @@ def vector_input(raw: Any) -> VectorInput:
             raise format_error("invalid vector input")
         case int() | str():
             return VectorInput(point_id=point_id(raw))
-        case list() if raw and isinstance(raw[0], list):
-            raise BadRequest("multivectors are not supported yet by this server")
-        case list():
-            return VectorInput(vector=dense_vector(raw))
-        case {"indices": _, "values": _}:
-            raise BadRequest("sparse vectors are not supported yet by this server")
+        case list() | {"indices": _, "values": _}:
+            return VectorInput(vector=query_vector(raw))
         case dict() if any(k in raw for k in INFERENCE_KEYS):
             raise BadRequest("inference (Document, Image, InferenceObject) is not supported by this server: "
                              "send vectors")

@@ -30,6 +30,8 @@ from server.convert.grpc.values import (
     GrpcInputError,
     dense,
     point_id_from_pb,
+    sparse_from_pb,
+    vector_from_pb,
     with_payload_from_pb,
     with_vectors_from_pb,
 )
@@ -53,13 +55,8 @@ def _request(request: Any, query: Query, using: str, offset: int = 0) -> QueryRe
 
 
 def _vector(v: Any) -> VectorInput:
-    """A deprecated `Vector` message used as an example (dense data only)."""
-    kind = v.WhichOneof("vector")
-    if kind == "dense":
-        return VectorInput(vector=dense(v.dense.data))
-    if kind is None and len(v.data):
-        return VectorInput(vector=dense(v.data))
-    raise GrpcInputError("only dense example vectors are supported by this server")
+    """A `Vector` message used as an example (any kind)."""
+    return VectorInput(vector=vector_from_pb(v))
 
 
 def _recommend_query(request: Any) -> RecommendQuery:
@@ -97,7 +94,9 @@ def discover_from_pb(request: Any) -> QueryRequest:
 
 
 def search_groups_from_pb(request: Any) -> GroupsRequest:
-    query = NearestQuery(vector=dense(request.vector))
+    vector = sparse_from_pb(request.sparse_indices.data, request.vector) if request.HasField("sparse_indices") \
+        else dense(request.vector)
+    query = NearestQuery(vector=vector)
     return GroupsRequest(query=_request(request, query, _opt(request, "vector_name", "")),
                          group_by=_group_by(request), group_size=_group_size(request, 1),
                          with_lookup=with_lookup_from_pb(request.with_lookup, request.HasField("with_lookup")))

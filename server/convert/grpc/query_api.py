@@ -53,7 +53,9 @@ from server.convert.grpc.queries import _limit, _opt, order_by_from_pb, search_p
 from server.convert.grpc.values import (
     GrpcInputError,
     dense,
+    multi_from_pb,
     point_id_from_pb,
+    sparse_from_pb,
     value_from_pb,
     with_payload_from_pb,
     with_vectors_from_pb,
@@ -74,11 +76,11 @@ def vector_input(vi: Any) -> VectorInput:
         case "id":
             return VectorInput(point_id=point_id_from_pb(vi.id))
         case "sparse":
-            raise BadRequest("sparse vectors are not supported yet by this server")
+            return VectorInput(vector=sparse_from_pb(vi.sparse.indices, vi.sparse.values))
         case "multi_dense":
-            raise BadRequest("multivectors are not supported yet by this server")
+            return VectorInput(vector=multi_from_pb(vi.multi_dense.vectors))
         case None:
-            raise GrpcInputError("empty VectorInput: set `dense` or `id`")
+            raise GrpcInputError("empty VectorInput: set `dense`, `sparse`, `multi_dense` or `id`")
     raise BadRequest(f"inference ({kind}) is not supported by this server: send vectors")
 
 
