@@ -50,6 +50,7 @@ CONVERTED: dict[str, str] = {
     "qdrant.Condition": "field is_empty has_id filter is_null nested has_vector slice",
     "qdrant.ContextExamplePair": "positive negative",
     "qdrant.ContextInput": "pairs",
+    "qdrant.ContextInputPair": "positive negative",
     "qdrant.CountPoints": "collection_name filter exact timeout",
     "qdrant.CreateAlias": "collection_name alias_name",
     "qdrant.CreateCollection": (
@@ -65,7 +66,7 @@ CONVERTED: dict[str, str] = {
     "qdrant.CreateSnapshotRequest": "collection_name",
     "qdrant.DatetimeIndexParams": "on_disk is_principal enable_hnsw memory",
     "qdrant.DatetimeRange": "lt gt gte lte",
-    "qdrant.DecayParamsExpression": "x",
+    "qdrant.DecayParamsExpression": "x target scale midpoint",
     "qdrant.DeleteAlias": "alias_name",
     "qdrant.DeleteCollection": "collection_name",
     "qdrant.DeleteFieldIndexCollection": "collection_name wait field_name timeout",
@@ -77,15 +78,15 @@ CONVERTED: dict[str, str] = {
     "qdrant.DeleteSnapshotRequest": "collection_name snapshot_name",
     "qdrant.DenseVector": "data",
     "qdrant.DiscoverBatchPoints": "collection_name discover_points timeout",
-    "qdrant.DiscoverInput": "target",
+    "qdrant.DiscoverInput": "target context",
     "qdrant.DiscoverPoints": (
         "collection_name target context filter limit with_payload params offset "
         "using with_vectors lookup_from timeout"
     ),
-    "qdrant.DivExpression": "left",
+    "qdrant.DivExpression": "left right by_zero_default",
     "qdrant.Expression": (
         "constant variable condition geo_distance datetime datetime_key mult sum "
-        "neg abs sqrt exp log10 ln"
+        "div neg abs sqrt pow exp log10 ln exp_decay gauss_decay lin_decay"
     ),
     "qdrant.FacetCounts": "collection_name key filter limit exact timeout",
     "qdrant.FieldCondition": (
@@ -94,7 +95,7 @@ CONVERTED: dict[str, str] = {
     ),
     "qdrant.Filter": "should must must_not min_should",
     "qdrant.FloatIndexParams": "on_disk is_principal enable_hnsw memory",
-    "qdrant.Formula": "expression",
+    "qdrant.Formula": "expression defaults",
     "qdrant.GeoBoundingBox": "top_left bottom_right",
     "qdrant.GeoDistance": "origin to",
     "qdrant.GeoIndexParams": "on_disk enable_hnsw memory",
@@ -161,7 +162,7 @@ CONVERTED: dict[str, str] = {
     "qdrant.PointsUpdateOperation.PointStructList": "points update_filter update_mode",
     "qdrant.PointsUpdateOperation.SetPayload": "payload points_selector key",
     "qdrant.PointsUpdateOperation.UpdateVectors": "points update_filter",
-    "qdrant.PowExpression": "base",
+    "qdrant.PowExpression": "base exponent",
     "qdrant.PrefetchQuery": "prefetch query using filter params score_threshold limit lookup_from",
     "qdrant.ProductQuantization": "compression always_ram memory",
     "qdrant.QuantizationConfig": "scalar product binary turboquant",
@@ -204,7 +205,7 @@ CONVERTED: dict[str, str] = {
     "qdrant.SearchParams": "hnsw_ef exact indexed_only",
     "qdrant.SearchPointGroups": (
         "collection_name vector filter limit with_payload params score_threshold "
-        "vector_name with_vectors group_by group_size with_lookup timeout sparse_indices"
+        "vector_name with_vectors group_by group_size with_lookup timeout"
     ),
     "qdrant.SearchPoints": (
         "collection_name vector filter limit with_payload params score_threshold "
@@ -372,24 +373,18 @@ IGNORED: dict[str, dict[str, str]] = {
     },
     QUERY_API_PENDING: {
         "qdrant.AcornSearchParams": "enable max_selectivity",
-        "qdrant.ContextInputPair": "positive negative",
-        "qdrant.DecayParamsExpression": "target scale midpoint",
-        "qdrant.DiscoverInput": "context",
-        "qdrant.DivExpression": "right by_zero_default",
         "qdrant.Document": "text model options",
-        "qdrant.Expression": "div pow exp_decay gauss_decay lin_decay",
         "qdrant.FeedbackItem": "example score",
         "qdrant.FeedbackStrategy": "naive",
-        "qdrant.Formula": "defaults",
         "qdrant.IdfParams": "corpus",
         "qdrant.Image": "image model options",
         "qdrant.InferenceObject": "object model options",
         "qdrant.Mmr": "diversity candidates_limit",
         "qdrant.NaiveFeedbackStrategy": "a b c",
         "qdrant.NearestInputWithMmr": "nearest mmr",
-        "qdrant.PowExpression": "exponent",
         "qdrant.RelevanceFeedbackInput": "target feedback strategy",
         "qdrant.SearchParams": "acorn idf",
+        "qdrant.SearchPointGroups": "sparse_indices",
     },
     NO_QUANTIZATION: {
         "qdrant.QuantizationSearchParams": "ignore rescore oversampling",
