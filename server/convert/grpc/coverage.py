@@ -205,7 +205,7 @@ CONVERTED: dict[str, str] = {
     "qdrant.SearchParams": "hnsw_ef exact indexed_only",
     "qdrant.SearchPointGroups": (
         "collection_name vector filter limit with_payload params score_threshold "
-        "vector_name with_vectors group_by group_size with_lookup timeout"
+        "vector_name with_vectors group_by group_size with_lookup timeout sparse_indices"
     ),
     "qdrant.SearchPoints": (
         "collection_name vector filter limit with_payload params score_threshold "
@@ -384,7 +384,6 @@ IGNORED: dict[str, dict[str, str]] = {
         "qdrant.NearestInputWithMmr": "nearest mmr",
         "qdrant.RelevanceFeedbackInput": "target feedback strategy",
         "qdrant.SearchParams": "acorn idf",
-        "qdrant.SearchPointGroups": "sparse_indices",
     },
     NO_QUANTIZATION: {
         "qdrant.QuantizationSearchParams": "ignore rescore oversampling",
