@@ -76,18 +76,16 @@ class CollectionsService(collections_service_pb2_grpc.CollectionsServicer):  # t
 
     @rpc
     async def UpdateCollectionClusterSetup(self, request: Any, context: grpc.aio.ServicerContext) -> Any:
-        await self.service.collection_info(request.collection_name)  # an unknown collection is NOT_FOUND first
+        # As a standalone Qdrant: refused before the collection is even looked up.
         raise BadRequest("Distributed mode disabled")
 
     @rpc
     async def CreateShardKey(self, request: Any, context: grpc.aio.ServicerContext) -> Any:
-        await self.service.collection_info(request.collection_name)
-        raise BadRequest("Shard keys (custom sharding) are not supported by this server yet")
+        raise BadRequest("Distributed mode disabled")
 
     @rpc
     async def DeleteShardKey(self, request: Any, context: grpc.aio.ServicerContext) -> Any:
-        await self.service.collection_info(request.collection_name)
-        raise BadRequest("Shard keys (custom sharding) are not supported by this server yet")
+        raise BadRequest("Distributed mode disabled")
 
     @rpc
     async def ListShardKeys(self, request: Any, context: grpc.aio.ServicerContext) -> Any:

@@ -108,3 +108,30 @@ def test_unimplemented_rpcs_say_what_is_missing(channel: grpc.Channel) -> None:
     points = points_service_pb2_grpc.PointsStub(channel)
     code, message = _code(lambda: points.DeleteVectorName(ppb.DeleteVectorNameRequest(collection_name="g")))
     assert code == grpc.StatusCode.UNIMPLEMENTED and "DeleteVectorName" in message
+
+
+def test_cluster_setup_refused_as_standalone_qdrant() -> None:
+    """UpdateCollectionClusterSetup / CreateShardKey / DeleteShardKey: INVALID_ARGUMENT "Distributed mode
+    disabled" before the collection is looked up, as a standalone Qdrant answers."""
+    import asyncio
+
+    from server.grpc.collections_service import CollectionsService
+    from server.pb import collections_pb2 as cpb
+
+    class Aborted(Exception):
+        pass
+
+    class Context:
+        async def abort(self, code: object, message: str) -> None:
+            raise Aborted(code, message)
+
+    servicer = CollectionsService(None)  # type: ignore[arg-type]  # no service needed: refused first
+    for method, request in (("UpdateCollectionClusterSetup", cpb.UpdateCollectionClusterSetupRequest(
+            collection_name="nope")), ("CreateShardKey", cpb.CreateShardKeyRequest(collection_name="nope")),
+            ("DeleteShardKey", cpb.DeleteShardKeyRequest(collection_name="nope"))):
+        try:
+            asyncio.run(getattr(servicer, method)(request, Context()))
+        except Aborted as exc:
+            assert "INVALID_ARGUMENT" in str(exc.args[0]) and exc.args[1] == "Bad request: Distributed mode disabled"
+        else:
+            raise AssertionError(f"{method} was not refused")
