@@ -126,6 +126,8 @@ def _nearest_dense(col: Collection, using: str, vector: np.ndarray, compiled: Co
     threshold_bytes = (col.config.optimizer_config.indexing_threshold or 0) * 1024
     found: list[Hit] = []
     for seg in col.segments:
+        if len(seg) == 0:
+            continue  # e.g. the fresh appendable segment right after a seal
         if params.indexed_only and not seg.hnsw and seg.vector_bytes() > threshold_bytes:
             continue  # a large segment still waiting for its index
         excluded = seg.offsets_for_ids(exclude) if exclude else _NO_OFFSETS

@@ -3,7 +3,8 @@
 - no index, `exact=true`, or a filter whose candidates fit under `full_scan_threshold` (KB of
   vectors): score the candidates exactly with numpy;
 - otherwise ask the graph; with a filter, as hnswlib's per-node callback over a bitmask, with `ef`
-  raised by 1/selectivity (at most 4×) because a filtered beam sees fewer admissible nodes.
+  raised by 1/selectivity² (at most 4×) because a filtered beam sees fewer admissible nodes
+  (bench.strategies at ef 64: recall 0.896 → 0.99 at 30% selectivity, 0.885 → 0.97 at 50%).
   (Measured in bench.strategies: over-fetching unfiltered neighbours and keeping the matches was
   faster but reached only 0.72–0.80 recall@10 at 10–50% selectivity, so it is not used.)
 Winners are always re-scored exactly, so scores equal exact search.
@@ -60,7 +61,7 @@ def search_segment(seg: Segment, q: SegmentQuery, compiled: CompiledFilter | Non
     allowed = np.zeros(seg.size, dtype=bool)
     allowed[candidates] = True
     selectivity = candidates.size / max(int(np.count_nonzero(live)), 1)
-    ef = int(min(q.ef / max(selectivity, 1e-9), 4 * q.ef))
+    ef = int(q.ef * min(4.0, 1.0 / max(selectivity, 1e-9) ** 2))
     labels = index.search(q.vector, q.k, ef, allowed=allowed.__getitem__)
     if labels is None:
         return _exact(column, candidates, q)

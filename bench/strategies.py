@@ -1,0 +1,157 @@
+"""`python -m bench.strategies`: how to search an HNSW segment under a filter, measured in-process.
+
+One seeded data set, one sealed segment with an hnswlib graph built by the engine, and raw hnswlib
+with the same parameters. For each filter selectivity it times, at the same `ef`:
+- `exact`: numpy over the filter's candidates (payload index answers the filter);
+- `over-fetch`: unfiltered graph search for 2·k/selectivity, keep matches (callback if too few);
+- `callback`: graph search with hnswlib's per-node Python filter callback;
+- `planner`: what the engine chooses (`nearest()`, including computing the filter from the index);
+- raw hnswlib (plain, and with the callback) as the ceiling.
+Results: bench/results/strategies.json and the table between markers in bench/README.md.
+"""
+
+from __future__ import annotations
+
+import os
+
+for _var in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
+    os.environ.setdefault(_var, "1")  # as the server does (server/__main__.py)
+
+import argparse
+import json
+import time
+from pathlib import Path
+
+import hnswlib
+import numpy as np
+
+from bench.data import make_dataset
+from engine.collection import Collection
+from engine.collection.vector_search import nearest
+from engine.optimizer import optimize_collection
+from engine.segment.search import SegmentQuery, _exact
+from engine.types.config import CollectionConfig, CollectionParams, Distance, OptimizersConfig, VectorParams
+from engine.types.filters import FieldRange, Filter, Range
+from engine.types.operations import CreateFieldIndex, UpsertPoints
+from engine.types.payload_schema import PayloadSchema
+from engine.types.points import PointStruct
+from engine.types.requests import SearchParams
+
+README = Path(__file__).with_name("README.md")
+START, END = "<!-- bench:strategies:start -->", "<!-- bench:strategies:end -->"
+SELECTIVITIES = (0.001, 0.01, 0.1, 0.3, 0.5)
+K = 10
+
+
+def build(n: int, dim: int) -> tuple[Collection, np.ndarray, np.ndarray, np.ndarray]:
+    ds = make_dataset(n, dim, 200)
+    rank = np.random.default_rng(7).permutation(n)  # "rank" uniform in [0, n): rank < s·n selects s
+    params = CollectionParams(vectors={"": VectorParams(size=dim, distance=Distance.COSINE)}, unnamed=True)
+    col = Collection("b", CollectionConfig(params=params, optimizer_config=OptimizersConfig(indexing_threshold=1)))
+    col.update(CreateFieldIndex(key="rank", schema=PayloadSchema(type="integer")))
+    for s in range(0, n, 5000):
+        col.update(UpsertPoints(points=[PointStruct(id=i, vectors={"": ds.vectors[i]}, payload={"rank": int(rank[i])})
+                                        for i in range(s, min(s + 5000, n))]))
+    optimize_collection(col)  # seals the one segment and builds its graph
+    return col, ds.vectors, ds.queries, rank
+
+
+def timed(fn: object, queries: np.ndarray) -> tuple[float, list[set[int]]]:
+    out, times = [], []
+    for q in queries:
+        t = time.perf_counter()
+        out.append(fn(q))  # type: ignore[operator]
+        times.append(time.perf_counter() - t)
+    return float(np.median(times) * 1000), out
+
+
+def recall(found: list[set[int]], truth: list[set[int]]) -> float:
+    return sum(len(f & t) for f, t in zip(found, truth, strict=True)) / max(1, sum(len(t) for t in truth))
+
+
+def run(n: int, dim: int, ef: int) -> list[dict[str, object]]:
+    col, vectors, queries, rank = build(n, dim)
+    seg = col.segments[0]
+    index = seg.hnsw[""]
+    raw = hnswlib.Index(space="ip", dim=dim)
+    raw.init_index(max_elements=n, M=16, ef_construction=100, random_seed=100)
+    raw.add_items(vectors, np.arange(n))
+    raw.set_ef(ef)
+    rows: list[dict[str, object]] = []
+    base_ms, _ = timed(lambda q: set(raw.knn_query(q, k=K, num_threads=1)[0][0].tolist()), queries)
+    plain_ms, _ = timed(lambda q: {seg.point_id(o) for _, seg, o in nearest(col, "", q, None, K, SearchParams(hnsw_ef=ef))},
+                        queries)
+    rows.append({"filter": "none", "hnswlib_ms": base_ms, "planner_ms": plain_ms, "ratio": plain_ms / base_ms})
+    column = seg.dense[""]
+    data = column.data
+    for sel in SELECTIVITIES:
+        allowed = rank < sel * n
+        offsets = np.flatnonzero(allowed)
+        flt = Filter(must=(FieldRange(key="rank", range=Range(lt=sel * n)),))
+        q0 = SegmentQuery("", queries[0], Distance.COSINE, K, SearchParams(hnsw_ef=ef), ef, 0)
+        truth = [set(offsets[np.argsort(-(data[offsets] @ q))[:K]].tolist()) for q in queries]
+
+        def make(q: np.ndarray) -> SegmentQuery:
+            return SegmentQuery("", q, Distance.COSINE, K, q0.params, ef, 0)
+
+        def over(q: np.ndarray) -> set[int]:
+            want = int(K / sel * 2) + 1  # unfiltered neighbours, keep the matching ones
+            labels = index.search(q, want, max(ef, want))
+            hits = np.empty(0, np.int64) if labels is None else labels[allowed[labels]][:K]
+            return set(hits.tolist())
+
+        def callback(q: np.ndarray) -> set[int]:
+            labels = index.search(q, K, ef, allowed=allowed.__getitem__)
+            return set() if labels is None else set(labels.tolist())
+
+        def boosted(q: np.ndarray, sel: float = sel, allowed: np.ndarray = allowed) -> set[int]:  # the planner's graph path
+            labels = index.search(q, K, int(ef * min(4.0, 1.0 / sel**2)), allowed=allowed.__getitem__)
+            return set() if labels is None else set(labels.tolist())
+
+        strategies = {
+            "exact": lambda q: set(_exact(column, offsets, make(q))[1].tolist()),
+            "over-fetch (rejected)": over,
+            "callback": callback,
+            "callback, ef·min(4, 1/sel²)": boosted,
+            "planner": lambda q: {o for _, _, o in nearest(col, "", q, flt, K, SearchParams(hnsw_ef=ef))},
+            "hnswlib callback": lambda q: set(raw.knn_query(q, k=K, num_threads=1, filter=allowed.__getitem__)[0][0].tolist()),
+        }
+        for name, fn in strategies.items():
+            ms, found = timed(fn, queries)
+            rows.append({"filter": f"{sel:.1%}", "strategy": name, "p50_ms": ms, "recall": recall(found, truth)})
+    return rows
+
+
+def render(rows: list[dict[str, object]], n: int, dim: int, ef: int) -> str:
+    head = rows[0]
+    lines = [f"`python -m bench.strategies --n {n} --dim {dim} --ef {ef}` — one sealed segment, top-{K}, one thread.", "",
+             f"Unfiltered: raw hnswlib {head['hnswlib_ms']:.3f} ms, engine `nearest()` {head['planner_ms']:.3f} ms "
+             f"(ratio {head['ratio']:.2f}×).", "",
+             "| filter | strategy | p50 ms | recall@10 |", "|---|---|---|---|"]
+    for r in rows[1:]:
+        lines.append(f"| {r['filter']} | {r['strategy']} | {r['p50_ms']:.3f} | {r['recall']:.3f} |")
+    return "\n".join(lines)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(prog="bench.strategies")
+    parser.add_argument("--n", type=int, default=100_000)
+    parser.add_argument("--dim", type=int, default=128)
+    parser.add_argument("--ef", type=int, default=64)
+    args = parser.parse_args()
+    rows = run(args.n, args.dim, args.ef)
+    out = Path(__file__).with_name("results") / "strategies.json"
+    out.parent.mkdir(exist_ok=True)
+    out.write_text(json.dumps({"n": args.n, "dim": args.dim, "ef": args.ef, "rows": rows}, indent=1))
+    table = render(rows, args.n, args.dim, args.ef)
+    text = README.read_text()
+    if START in text:
+        text = text[: text.index(START) + len(START)] + "\n" + table + "\n" + text[text.index(END):]
+    else:
+        text += f"\n## Filtered-search strategies (in-process)\n\n{START}\n{table}\n{END}\n"
+    README.write_text(text)
+    print(table)
+
+
+if __name__ == "__main__":
+    main()
