@@ -10,6 +10,7 @@ with the same parameters. For each filter selectivity it times, at the same `ef`
 Results: bench/results/strategies.json and the table between markers in bench/README.md.
 """
 
+# ruff: noqa: E402  (BLAS threads must be pinned before numpy is imported, as in server/__main__.py)
 from __future__ import annotations
 
 import os
@@ -20,6 +21,7 @@ for _var in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
 import argparse
 import json
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 import hnswlib
@@ -29,7 +31,9 @@ from bench.data import make_dataset
 from engine.collection import Collection
 from engine.collection.vector_search import nearest
 from engine.optimizer import optimize_collection
+from engine.segment.hnsw_index import HnswIndex
 from engine.segment.search import SegmentQuery, _exact
+from engine.segment.vector_column import VectorColumn
 from engine.types.config import CollectionConfig, CollectionParams, Distance, OptimizersConfig, VectorParams
 from engine.types.filters import FieldRange, Filter, Range
 from engine.types.operations import CreateFieldIndex, UpsertPoints
@@ -87,39 +91,40 @@ def run(n: int, dim: int, ef: int) -> list[dict[str, object]]:
     for sel in SELECTIVITIES:
         allowed = rank < sel * n
         offsets = np.flatnonzero(allowed)
-        flt = Filter(must=(FieldRange(key="rank", range=Range(lt=sel * n)),))
-        q0 = SegmentQuery("", queries[0], Distance.COSINE, K, SearchParams(hnsw_ef=ef), ef, 0)
         truth = [set(offsets[np.argsort(-(data[offsets] @ q))[:K]].tolist()) for q in queries]
-
-        def make(q: np.ndarray) -> SegmentQuery:
-            return SegmentQuery("", q, Distance.COSINE, K, q0.params, ef, 0)
-
-        def over(q: np.ndarray) -> set[int]:
-            want = int(K / sel * 2) + 1  # unfiltered neighbours, keep the matching ones
-            labels = index.search(q, want, max(ef, want))
-            hits = np.empty(0, np.int64) if labels is None else labels[allowed[labels]][:K]
-            return set(hits.tolist())
-
-        def callback(q: np.ndarray) -> set[int]:
-            labels = index.search(q, K, ef, allowed=allowed.__getitem__)
-            return set() if labels is None else set(labels.tolist())
-
-        def boosted(q: np.ndarray, sel: float = sel, allowed: np.ndarray = allowed) -> set[int]:  # the planner's graph path
-            labels = index.search(q, K, int(ef * min(4.0, 1.0 / sel**2)), allowed=allowed.__getitem__)
-            return set() if labels is None else set(labels.tolist())
-
-        strategies = {
-            "exact": lambda q: set(_exact(column, offsets, make(q))[1].tolist()),
-            "over-fetch (rejected)": over,
-            "callback": callback,
-            "callback, ef·min(4, 1/sel²)": boosted,
-            "planner": lambda q: {o for _, _, o in nearest(col, "", q, flt, K, SearchParams(hnsw_ef=ef))},
-            "hnswlib callback": lambda q: set(raw.knn_query(q, k=K, num_threads=1, filter=allowed.__getitem__)[0][0].tolist()),
-        }
-        for name, fn in strategies.items():
+        for name, fn in _strategies(col, index, raw, column, allowed, sel, ef).items():
             ms, found = timed(fn, queries)
             rows.append({"filter": f"{sel:.1%}", "strategy": name, "p50_ms": ms, "recall": recall(found, truth)})
     return rows
+
+
+def _strategies(col: Collection, index: HnswIndex, raw: hnswlib.Index, column: VectorColumn, allowed: np.ndarray,
+                sel: float, ef: int) -> dict[str, Callable[[np.ndarray], set[int]]]:
+    offsets = np.flatnonzero(allowed)
+    n = allowed.shape[0]
+    flt = Filter(must=(FieldRange(key="rank", range=Range(lt=sel * n)),))
+    params = SearchParams(hnsw_ef=ef)
+
+    def labels_of(labels: np.ndarray | None) -> set[int]:
+        return set() if labels is None else set(labels.tolist())
+
+    def exact(q: np.ndarray) -> set[int]:
+        return set(_exact(column, offsets, SegmentQuery("", q, Distance.COSINE, K, params, ef, 0))[1].tolist())
+
+    def over(q: np.ndarray) -> set[int]:
+        want = int(K / sel * 2) + 1  # unfiltered neighbours, keep the matching ones
+        labels = index.search(q, want, max(ef, want))
+        return set() if labels is None else set(labels[allowed[labels]][:K].tolist())
+
+    return {
+        "exact": exact,
+        "over-fetch (rejected)": over,
+        "callback": lambda q: labels_of(index.search(q, K, ef, allowed=allowed.__getitem__)),
+        "callback, ef·min(4, 1/sel²)": lambda q: labels_of(
+            index.search(q, K, int(ef * min(4.0, 1.0 / sel**2)), allowed=allowed.__getitem__)),
+        "planner": lambda q: {o for _, _, o in nearest(col, "", q, flt, K, params)},
+        "hnswlib callback": lambda q: set(raw.knn_query(q, k=K, num_threads=1, filter=allowed.__getitem__)[0][0].tolist()),
+    }
 
 
 def render(rows: list[dict[str, object]], n: int, dim: int, ef: int) -> str:
