@@ -62,7 +62,6 @@ CONVERTED: dict[str, str] = {
     "qdrant.CreateFieldIndexCollection": (
         "collection_name wait field_name field_type field_index_params timeout"
     ),
-    "qdrant.CreateShardKeyRequest": "collection_name",
     "qdrant.CreateSnapshotRequest": "collection_name",
     "qdrant.DatetimeIndexParams": "on_disk is_principal enable_hnsw memory",
     "qdrant.DatetimeRange": "lt gt gte lte",
@@ -74,7 +73,6 @@ CONVERTED: dict[str, str] = {
     "qdrant.DeletePayloadPoints": "collection_name wait keys points_selector timeout",
     "qdrant.DeletePointVectors": "collection_name wait points_selector vectors timeout",
     "qdrant.DeletePoints": "collection_name wait points timeout",
-    "qdrant.DeleteShardKeyRequest": "collection_name",
     "qdrant.DeleteSnapshotRequest": "collection_name snapshot_name",
     "qdrant.DenseVector": "data",
     "qdrant.DiscoverBatchPoints": "collection_name discover_points timeout",
@@ -248,7 +246,6 @@ CONVERTED: dict[str, str] = {
         "collection_name optimizers_config params hnsw_config vectors_config "
         "quantization_config sparse_vectors_config strict_mode_config metadata"
     ),
-    "qdrant.UpdateCollectionClusterSetupRequest": "collection_name",
     "qdrant.UpdatePointVectors": "collection_name wait points update_filter timeout",
     "qdrant.UpsertPoints": "collection_name wait points update_filter timeout update_mode",
     "qdrant.UuidIndexParams": "is_tenant on_disk enable_hnsw memory",
@@ -289,12 +286,12 @@ IGNORED: dict[str, dict[str, str]] = {
         "qdrant.ClearPayloadPoints": "shard_key_selector",
         "qdrant.CountPoints": "shard_key_selector",
         "qdrant.CreateShardKey": "shard_key shards_number replication_factor placement initial_state",
-        "qdrant.CreateShardKeyRequest": "request timeout",
+        "qdrant.CreateShardKeyRequest": "collection_name request timeout",
         "qdrant.DeletePayloadPoints": "shard_key_selector",
         "qdrant.DeletePointVectors": "shard_key_selector",
         "qdrant.DeletePoints": "shard_key_selector",
         "qdrant.DeleteShardKey": "shard_key",
-        "qdrant.DeleteShardKeyRequest": "request timeout",
+        "qdrant.DeleteShardKeyRequest": "collection_name request timeout",
         "qdrant.DiscoverPoints": "shard_key_selector",
         "qdrant.FacetCounts": "shard_key_selector",
         "qdrant.GetPoints": "shard_key_selector",
@@ -324,7 +321,7 @@ IGNORED: dict[str, dict[str, str]] = {
         "qdrant.ShardKey": "keyword number",
         "qdrant.ShardKeySelector": "shard_keys fallback",
         "qdrant.UpdateCollectionClusterSetupRequest": (
-            "move_shard replicate_shard abort_transfer drop_replica create_shard_key "
+            "collection_name move_shard replicate_shard abort_transfer drop_replica create_shard_key "
             "delete_shard_key restart_transfer replicate_points timeout"
         ),
         "qdrant.UpdatePointVectors": "shard_key_selector",
