@@ -2,13 +2,11 @@
 IDF), multivectors (max_sim), float16/uint8 storage, mixed dense + sparse collections with missing
 vectors, `has_vector`, config echo and input validation.
 
-Searches go through the query API; while the server still answers a sparse/multivector query
-with "not supported yet", those checks are expected failures (xfail), not silent passes.
+Searches go through the query API (`query_points` with sparse and multivector inputs).
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Any
 
 import numpy as np
@@ -68,16 +66,6 @@ def mixed(request: pytest.FixtureRequest, client: QdrantClient) -> Pair:
     return (client, name), (oracle, "oracle")
 
 
-def _searched(run: Callable[[], Any]) -> Any:
-    """Run a query; the server's 'not supported yet' for sparse/multi inputs is an expected failure."""
-    try:
-        return run()
-    except Exception as exc:  # the REST and gRPC clients raise different types
-        if "not supported yet" in str(exc) and not memory_mode():
-            pytest.xfail("query API does not route sparse/multivector inputs yet (json_fields.query_vector)")
-        raise
-
-
 def _same(got: list[models.ScoredPoint], want: list[models.ScoredPoint], tol: float = 1e-4) -> None:
     assert [p.score for p in got] == pytest.approx([p.score for p in want], abs=tol, rel=tol)
     assert [p.id for p in got] == [p.id for p in want]
@@ -85,7 +73,7 @@ def _same(got: list[models.ScoredPoint], want: list[models.ScoredPoint], tol: fl
 
 def _query(pair: Pair, **kwargs: Any) -> tuple[list[models.ScoredPoint], list[models.ScoredPoint]]:
     (server, name), (oracle, oracle_name) = pair
-    got = _searched(lambda: server.query_points(name, **kwargs).points)
+    got = server.query_points(name, **kwargs).points
     return got, oracle.query_points(oracle_name, **kwargs).points
 
 
