@@ -140,32 +140,46 @@ def score_points(col: Collection, using: str, vector: QueryVector, points: list[
     """Exact scores of the given points for `vector` in the space of `using` — for rescoring
     prefetched candidates. NaN where a point has no such vector, and (sparse) where it shares no
     index with the query: such points are not candidates (as local mode)."""
-    query = check_query_vector(col.config.params, using, vector)
+    by_segment: dict[int, tuple[Segment, list[int], list[int]]] = {}
+    for i, (seg, offset) in enumerate(points):
+        entry = by_segment.setdefault(id(seg), (seg, [], []))
+        entry[1].append(i)
+        entry[2].append(offset)
+    groups = [(seg, np.asarray(offsets, dtype=np.int64)) for seg, _, offsets in by_segment.values()]
     out = np.full(len(points), np.nan, dtype=np.float32)
+    positions = [np.asarray(pos, dtype=np.int64) for _, pos, _ in by_segment.values()]
+    if groups:
+        out[np.concatenate(positions)] = score_groups(col, using, vector, groups)
+    return out
+
+
+def score_groups(col: Collection, using: str, vector: QueryVector,
+                 groups: list[tuple[Segment, np.ndarray]]) -> np.ndarray:
+    """Exact scores of many points given as (segment, offsets) groups, concatenated in group order:
+    one numpy call per segment, no Python work per point. NaN as in `score_points`."""
+    query = check_query_vector(col.config.params, using, vector)
+    total = sum(int(offsets.shape[0]) for _, offsets in groups)
+    out = np.full(total, np.nan, dtype=np.float32)
     with col.lock:
         if isinstance(query, SparseVector):
             query = idf_weighted(col, using, query)
         elif using in col.config.params.vectors:
             vp = col.config.params.vectors[using]
             query = dist.prepare_query(vp.distance, vp.storage_type, query)
-        by_segment: dict[int, tuple[Segment, list[int], list[int]]] = {}
-        for i, (seg, offset) in enumerate(points):
-            entry = by_segment.setdefault(id(seg), (seg, [], []))
-            entry[1].append(i)
-            entry[2].append(offset)
-        for seg, positions, offsets in by_segment.values():
+        start = 0
+        for seg, offsets in groups:
+            end = start + int(offsets.shape[0])
             column = seg.columns.get(using)
-            if column is None:
-                continue
-            column.ensure_capacity(seg.size)
-            offs = np.asarray(offsets, dtype=np.int64)
-            have = column.present[offs]
-            pos = np.asarray(positions, dtype=np.int64)[have]
-            match column, query:
-                case SparseColumn(), SparseVector():
-                    out[pos] = column.score(offs[have], query)
-                case (VectorColumn() | MultiColumn()), np.ndarray():
-                    out[pos] = column.score(offs[have], query)
+            if column is not None and offsets.size:
+                column.ensure_capacity(seg.size)
+                have = column.present[offsets]
+                pos = np.arange(start, end)[have]
+                match column, query:
+                    case SparseColumn(), SparseVector():
+                        out[pos] = column.score(offsets[have], query)
+                    case (VectorColumn() | MultiColumn()), np.ndarray():
+                        out[pos] = column.score(offsets[have], query)
+            start = end
     return out
 
 

@@ -12,7 +12,7 @@ from typing import Any
 import numpy as np
 
 from engine.collection.collection import Collection
-from engine.collection.vector_search import score_points
+from engine.collection.vector_search import score_groups
 from engine.errors import BadRequest
 from engine.query.candidates import Found, merge_filters
 from engine.segment import Segment
@@ -61,13 +61,13 @@ def _scaled_sigmoid(x: np.ndarray) -> np.ndarray:
 
 
 class _Scorer:
-    def __init__(self, col: Collection, using: str, points: list[tuple[Segment, int]]) -> None:
-        self.col, self.using, self.points = col, using, points
+    def __init__(self, col: Collection, using: str, groups: list[tuple[Segment, np.ndarray]]) -> None:
+        self.col, self.using, self.groups = col, using, groups
         params = col.config.params.vectors.get(using)
         self.space = None if params is None else params.distance
 
     def __call__(self, vector: Any) -> np.ndarray:
-        raw = np.asarray(score_points(self.col, self.using, vector, self.points), dtype=np.float32)
+        raw = np.asarray(score_groups(self.col, self.using, vector, self.groups), dtype=np.float32)
         return core_scores(self.space, raw)
 
 
@@ -116,13 +116,17 @@ def search_custom(col: Collection, using: str, query: CustomQuery, flt: Filter |
     """The best `limit` points by the objective of `query` (bigger is better), exact."""
     with col.lock:
         compiled = col.compile(merge_filters(flt, Filter(must=(HasVector(using),))))
-        points = [(seg, int(o)) for seg in col.segments for o in seg.matching(compiled)]
-        if not points:
+        groups = [(seg, seg.matching(compiled)) for seg in col.segments]
+        groups = [(seg, offsets) for seg, offsets in groups if offsets.size]
+        if not groups:
             return []
-        scores = objective(query, _Scorer(col, using, points), len(points)).astype(np.float32)
+        seg_of = np.concatenate([np.full(o.shape[0], i, dtype=np.int64) for i, (_, o) in enumerate(groups)])
+        offset_of = np.concatenate([o for _, o in groups])
+        scores = objective(query, _Scorer(col, using, groups), int(offset_of.shape[0])).astype(np.float32)
         keep = ~np.isnan(scores)
         if threshold is not None:
             keep &= scores >= threshold
-        order = [int(i) for i in np.argsort(-scores, kind="stable") if keep[i]][:limit]
-        return [Found(points[i][0].point_id(points[i][1]), float(scores[i]), points[i][0], points[i][1])
-                for i in order]
+        candidates = np.flatnonzero(keep)
+        best = candidates[np.argsort(-scores[candidates], kind="stable")[:limit]]
+        return [Found(groups[int(seg_of[i])][0].point_id(int(offset_of[i])), float(scores[i]),
+                      groups[int(seg_of[i])][0], int(offset_of[i])) for i in best]
