@@ -28,6 +28,7 @@ class RunningServer:
 
     http_port: int
     log_path: Path
+    grpc_port: int = 0
 
     @property
     def url(self) -> str:
@@ -51,12 +52,12 @@ def quiver_server(ready_timeout_s: float = 60.0) -> Iterator[RunningServer]:
     """Yield a ready server; raise RuntimeError (with the log tail) if it never answers /readyz."""
     with tempfile.TemporaryDirectory(prefix="quiver-bench-") as tmp:
         root = Path(tmp)
-        server = RunningServer(http_port=free_port(), log_path=root / "server.log")
+        server = RunningServer(http_port=free_port(), log_path=root / "server.log", grpc_port=free_port())
         env = dict(os.environ)
         env.update(
             QDRANT__SERVICE__HOST="127.0.0.1",
             QDRANT__SERVICE__HTTP_PORT=str(server.http_port),
-            QDRANT__SERVICE__GRPC_PORT=str(free_port()),
+            QDRANT__SERVICE__GRPC_PORT=str(server.grpc_port),
             QDRANT__STORAGE__STORAGE_PATH=str(root / "storage"),
             QDRANT__STORAGE__SNAPSHOTS_PATH=str(root / "snapshots"),
         )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import json
 import logging
 import re
@@ -83,7 +84,20 @@ class TableOfContents:
         remembered in `failed` and skipped; the others still load."""
         if self.root is None:
             return
-        base = self.root / "collections"
+        # Loading creates millions of long-lived objects (payload dicts); the cyclic GC rescanning
+        # them made a 1M-point start 30-67% slower (bench.restart). Pause it, then freeze what was
+        # loaded so later collections skip it.
+        was_enabled = gc.isenabled()
+        gc.disable()
+        try:
+            self._load_all(self.root)
+        finally:
+            if was_enabled:
+                gc.enable()
+            gc.freeze()
+
+    def _load_all(self, root: Path) -> None:
+        base = root / "collections"
         base.mkdir(parents=True, exist_ok=True)
         for directory in sorted(p for p in base.iterdir() if p.is_dir()):
             started = time.perf_counter()
@@ -96,7 +110,7 @@ class TableOfContents:
             self.collections[directory.name] = collection
             log.info("collection loaded", extra={"collection": directory.name, "points": collection.points_count(),
                                                  "seconds": round(time.perf_counter() - started, 3)})
-        aliases_file = self.root / "aliases.json"
+        aliases_file = root / "aliases.json"
         if aliases_file.exists():
             stored = json.loads(aliases_file.read_bytes())
             self.aliases = {a: c for a, c in stored.items() if c in self.collections}
