@@ -37,8 +37,11 @@ proto: install
 	$(PY) -m tools.gen_proto
 
 bench: install
+	# torch 2.13.0 first: the machine's local CPU wheel (an unpinned torch pulls GBs of CUDA packages)
+	$(PY) -m pip install --quiet torch==2.13.0
 	$(PY) -m pip install --quiet -e '.[dev,bench]'
 	$(PY) -m bench
+	$(PY) -m bench --data minilm --n 20000 --queries 500
 
 clean:
 	rm -rf $(VENV) .mypy_cache .pytest_cache .ruff_cache

