@@ -8,9 +8,9 @@ segments by reference so that readers never wait for it.
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, TypeVar
+from typing import TYPE_CHECKING
 
 from engine.collection import updates
 from engine.collection.validate import check_vector_name, check_vectors
@@ -40,7 +40,6 @@ from engine.types.payload_schema import PayloadSchema
 if TYPE_CHECKING:
     from engine.persistence.collection_store import CollectionStore
 
-T = TypeVar("T")
 
 
 @dataclass(slots=True)
@@ -84,10 +83,6 @@ class Collection:
         return self.segments[-1]
 
     # ---- reading helpers -------------------------------------------------------------------
-    def read(self, fn: Callable[[Collection], T]) -> T:
-        with self.lock:
-            return fn(self)
-
     def locate(self, pid: PointId) -> tuple[Segment, int] | None:
         for segment in self.segments:
             offset = segment.offset_of(pid)

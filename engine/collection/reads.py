@@ -10,6 +10,7 @@ from typing import Any
 
 from engine.collection.collection import Collection
 from engine.collection.validate import check_vector_name
+from engine.collection.vector_search import vector_names
 from engine.errors import BadRequest, NotFound
 from engine.filters import CompiledFilter
 from engine.json_path import extract_values, parse_path
@@ -41,16 +42,8 @@ from engine.types.requests import (
 FACET_INDEX_TYPES = ("keyword", "integer", "bool", "uuid")
 
 
-def _vector_names(selector: VectorSelector, seg: Segment) -> list[str] | None:
-    if selector is True:
-        return list(seg.columns)
-    if selector is False:
-        return None
-    return list(selector)
-
-
 def _record(seg: Segment, offset: int, payload: PayloadSelector, vectors: VectorSelector) -> Record:
-    names = _vector_names(vectors, seg)
+    names = vector_names(vectors, seg)
     return Record(
         id=seg.point_id(offset),
         payload=select_payload(seg.payload_at(offset), payload),

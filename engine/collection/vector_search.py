@@ -23,13 +23,14 @@ from engine.segment.multi_column import MultiColumn
 from engine.segment.search import SegmentQuery, search_segment
 from engine.segment.sparse_column import SparseColumn
 from engine.segment.vector_column import VectorColumn
-from engine.types.config import Distance, Modifier
+from engine.types.config import Modifier
 from engine.types.filters import Filter
 from engine.types.points import PayloadSelector, ScoredPoint, SparseVector, VectorSelector, VectorValue
-from engine.types.requests import QueryRequest, SearchParams
+from engine.types.requests import SearchParams
 
 
-def _vector_names(selector: VectorSelector, seg: Segment) -> list[str] | None:
+def vector_names(selector: VectorSelector, seg: Segment) -> list[str] | None:
+    """Which stored vectors `with_vector` asks for: all, none (None), or these names."""
     if selector is True:
         return list(seg.columns)
     if selector is False:
@@ -187,22 +188,13 @@ def to_scored(hits: list[Hit], with_payload: PayloadSelector, with_vector: Vecto
     """Fetch payloads and vectors of the winners only."""
     out = []
     for score, seg, offset in hits:
-        names = _vector_names(with_vector, seg)
+        names = vector_names(with_vector, seg)
         out.append(ScoredPoint(
             id=seg.point_id(offset), version=seg.version_at(offset), score=score,
             payload=select_payload(seg.payload_at(offset), with_payload),
             vectors=None if names is None else seg.vectors_at(offset, names),
         ))
     return out
-
-
-def search_vector(col: Collection, req: QueryRequest, vector: QueryVector, space: Distance | None,
-                  exclude: list[PointId]) -> list[ScoredPoint]:
-    """`points/query` with a nearest query: top `limit` after `offset`. `space` is unused (kept for
-    callers; the space follows from `req.using`)."""
-    hits = nearest(col, req.using, vector, req.filter, req.limit + req.offset, req.params,
-                   req.score_threshold, exclude)
-    return to_scored(hits[req.offset:], req.with_payload, req.with_vector)
 
 
 _NO_OFFSETS = np.empty(0, dtype=np.int64)
