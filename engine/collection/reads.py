@@ -15,7 +15,7 @@ from engine.errors import BadRequest, NotFound
 from engine.filters import CompiledFilter
 from engine.json_path import extract_values, parse_path
 from engine.payload_select import select_payload
-from engine.point_id import PointId, id_sort_key
+from engine.point_id import PointId
 from engine.query import execute, groups, matrix, ordering
 from engine.query.resolve import Collections
 from engine.segment import Segment
@@ -105,17 +105,9 @@ def scroll(col: Collection, req: ScrollRequest) -> ScrollPage:
         compiled = col.compile(req.filter)
         if req.order_by is not None:
             return _scroll_ordered(col, req, compiled, req.order_by)
-        matches: list[tuple[tuple[int, int | str], Segment, int]] = []
-        start = None if req.offset is None else id_sort_key(req.offset)
-        for seg in col.segments:
-            for offset in seg.matching(compiled):
-                key = id_sort_key(seg.point_id(int(offset)))
-                if start is None or key >= start:
-                    matches.append((key, seg, int(offset)))
-        matches.sort(key=lambda t: t[0])
-        page = matches[: req.limit]
-        next_offset = matches[req.limit][1].point_id(matches[req.limit][2]) if len(matches) > req.limit else None
-        return ScrollPage(points=[_record(s, o, req.with_payload, req.with_vector) for _, s, o in page],
+        page = ordering.by_id(col, compiled, req.limit, req.offset)
+        next_offset = page[req.limit][0] if len(page) > req.limit else None
+        return ScrollPage(points=[_record(s, o, req.with_payload, req.with_vector) for _, s, o in page[: req.limit]],
                           next_page_offset=next_offset)
 
 

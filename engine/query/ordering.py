@@ -6,6 +6,8 @@ from __future__ import annotations
 import random
 from typing import Any
 
+import numpy as np
+
 from engine.collection.collection import Collection
 from engine.errors import BadRequest
 from engine.filters import CompiledFilter
@@ -71,17 +73,45 @@ def by_value(col: Collection, compiled: CompiledFilter | None, order_by: OrderBy
 
 def by_id(col: Collection, compiled: CompiledFilter | None, limit: int,
           start: PointId | None = None) -> list[tuple[PointId, Segment, int]]:
-    """Matching points in id order from `start`; one more than `limit` when there is a next page."""
-    first = None if start is None else id_sort_key(start)
-    rows: list[tuple[tuple[int, int | str], PointId, Segment, int]] = []
-    for seg in col.segments:
-        for offset in seg.matching(compiled):
-            pid = seg.point_id(int(offset))
-            key = id_sort_key(pid)
-            if first is None or key >= first:
-                rows.append((key, pid, seg, int(offset)))
-    rows.sort(key=lambda r: r[0])
-    return [(pid, seg, offset) for _, pid, seg, offset in rows[: limit + 1]]
+    """Matching points with id >= `start` in Qdrant's id order (integer ids ascending, then UUIDs),
+    `limit + 1` of them when there is a next page. Integer ids are chosen with numpy (argpartition
+    over the id column); UUIDs are only looked at when the integers do not fill the page."""
+    count = limit + 1
+    int_start = start if isinstance(start, int) else None
+    segs: list[np.ndarray] = []
+    offs: list[np.ndarray] = []
+    keys: list[np.ndarray] = []
+    uuids: list[tuple[Segment, np.ndarray]] = []
+    for i, seg in enumerate(col.segments):
+        matched = seg.matching(compiled)
+        uuid_mask = seg.ids.is_uuid[matched]
+        if start is None or int_start is not None:
+            ints = matched[~uuid_mask]
+            k = seg.ids.int_keys[ints]
+            if int_start is not None:
+                keep = k >= np.uint64(int_start)
+                ints, k = ints[keep], k[keep]
+            segs.append(np.full(ints.shape[0], i, dtype=np.int64))
+            offs.append(ints)
+            keys.append(k)
+        uuids.append((seg, matched[uuid_mask]))
+    page: list[tuple[Segment, int]] = []
+    if keys:
+        all_keys = np.concatenate(keys)
+        all_segs, all_offs = np.concatenate(segs), np.concatenate(offs)
+        if all_keys.shape[0] > count:
+            head = np.argpartition(all_keys, count - 1)[:count]
+        else:
+            head = np.arange(all_keys.shape[0])
+        head = head[np.argsort(all_keys[head], kind="stable")]
+        page = [(col.segments[int(all_segs[j])], int(all_offs[j])) for j in head.tolist()]
+    if len(page) < count:
+        start_key = None if start is None or int_start is not None else id_sort_key(start)
+        rest = [(id_sort_key(seg.point_id(int(o))), seg, int(o)) for seg, offsets in uuids for o in offsets]
+        rest = [r for r in rest if start_key is None or r[0] >= start_key]
+        rest.sort(key=lambda r: r[0])
+        page.extend((seg, o) for _, seg, o in rest[: count - len(page)])
+    return [(seg.point_id(offset), seg, offset) for seg, offset in page]
 
 
 def ordered(col: Collection, compiled: CompiledFilter | None, order_by: OrderBy, limit: int) -> list[Found]:

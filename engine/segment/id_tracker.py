@@ -10,12 +10,16 @@ from engine.point_id import PointId
 
 
 class IdTracker:
-    __slots__ = ("_offsets", "external", "versions")
+    __slots__ = ("_offsets", "external", "versions", "int_keys", "is_uuid")
 
     def __init__(self) -> None:
         self._offsets: dict[PointId, int] = {}
         self.external: list[PointId] = []
         self.versions = np.zeros(64, dtype=np.uint64)
+        # Scroll orders by id (integers before UUIDs): integer ids as a numpy column so a page is
+        # picked with argpartition instead of a Python sort key per point.
+        self.int_keys = np.zeros(64, dtype=np.uint64)
+        self.is_uuid = np.zeros(64, dtype=bool)
 
     def __len__(self) -> int:
         return len(self._offsets)
@@ -33,9 +37,14 @@ class IdTracker:
         self.external.append(pid)
         self._offsets[pid] = offset
         if offset >= self.versions.shape[0]:
-            grown = np.zeros(self.versions.shape[0] * 2, dtype=np.uint64)
-            grown[: self.versions.shape[0]] = self.versions
-            self.versions = grown
+            self.versions = _grown(self.versions)
+            self.int_keys = _grown(self.int_keys)
+            self.is_uuid = _grown(self.is_uuid)
+        if isinstance(pid, int):
+            self.int_keys[offset] = pid
+            self.is_uuid[offset] = False
+        else:
+            self.is_uuid[offset] = True
         return offset
 
     def remove(self, pid: PointId) -> int | None:
@@ -47,3 +56,9 @@ class IdTracker:
 
     def live_ids(self) -> Iterable[PointId]:
         return self._offsets.keys()
+
+
+def _grown(array: np.ndarray) -> np.ndarray:
+    out = np.zeros(array.shape[0] * 2, dtype=array.dtype)
+    out[: array.shape[0]] = array
+    return out
