@@ -6,6 +6,8 @@ from __future__ import annotations
 import copy
 from typing import TYPE_CHECKING
 
+import numpy as np
+
 from engine.json_path import delete_path, parse_path, set_by_key
 from engine.point_id import PointId
 from engine.segment import Segment
@@ -31,7 +33,7 @@ def apply_point_operation(col: Collection, op_num: int, op: PointOperation) -> N
     match op:
         case UpsertPoints(points=points, update_filter=flt):
             # update_filter: existing points are replaced only if they match; new ids are inserted.
-            allowed = _matching_ids(col, flt)
+            allowed = _matching_among(col, flt, [point.id for point in points])
             for point in points:
                 found = col.locate(point.id)
                 if found is not None:
@@ -69,7 +71,7 @@ def apply_point_operation(col: Collection, op_num: int, op: PointOperation) -> N
             for segment, offset in list(col.select(ids, flt)):
                 _write_payload(segment, offset, op_num, None)
         case UpdateVectors(points=points, update_filter=flt):
-            allowed = _matching_ids(col, flt)
+            allowed = _matching_among(col, flt, [pid for pid, _ in points])
             for pid, vectors in points:
                 found = col.locate(pid)
                 if found is None or (allowed is not None and pid not in allowed):
@@ -102,7 +104,21 @@ def _write_payload(segment: Segment, offset: int, op_num: int, payload: Payload 
         segment.set_payload(offset, op_num, payload)
 
 
-def _matching_ids(col: Collection, flt: Filter | None) -> set[PointId] | None:
+def _matching_among(col: Collection, flt: Filter | None, ids: list[PointId]) -> set[PointId] | None:
+    """Which of `ids` (existing points of this batch) satisfy `update_filter` — evaluated for
+    those points only, not the whole collection. None when there is no filter."""
     if flt is None:
         return None
-    return {seg.point_id(int(o)) for seg, o in col.select(None, flt)}
+    compiled = col.compile(flt)
+    by_segment: dict[int, tuple[Segment, list[int]]] = {}
+    for pid in ids:
+        found = col.locate(pid)
+        if found is not None:
+            by_segment.setdefault(id(found[0]), (found[0], []))[1].append(found[1])
+    allowed: set[PointId] = set()
+    for segment, offsets in by_segment.values():
+        candidates = np.asarray(sorted(set(offsets)), dtype=np.int64)
+        mask = compiled.mask(segment, candidates) if compiled is not None else None
+        for offset in candidates[mask[candidates]] if mask is not None else candidates:
+            allowed.add(segment.point_id(int(offset)))
+    return allowed

@@ -136,3 +136,17 @@ def test_distances_sort_ascending_and_threshold_is_maximum(space: Distance) -> N
     assert hits[1].score == pytest.approx(5.0 if space is Distance.EUCLID else 7.0)
     near = reads.query(col, QueryRequest(query=NearestQuery(vector=vec(0, 0, 0)), score_threshold=1.0))
     assert [h.id for h in near] == [1]
+
+
+def test_update_filter_replaces_only_matching_existing_points_and_inserts_new_ones() -> None:
+    col = make()
+    upsert(col, 1, vec(1, 0, 0), {"tenant": "a"})
+    upsert(col, 2, vec(0, 1, 0), {"tenant": "b"})
+    col.update(UpsertPoints(points=[PointStruct(id=i, vectors={"": vec(0, 0, 1)}, payload={"tenant": "new"})
+                                    for i in (1, 2, 3)], update_filter=tenant("a")))
+    payloads = {r.id: r.payload for r in reads.retrieve(col, [1, 2, 3], ALL_PAYLOAD, False)}
+    assert payloads == {1: {"tenant": "new"}, 2: {"tenant": "b"}, 3: {"tenant": "new"}}
+    col.update(UpdateVectors(points=[(1, {"": vec(1, 1, 1)}), (2, {"": vec(1, 1, 1)})],
+                             update_filter=tenant("b")))
+    vectors = {r.id: r.vectors[""].tolist() for r in reads.retrieve(col, [1, 2], ALL_PAYLOAD, True)}
+    assert vectors == {1: [0, 0, 1], 2: [1, 1, 1]}
