@@ -37,9 +37,14 @@ def groups(col: Collection, request: GroupsRequest, collections: Collections) ->
         for f in found:
             keys = _group_keys(f.seg.payload_at(f.offset), path)
             for key in keys or ():
-                hits = chosen.setdefault((type(key) is int, key), [])
+                tagged = (type(key) is int, key)
+                if tagged not in chosen and len(chosen) >= q.limit:
+                    continue  # only the first `limit` groups are returned
+                hits = chosen.setdefault(tagged, [])
                 if len(hits) < request.group_size:
                     hits.append(f)
+            if len(chosen) >= q.limit and all(len(h) >= request.group_size for h in chosen.values()):
+                break  # every returned group is full: the rest cannot change the answer
         out = [PointGroup(id=key[1], hits=to_points(hits, q.with_payload, q.with_vector))
                for key, hits in list(chosen.items())[: q.limit]]
     if request.with_lookup is not None:
