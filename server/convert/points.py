@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+from engine.errors import BadRequest
 from engine.types.operations import (
     ClearPayload,
     CreateFieldIndex,
@@ -108,9 +109,15 @@ def set_payload_from_json(body: Any) -> SetPayload:
     return SetPayload(payload=payload(req(obj, "payload")) or {}, ids=ids, filter=flt, key=key)
 
 
+OVERWRITE_KEY_UNSUPPORTED = "`key` is not supported for overwrite payload by this server"
+"""Shared by REST and gRPC: refuse rather than silently overwrite the whole payload."""
+
+
 def overwrite_payload_from_json(body: Any) -> OverwritePayload:
     obj = expect_object(body)
     check_fields(obj, ("payload", "points", "filter", "key", *_SHARD))
+    if obj.get("key") is not None:
+        raise BadRequest(OVERWRITE_KEY_UNSUPPORTED)
     ids, flt = _selector(obj)
     return OverwritePayload(payload=payload(req(obj, "payload")) or {}, ids=ids, filter=flt)
 

@@ -240,3 +240,4 @@ def test_schema_to_json() -> None:
 def test_schema_rejects(bad: Any) -> None:
     with pytest.raises((MalformedRequest, ValidationError)):
         payload_schema_from_json(bad)
+

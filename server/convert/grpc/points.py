@@ -31,6 +31,7 @@ from server.convert.grpc.values import (
     struct_from_pb,
     vectors_from_pb,
 )
+from server.convert.points import OVERWRITE_KEY_UNSUPPORTED
 
 _UPSERT_MODE = 0  # UpdateMode.Upsert; InsertOnly / UpdateOnly are not implemented by the engine
 
@@ -84,7 +85,7 @@ def set_payload_from_pb(request: Any) -> SetPayload:
 def _overwrite_payload(message: Any) -> OverwritePayload:
     ids, flt = selector_from_pb(message.points_selector, message.HasField("points_selector"))
     if message.HasField("key"):
-        raise BadRequest("`key` is not supported for overwrite payload by this server")
+        raise BadRequest(OVERWRITE_KEY_UNSUPPORTED)
     return OverwritePayload(payload=struct_from_pb(message.payload), ids=ids, filter=flt)
 
 
