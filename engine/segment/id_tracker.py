@@ -54,8 +54,6 @@ class IdTracker:
         found = [o for o in (self._offsets.get(i) for i in ids) if o is not None]
         return np.asarray(found, dtype=np.int64)
 
-    def live_ids(self) -> Iterable[PointId]:
-        return self._offsets.keys()
 
 
 def _grown(array: np.ndarray) -> np.ndarray:

@@ -53,7 +53,7 @@ def search_segment(seg: Segment, q: SegmentQuery, compiled: CompiledFilter | Non
     if compiled is None and not exclude.size:
         labels = index.search(q.vector, q.k, q.ef)
         if labels is not None:
-            return _rescore(column, labels, q)
+            return _exact(column, labels, q)
         return _exact(column, np.flatnonzero(live), q)
     candidates = _candidates(seg, live, compiled)
     if candidates.size <= max(q.full_scan_vectors, q.k):
@@ -65,7 +65,7 @@ def search_segment(seg: Segment, q: SegmentQuery, compiled: CompiledFilter | Non
     labels = index.search(q.vector, q.k, ef, allowed=allowed.__getitem__)
     if labels is None:
         return _exact(column, candidates, q)
-    return _rescore(column, labels[allowed[labels]], q)
+    return _exact(column, labels[allowed[labels]], q)
 
 
 def _candidates(seg: Segment, live: np.ndarray, compiled: CompiledFilter | None) -> np.ndarray:
@@ -79,12 +79,6 @@ def _exact(column: VectorColumn, offsets: np.ndarray, q: SegmentQuery) -> tuple[
     if offsets.size == 0:
         return np.empty(0, dtype=np.float32), offsets
     return _select(column.score(offsets, q.vector), offsets, q)
-
-
-def _rescore(column: VectorColumn, labels: np.ndarray, q: SegmentQuery) -> tuple[np.ndarray, np.ndarray]:
-    if labels.size == 0:
-        return np.empty(0, dtype=np.float32), labels
-    return _select(column.score(labels, q.vector), labels, q)
 
 
 def _select(scores: np.ndarray, offsets: np.ndarray, q: SegmentQuery) -> tuple[np.ndarray, np.ndarray]:

@@ -120,11 +120,6 @@ class Segment:
             grown[: self.alive.shape[0]] = self.alive
             self.alive = grown
 
-    def is_stale(self, pid: PointId, version: int) -> bool:
-        """True when the point here was written by a newer operation than `version`."""
-        offset = self.ids.offset_of(pid)
-        return offset is not None and int(self.ids.versions[offset]) > version
-
     def upsert(self, pid: PointId, version: int, vectors: Vectors, payload: Payload | None) -> int:
         """Insert or fully replace a point (all vectors and the payload); returns its offset."""
         offset = self.ids.offset_of(pid)

@@ -14,8 +14,6 @@ import numpy as np
 from engine.segment.column_image import ColumnImage
 from engine.types.points import SparseVector
 
-EMPTY_SPARSE = SparseVector(np.empty(0, dtype=np.uint32), np.empty(0, dtype=np.float32))
-
 
 def _sorted(vector: SparseVector) -> SparseVector:
     """Stored (and rendered) with indices ascending, as Qdrant keeps them."""

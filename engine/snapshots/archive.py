@@ -32,7 +32,6 @@ from storage.atomic import atomic_write_bytes, fsync_dir, read_bytes
 from storage.tar import create_tar, sha256_file
 
 log = logging.getLogger("quiver.snapshots")
-_WAL_LOCK_FILE = ".lock"
 
 
 def _link_or_copy(src: Path, dest: Path) -> None:

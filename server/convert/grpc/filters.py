@@ -9,7 +9,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any
 
-from engine.errors import BadInput, ValidationError
+from engine.errors import BadInput
 from engine.json_path import parse_path
 from engine.types.filters import (
     Condition,
@@ -44,13 +44,9 @@ from engine.types.filters import (
     Slice,
     ValuesCount,
 )
-from server.convert.grpc.values import GrpcInputError, point_id_from_pb
+from server.convert.grpc.values import GrpcInputError, invalid, point_id_from_pb
 
 _BOUNDS = ("lt", "gt", "gte", "lte")
-
-
-def invalid(message: str) -> ValidationError:
-    return ValidationError(f"Validation error in body: [{message}]")
 
 
 def filter_from_pb(message: Any, present: bool = True) -> Filter | None:

@@ -16,7 +16,7 @@ from engine.types.requests import (
     RecommendQuery,
     VectorInput,
 )
-from server.convert.grpc.filters import filter_from_pb, invalid
+from server.convert.grpc.filters import filter_from_pb
 from server.convert.grpc.queries import _opt, search_params_from_pb
 from server.convert.grpc.query_api import (
     _group_by,
@@ -29,6 +29,7 @@ from server.convert.grpc.query_api import (
 from server.convert.grpc.values import (
     GrpcInputError,
     dense,
+    invalid,
     point_id_from_pb,
     sparse_from_pb,
     vector_from_pb,

@@ -24,10 +24,11 @@ from engine.types.requests import (
     ScrollRequest,
     SearchParams,
 )
-from server.convert.grpc.filters import filter_from_pb, invalid
+from server.convert.grpc.filters import filter_from_pb
 from server.convert.grpc.values import (
     GrpcInputError,
     dense,
+    invalid,
     point_id_from_pb,
     point_ids_from_pb,
     with_payload_from_pb,

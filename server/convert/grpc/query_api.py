@@ -48,11 +48,12 @@ from engine.types.requests import (
     VectorInput,
     WithLookup,
 )
-from server.convert.grpc.filters import filter_from_pb, invalid
+from server.convert.grpc.filters import filter_from_pb
 from server.convert.grpc.queries import _limit, _opt, order_by_from_pb, search_params_from_pb
 from server.convert.grpc.values import (
     GrpcInputError,
     dense,
+    invalid,
     multi_from_pb,
     point_id_from_pb,
     sparse_from_pb,
