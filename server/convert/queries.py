@@ -3,7 +3,8 @@ query API is in `query_api.py`). Defaults (limit 10, payload on/off per endpoint
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Callable
+from typing import Any, TypeVar
 
 from engine.errors import BadRequest
 from engine.filters.datetimes import parse_datetime, to_micros
@@ -35,6 +36,8 @@ from server.convert.json_fields import (
     with_payload,
     with_vector,
 )
+
+T = TypeVar("T")
 
 
 def search_params(raw: Any) -> SearchParams:
@@ -96,7 +99,8 @@ def search_from_json(body: Any) -> QueryRequest:
     )
 
 
-def batch_from_json(body: Any, one: Any) -> list[QueryRequest]:
+def batch_from_json(body: Any, one: Callable[[Any], T]) -> list[T]:
+    """`{"searches": [...]}` of every batch endpoint (query, search, recommend, discover)."""
     obj = expect_object(body)
     check_fields(obj, ("searches",))
     searches = req(obj, "searches")

@@ -11,18 +11,10 @@ from engine.types.points import PointGroup, ScoredPoint
 from engine.types.requests import GroupsRequest
 from server.convert import legacy_queries as legacy
 from server.convert import query_api as qconv
-from server.convert.json_fields import expect_object, format_error, req
+from server.convert.queries import batch_from_json
 from server.convert.query_results import groups_to_json, matrix_offsets_to_json, matrix_pairs_to_json
 from server.convert.results import scored_to_json
 from server.rest.handler import Ctx, endpoint
-
-
-def _batch(body: Any, one: Any) -> list[Any]:
-    obj = expect_object(body)
-    searches = req(obj, "searches")
-    if not isinstance(searches, list):
-        raise format_error("`searches` must be a list")
-    return [one(s) for s in searches]
 
 
 async def _points(ctx: Ctx, points: list[ScoredPoint]) -> list[dict[str, Any]]:
@@ -36,7 +28,7 @@ async def query(ctx: Ctx) -> Any:
 
 
 async def query_batch(ctx: Ctx) -> Any:
-    requests = _batch(await ctx.body(), qconv.query_from_json)
+    requests = batch_from_json(await ctx.body(), qconv.query_from_json)
     results = await ctx.service.query_batch(ctx.collection, requests, ctx.timeout)
     return [{"points": await _points(ctx, points)} for points in results]
 
@@ -71,7 +63,7 @@ def _legacy(convert: Any) -> Any:
 
 def _legacy_batch(convert: Any) -> Any:
     async def run(ctx: Ctx) -> Any:
-        requests = _batch(await ctx.body(), convert)
+        requests = batch_from_json(await ctx.body(), convert)
         results = await ctx.service.query_batch(ctx.collection, requests, ctx.timeout)
         return [await _points(ctx, points) for points in results]
 
