@@ -11,6 +11,7 @@ import numpy as np
 from engine.errors import BadInput, BadRequest, MalformedRequest, ValidationError
 from engine.point_id import PointId, parse_point_id
 from engine.types.points import PayloadSelector, SparseVector, Vectors, VectorSelector, VectorValue
+from engine.types.requests import DEFAULT_LIMIT
 
 U32_MAX = 2**32 - 1
 
@@ -46,6 +47,11 @@ def opt_int(obj: dict[str, Any], key: str, *, minimum: int = 0, default: int | N
     if value < minimum:
         raise ValidationError(f"Validation error in JSON body: [{key}: value {value} invalid, must be {minimum} or larger]")
     return value
+
+
+def opt_limit(obj: dict[str, Any]) -> int:
+    """`limit` of a read request: at least 1, Qdrant's default when absent."""
+    return opt_int(obj, "limit", minimum=1, default=DEFAULT_LIMIT) or DEFAULT_LIMIT
 
 
 def opt_float(obj: dict[str, Any], key: str) -> float | None:

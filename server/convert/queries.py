@@ -29,6 +29,7 @@ from server.convert.json_fields import (
     opt_bool,
     opt_float,
     opt_int,
+    opt_limit,
     opt_str,
     point_id,
     point_ids,
@@ -117,7 +118,7 @@ def scroll_from_json(body: Any) -> ScrollRequest:
     if ordering is not None and offset is not None:
         raise BadRequest("Offset is not supported in conjunction with `order_by` scroll parameter")
     return ScrollRequest(
-        offset=offset, limit=opt_int(obj, "limit", minimum=1, default=10) or 10,
+        offset=offset, limit=opt_limit(obj),
         filter=filter_from_json(obj.get("filter")), with_payload=with_payload(obj.get("with_payload"), True),
         with_vector=with_vector(obj.get("with_vector")), order_by=ordering,
     )
@@ -136,7 +137,7 @@ def facet_from_json(body: Any) -> FacetRequest:
     if not key:
         raise format_error("missing field `key`")
     return FacetRequest(key=key, filter=filter_from_json(obj.get("filter")),
-                        limit=opt_int(obj, "limit", minimum=1, default=10) or 10,
+                        limit=opt_limit(obj),
                         exact=bool(opt_bool(obj, "exact", False)))
 
 

@@ -41,6 +41,7 @@ from server.convert.json_fields import (
     format_error,
     opt_float,
     opt_int,
+    opt_limit,
     opt_str,
     point_id,
     query_vector,
@@ -189,14 +190,14 @@ def prefetch(raw: Any) -> Prefetch:
         prefetch=_prefetches(obj.get("prefetch")), query=query_interface(obj.get("query")),
         using=opt_str(obj, "using") or "", filter=filter_from_json(obj.get("filter")),
         params=search_params(obj.get("params")), score_threshold=opt_float(obj, "score_threshold"),
-        limit=opt_int(obj, "limit", minimum=1, default=10) or 10, lookup_from=lookup_location(obj.get("lookup_from")),
+        limit=opt_limit(obj), lookup_from=lookup_location(obj.get("lookup_from")),
     )
 
 
 def query_from_json(body: Any) -> QueryRequest:
     obj = expect_object(body if body is not None else {})
     check_fields(obj, QUERY_FIELDS)
-    return _query(obj, limit=opt_int(obj, "limit", minimum=1, default=10) or 10,
+    return _query(obj, limit=opt_limit(obj),
                   offset=opt_int(obj, "offset", default=0) or 0)
 
 
@@ -237,7 +238,7 @@ def group_by(obj: dict[str, Any]) -> str:
 def groups_from_json(body: Any) -> GroupsRequest:
     obj = expect_object(body)
     check_fields(obj, GROUPS_FIELDS)
-    query = _query(obj, limit=opt_int(obj, "limit", minimum=1, default=10) or 10, offset=0)
+    query = _query(obj, limit=opt_limit(obj), offset=0)
     return GroupsRequest(query=query, group_by=group_by(obj),
                          group_size=opt_int(obj, "group_size", minimum=1, default=DEFAULT_GROUP_SIZE) or 1,
                          with_lookup=with_lookup(obj.get("with_lookup")))

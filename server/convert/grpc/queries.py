@@ -15,6 +15,7 @@ from engine.filters.datetimes import parse_datetime, to_micros
 from engine.point_id import PointId
 from engine.types.points import PayloadSelector, VectorSelector
 from engine.types.requests import (
+    DEFAULT_LIMIT,
     CountRequest,
     Direction,
     FacetRequest,
@@ -34,8 +35,6 @@ from server.convert.grpc.values import (
     with_payload_from_pb,
     with_vectors_from_pb,
 )
-
-DEFAULT_LIMIT = 10
 
 
 def timeout_from_pb(request: Any) -> float | None:

@@ -178,17 +178,13 @@ def lookup_from_pb(message: Any, present: bool) -> LookupLocation | None:
     return LookupLocation(collection=message.collection_name, vector=_opt(message, "vector_name"))
 
 
-def _u64_limit(message: Any, default: int = 10) -> int:
-    return _limit(message, default)
-
-
 def prefetch_from_pb(p: Any) -> Prefetch:
     return Prefetch(
         prefetch=[prefetch_from_pb(x) for x in p.prefetch],
         query=query_from_pb_variant(p.query) if p.HasField("query") else None,
         using=_opt(p, "using", ""), filter=filter_from_pb(p.filter, p.HasField("filter")),
         params=search_params_from_pb(p.params, p.HasField("params")), score_threshold=_opt(p, "score_threshold"),
-        limit=_u64_limit(p), lookup_from=lookup_from_pb(p.lookup_from, p.HasField("lookup_from")),
+        limit=_limit(p), lookup_from=lookup_from_pb(p.lookup_from, p.HasField("lookup_from")),
     )
 
 
@@ -206,7 +202,7 @@ def _query_request(request: Any, limit: int, offset: int) -> QueryRequest:
 
 
 def query_from_pb(request: Any) -> QueryRequest:
-    return _query_request(request, _u64_limit(request), int(_opt(request, "offset", 0)))
+    return _query_request(request, _limit(request), int(_opt(request, "offset", 0)))
 
 
 def with_lookup_from_pb(message: Any, present: bool) -> WithLookup | None:
@@ -238,7 +234,7 @@ def _group_size(request: Any, default: int) -> int:
 
 
 def query_groups_from_pb(request: Any) -> GroupsRequest:
-    query = _query_request(request, _u64_limit(request), 0)
+    query = _query_request(request, _limit(request), 0)
     return GroupsRequest(query=query, group_by=_group_by(request),
                          group_size=_group_size(request, DEFAULT_GROUP_SIZE),
                          with_lookup=with_lookup_from_pb(request.with_lookup, request.HasField("with_lookup")))
