@@ -8,6 +8,7 @@ from typing import Any
 
 from engine.collection import CollectionInfo
 from engine.errors import ValidationError
+from engine.toc import AliasOperation, CreateAlias, DeleteAlias, RenameAlias
 from engine.types.config import (
     HNSW_FIELDS,
     OPTIMIZER_FIELDS,
@@ -26,7 +27,7 @@ from engine.types.config import (
     WalConfig,
     apply_diff,
 )
-from server.convert.json_fields import check_fields, expect_object, format_error
+from server.convert.json_fields import check_fields, expect_object, format_error, req
 from server.convert.payload_schema import payload_schema_to_json
 
 CREATE_FIELDS = ("vectors", "shard_number", "sharding_method", "replication_factor", "write_consistency_factor",
@@ -296,3 +297,29 @@ def info_to_json(info: CollectionInfo) -> dict[str, Any]:
         "payload_schema": {key: payload_schema_to_json(schema, points)
                            for key, (schema, points) in info.payload_schema.items()},
     }
+
+
+def _alias_action(raw: Any) -> AliasOperation:
+    obj = expect_object(raw, "alias action")
+    match obj:
+        case {"create_alias": dict() as a}:
+            check_fields(a, ("collection_name", "alias_name"))
+            return CreateAlias(collection_name=str(req(a, "collection_name")), alias_name=str(req(a, "alias_name")))
+        case {"delete_alias": dict() as a}:
+            check_fields(a, ("alias_name",))
+            return DeleteAlias(alias_name=str(req(a, "alias_name")))
+        case {"rename_alias": dict() as a}:
+            check_fields(a, ("old_alias_name", "new_alias_name"))
+            return RenameAlias(old_alias_name=str(req(a, "old_alias_name")),
+                               new_alias_name=str(req(a, "new_alias_name")))
+    raise format_error("unknown alias action, expected create_alias, delete_alias or rename_alias")
+
+
+def aliases_from_json(body: Any) -> list[AliasOperation]:
+    """`POST /collections/aliases`: the actions, applied atomically by the engine."""
+    obj = expect_object(body)
+    check_fields(obj, ("actions",))
+    actions = req(obj, "actions")
+    if not isinstance(actions, list):
+        raise format_error("`actions` must be a list")
+    return [_alias_action(a) for a in actions]

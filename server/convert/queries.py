@@ -9,7 +9,7 @@ from typing import Any, TypeVar
 from engine.errors import BadRequest
 from engine.filters.datetimes import parse_datetime, to_micros
 from engine.point_id import PointId
-from engine.types.points import PayloadSelector, VectorSelector
+from engine.types.points import ALL_PAYLOAD, PayloadSelector, VectorSelector
 from engine.types.requests import (
     CountRequest,
     Direction,
@@ -146,3 +146,9 @@ def retrieve_from_json(body: Any) -> tuple[list[PointId], PayloadSelector, Vecto
     check_fields(obj, ("shard_key", "ids", "with_payload", "with_vector"))
     return (point_ids(req(obj, "ids"), "ids"), with_payload(obj.get("with_payload"), True),
             with_vector(obj.get("with_vector")))
+
+
+def get_point_from_path(text: str) -> tuple[PointId, PayloadSelector, VectorSelector]:
+    """`GET /points/{id}`: the id from the path (digits are a u64, anything else a UUID), with
+    the whole payload and every vector, as Qdrant answers it."""
+    return point_id(int(text) if text.isdigit() else text), ALL_PAYLOAD, True

@@ -6,10 +6,8 @@ from typing import Any
 
 from starlette.routing import Route
 
-from engine.toc import AliasOperation, CreateAlias, DeleteAlias, RenameAlias
 from engine.types.operations import DeleteFieldIndex
-from server.convert.collections import apply_update, config_from_create, info_to_json
-from server.convert.json_fields import check_fields, expect_object, format_error, req
+from server.convert.collections import aliases_from_json, apply_update, config_from_create, info_to_json
 from server.convert.points import create_index_from_json
 from server.convert.results import update_to_json
 from server.rest.handler import Ctx, endpoint
@@ -43,29 +41,8 @@ async def delete_collection(ctx: Ctx) -> Any:
     return await ctx.service.delete_collection(ctx.collection)
 
 
-def _alias_action(raw: Any) -> AliasOperation:
-    obj = expect_object(raw, "alias action")
-    match obj:
-        case {"create_alias": dict() as a}:
-            check_fields(a, ("collection_name", "alias_name"))
-            return CreateAlias(collection_name=str(req(a, "collection_name")), alias_name=str(req(a, "alias_name")))
-        case {"delete_alias": dict() as a}:
-            check_fields(a, ("alias_name",))
-            return DeleteAlias(alias_name=str(req(a, "alias_name")))
-        case {"rename_alias": dict() as a}:
-            check_fields(a, ("old_alias_name", "new_alias_name"))
-            return RenameAlias(old_alias_name=str(req(a, "old_alias_name")),
-                               new_alias_name=str(req(a, "new_alias_name")))
-    raise format_error("unknown alias action, expected create_alias, delete_alias or rename_alias")
-
-
 async def update_aliases(ctx: Ctx) -> Any:
-    obj = expect_object(await ctx.body())
-    check_fields(obj, ("actions",))
-    actions = req(obj, "actions")
-    if not isinstance(actions, list):
-        raise format_error("`actions` must be a list")
-    return await ctx.service.update_aliases([_alias_action(a) for a in actions])
+    return await ctx.service.update_aliases(aliases_from_json(await ctx.body()))
 
 
 def _aliases_json(pairs: list[tuple[str, str]]) -> Any:

@@ -9,10 +9,8 @@ from starlette.routing import Route
 
 from engine.errors import NotFound
 from engine.types.operations import Operation
-from engine.types.points import ALL_PAYLOAD
 from server.convert import points as pconv
 from server.convert import queries as qconv
-from server.convert.json_fields import point_id
 from server.convert.results import (
     facet_to_json,
     record_to_json,
@@ -43,15 +41,11 @@ async def _params(ctx: Ctx) -> Any:
 
 
 async def get_point(ctx: Ctx) -> Any:
-    pid = point_id(_raw_id(ctx.path("id")))
-    records = await ctx.service.retrieve(ctx.collection, [pid], ALL_PAYLOAD, True)
+    pid, with_payload, with_vector = qconv.get_point_from_path(ctx.path("id"))
+    records = await ctx.service.retrieve(ctx.collection, [pid], with_payload, with_vector)
     if not records:
         raise NotFound(f"No point with id {pid} found")
     return record_to_json(records[0], await _params(ctx))
-
-
-def _raw_id(text: str) -> int | str:
-    return int(text) if text.isdigit() else text
 
 
 async def retrieve(ctx: Ctx) -> Any:
