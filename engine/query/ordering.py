@@ -121,6 +121,15 @@ def ordered(col: Collection, compiled: CompiledFilter | None, order_by: OrderBy,
 
 def sample(col: Collection, compiled: CompiledFilter | None, limit: int) -> list[Found]:
     """`sample: random`: up to `limit` distinct matching points drawn uniformly."""
-    points = [(seg, int(o)) for seg in col.segments for o in seg.matching(compiled)]
-    chosen = random.sample(points, min(limit, len(points)))
-    return [Found(seg.point_id(offset), 1.0, seg, offset) for seg, offset in chosen]
+    matched = [(seg, seg.matching(compiled)) for seg in col.segments]
+    sizes = np.asarray([offsets.shape[0] for _, offsets in matched], dtype=np.int64)
+    total = int(sizes.sum())
+    picks = np.random.default_rng(random.getrandbits(64)).choice(total, size=min(limit, total), replace=False)
+    bounds = np.cumsum(sizes)
+    out = []
+    for pick in picks.tolist():  # only the sampled points, never every matching one
+        which = int(np.searchsorted(bounds, pick, side="right"))
+        seg, offsets = matched[which]
+        offset = int(offsets[pick - (int(bounds[which - 1]) if which else 0)])
+        out.append(Found(seg.point_id(offset), 1.0, seg, offset))
+    return out
