@@ -10,15 +10,13 @@ from typing import Any
 
 from engine.collection.collection import Collection
 from engine.collection.validate import check_vector_name
-from engine.collection.vector_search import vector_names
+from engine.collection.vector_search import to_record
 from engine.errors import BadRequest, NotFound
 from engine.filters import CompiledFilter
 from engine.json_path import extract_values, parse_path
-from engine.payload_select import select_payload
 from engine.point_id import PointId
 from engine.query import execute, groups, matrix, ordering
 from engine.query.resolve import Collections
-from engine.segment import Segment
 from engine.types.points import (
     FacetHit,
     PayloadSelector,
@@ -40,15 +38,6 @@ from engine.types.requests import (
 )
 
 FACET_INDEX_TYPES = ("keyword", "integer", "bool", "uuid")
-
-
-def _record(seg: Segment, offset: int, payload: PayloadSelector, vectors: VectorSelector) -> Record:
-    names = vector_names(vectors, seg)
-    return Record(
-        id=seg.point_id(offset),
-        payload=select_payload(seg.payload_at(offset), payload),
-        vectors=None if names is None else seg.vectors_at(offset, names),
-    )
 
 
 def _check_vector_selector(col: Collection, selector: VectorSelector) -> None:
@@ -95,7 +84,7 @@ def retrieve(col: Collection, ids: list[PointId], with_payload: PayloadSelector,
             seen.add(pid)
             found = col.locate(pid)
             if found is not None:
-                out.append(_record(found[0], found[1], with_payload, with_vector))
+                out.append(to_record(found[0], found[1], with_payload, with_vector))
         return out
 
 
@@ -107,7 +96,7 @@ def scroll(col: Collection, req: ScrollRequest) -> ScrollPage:
             return _scroll_ordered(col, req, compiled, req.order_by)
         page = ordering.by_id(col, compiled, req.limit, req.offset)
         next_offset = page[req.limit][0] if len(page) > req.limit else None
-        return ScrollPage(points=[_record(s, o, req.with_payload, req.with_vector) for _, s, o in page[: req.limit]],
+        return ScrollPage(points=[to_record(s, o, req.with_payload, req.with_vector) for _, s, o in page[: req.limit]],
                           next_page_offset=next_offset)
 
 
@@ -115,7 +104,7 @@ def _scroll_ordered(col: Collection, req: ScrollRequest, compiled: CompiledFilte
                     order_by: OrderBy) -> ScrollPage:
     out: list[Record] = []
     for value, _, seg, offset in ordering.by_value(col, compiled, order_by, req.limit):
-        record = _record(seg, offset, req.with_payload, req.with_vector)
+        record = to_record(seg, offset, req.with_payload, req.with_vector)
         record.order_value = value
         out.append(record)
     return ScrollPage(points=out, next_page_offset=None)

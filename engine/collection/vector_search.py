@@ -25,7 +25,14 @@ from engine.segment.sparse_column import SparseColumn
 from engine.segment.vector_column import VectorColumn
 from engine.types.config import Modifier
 from engine.types.filters import Filter
-from engine.types.points import PayloadSelector, ScoredPoint, SparseVector, VectorSelector, VectorValue
+from engine.types.points import (
+    PayloadSelector,
+    Record,
+    ScoredPoint,
+    SparseVector,
+    VectorSelector,
+    VectorValue,
+)
 from engine.types.requests import SearchParams
 
 
@@ -184,16 +191,20 @@ def score_groups(col: Collection, using: str, vector: QueryVector,
     return out
 
 
+def to_record(seg: Segment, offset: int, with_payload: PayloadSelector, with_vector: VectorSelector) -> Record:
+    """One point with the payload and vectors a request asked for."""
+    names = vector_names(with_vector, seg)
+    return Record(id=seg.point_id(offset), payload=select_payload(seg.payload_at(offset), with_payload),
+                  vectors=None if names is None else seg.vectors_at(offset, names))
+
+
 def to_scored(hits: list[Hit], with_payload: PayloadSelector, with_vector: VectorSelector) -> list[ScoredPoint]:
     """Fetch payloads and vectors of the winners only."""
     out = []
     for score, seg, offset in hits:
-        names = vector_names(with_vector, seg)
-        out.append(ScoredPoint(
-            id=seg.point_id(offset), version=seg.version_at(offset), score=score,
-            payload=select_payload(seg.payload_at(offset), with_payload),
-            vectors=None if names is None else seg.vectors_at(offset, names),
-        ))
+        r = to_record(seg, offset, with_payload, with_vector)
+        out.append(ScoredPoint(id=r.id, version=seg.version_at(offset), score=score, payload=r.payload,
+                               vectors=r.vectors))
     return out
 
 

@@ -8,14 +8,14 @@ from __future__ import annotations
 from typing import Any
 
 from engine.collection.collection import Collection
-from engine.collection.vector_search import to_scored
+from engine.collection.vector_search import to_record
 from engine.errors import BadInput
 from engine.json_path import extract_values, parse_path
 from engine.point_id import parse_point_id
 from engine.query.candidates import Found, to_points
 from engine.query.execute import run_stage, with_limit
 from engine.query.resolve import Collections, resolve
-from engine.types.points import PointGroup, Record
+from engine.types.points import PointGroup
 from engine.types.requests import GroupsRequest, WithLookup
 
 
@@ -63,5 +63,4 @@ def _attach_lookups(out: list[PointGroup], lookup: WithLookup, collections: Coll
                 continue
             found = other.locate(pid)
             if found is not None:
-                point = to_scored([(0.0, found[0], found[1])], lookup.with_payload, lookup.with_vector)[0]
-                group.lookup = Record(id=point.id, payload=point.payload, vectors=point.vectors)
+                group.lookup = to_record(found[0], found[1], lookup.with_payload, lookup.with_vector)
