@@ -72,34 +72,25 @@ def delete_from_pb(request: Any) -> DeletePoints:
     return DeletePoints(ids=ids, filter=flt)
 
 
-def _set_payload(message: Any) -> SetPayload:
+def set_payload_from_pb(message: Any) -> SetPayload:
     ids, flt = selector_from_pb(message.points_selector, message.HasField("points_selector"))
     key = message.key if message.HasField("key") else None
     return SetPayload(payload=struct_from_pb(message.payload), ids=ids, filter=flt, key=key)
 
 
-def set_payload_from_pb(request: Any) -> SetPayload:
-    return _set_payload(request)
 
-
-def _overwrite_payload(message: Any) -> OverwritePayload:
+def overwrite_payload_from_pb(message: Any) -> OverwritePayload:
     ids, flt = selector_from_pb(message.points_selector, message.HasField("points_selector"))
     if message.HasField("key"):
         raise BadRequest(OVERWRITE_KEY_UNSUPPORTED)
     return OverwritePayload(payload=struct_from_pb(message.payload), ids=ids, filter=flt)
 
 
-def overwrite_payload_from_pb(request: Any) -> OverwritePayload:
-    return _overwrite_payload(request)
 
-
-def _delete_payload(message: Any) -> DeletePayload:
+def delete_payload_from_pb(message: Any) -> DeletePayload:
     ids, flt = selector_from_pb(message.points_selector, message.HasField("points_selector"))
     return DeletePayload(keys=list(message.keys), ids=ids, filter=flt)
 
-
-def delete_payload_from_pb(request: Any) -> DeletePayload:
-    return _delete_payload(request)
 
 
 def clear_payload_from_pb(request: Any) -> ClearPayload:
@@ -107,16 +98,13 @@ def clear_payload_from_pb(request: Any) -> ClearPayload:
     return ClearPayload(ids=ids, filter=flt)
 
 
-def _update_vectors(message: Any) -> UpdateVectors:
+def update_vectors_from_pb(message: Any) -> UpdateVectors:
     if not message.points:
         raise GrpcInputError("`points` must be a non-empty list")
     points = [(point_id_from_pb(p.id), vectors_from_pb(p.vectors)) for p in message.points]
     return UpdateVectors(points=points,
                          update_filter=filter_from_pb(message.update_filter, message.HasField("update_filter")))
 
-
-def update_vectors_from_pb(request: Any) -> UpdateVectors:
-    return _update_vectors(request)
 
 
 def _delete_vectors(selector: Any, present: bool, names: Any) -> DeleteVectors:
@@ -147,25 +135,23 @@ def batch_op_from_pb(op: Any) -> PointOperation:
         case "upsert":
             return _upsert(op.upsert.points, op.upsert)
         case "delete_points":
-            ids, flt = selector_from_pb(op.delete_points.points, op.delete_points.HasField("points"))
-            return DeletePoints(ids=ids, filter=flt)
+            return delete_from_pb(op.delete_points)
         case "delete_deprecated":
             ids, flt = selector_from_pb(op.delete_deprecated)
             return DeletePoints(ids=ids, filter=flt)
         case "set_payload":
-            return _set_payload(op.set_payload)
+            return set_payload_from_pb(op.set_payload)
         case "overwrite_payload":
-            return _overwrite_payload(op.overwrite_payload)
+            return overwrite_payload_from_pb(op.overwrite_payload)
         case "delete_payload":
-            return _delete_payload(op.delete_payload)
+            return delete_payload_from_pb(op.delete_payload)
         case "clear_payload":
-            ids, flt = selector_from_pb(op.clear_payload.points, op.clear_payload.HasField("points"))
-            return ClearPayload(ids=ids, filter=flt)
+            return clear_payload_from_pb(op.clear_payload)
         case "clear_payload_deprecated":
             ids, flt = selector_from_pb(op.clear_payload_deprecated)
             return ClearPayload(ids=ids, filter=flt)
         case "update_vectors":
-            return _update_vectors(op.update_vectors)
+            return update_vectors_from_pb(op.update_vectors)
         case "delete_vectors":
             dv = op.delete_vectors
             return _delete_vectors(dv.points_selector, dv.HasField("points_selector"), dv.vectors.names)
