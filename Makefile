@@ -31,6 +31,7 @@ compat: install
 	$(PY) -m pytest compat_tests
 
 test: lint typecheck
+	bash tools/setup_clients.sh
 	$(PY) -m pytest tests compat_tests
 
 proto: install

@@ -13,12 +13,14 @@ File names in this directory are prefixed (`test_compat_*`, `compat_*`) so that
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import itertools
 import os
 import uuid
 import warnings
 from collections.abc import Iterator
+from typing import Any
 
 import httpx
 import pytest
@@ -137,6 +139,19 @@ def collection_name(request: pytest.FixtureRequest) -> Iterator[str]:
     if server is not None and server.alive():
         with contextlib.suppress(httpx.HTTPError):
             httpx.delete(f"{server.url}/collections/{name}", timeout=CLIENT_TIMEOUT_S)
+
+
+@pytest.fixture(scope="session")
+def scenario_expected() -> dict[str, Any]:
+    """Expected answers of the shared client scenario, computed once from QdrantClient(":memory:")."""
+    from scenario_compare import expected_answers
+    from scenario_python import run
+
+    oracle = QdrantClient(":memory:")
+    try:
+        return expected_answers(asyncio.run(run(oracle, "oracle", oracle=True)))
+    finally:
+        oracle.close()
 
 
 @pytest.hookimpl(wrapper=True)
