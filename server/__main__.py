@@ -1,4 +1,5 @@
-"""`python -m server [--config-path FILE] [--storage-snapshot F] [--snapshot F:NAME]`: start Quiver."""
+"""`quiver [serve] [--config-path FILE] [--storage-snapshot F] [--snapshot F:NAME]` or
+`python -m server ...`: start Quiver. Subcommands are one entry each in COMMANDS."""
 
 from __future__ import annotations
 
@@ -10,30 +11,23 @@ import os
 for _var in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
     os.environ.setdefault(_var, "1")
 
-import argparse  # noqa: E402
-import asyncio  # noqa: E402
+import sys  # noqa: E402
+from collections.abc import Callable  # noqa: E402
 
-from server.app import serve  # noqa: E402
-from server.logs import setup_logging  # noqa: E402
-from server.settings import load_settings  # noqa: E402
-from server.startup import StartupSnapshots, parse_collection_snapshot  # noqa: E402
+from server.cli import serve_command  # noqa: E402
+
+COMMANDS: dict[str, Callable[[list[str]], int]] = {
+    "serve": serve_command,
+}
+"""Subcommand name → entry taking the remaining arguments and returning the exit code."""
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(prog="quiver", description="Qdrant-compatible vector database server")
-    parser.add_argument("--config-path", default=None, help="YAML config file in Qdrant's layout")
-    parser.add_argument("--storage-snapshot", default=None, help="restore a full-storage snapshot into empty storage")
-    parser.add_argument("--snapshot", action="append", default=[], metavar="PATH:COLLECTION",
-                        help="recover a collection from a snapshot file at start (repeatable)")
-    parser.add_argument("--force-snapshot", action="store_true", help="let snapshots replace existing data")
-    args = parser.parse_args()
-    settings = load_settings(args.config_path)
-    setup_logging(settings.log_level)
-    snapshots = StartupSnapshots(storage_snapshot=args.storage_snapshot,
-                                 collection_snapshots=[parse_collection_snapshot(s) for s in args.snapshot],
-                                 force=args.force_snapshot)
-    asyncio.run(serve(settings, snapshots))
+def main(argv: list[str] | None = None) -> int:
+    args = sys.argv[1:] if argv is None else argv
+    if args and args[0] in COMMANDS:
+        return COMMANDS[args[0]](args[1:])
+    return serve_command(args)  # `quiver --config-path ...` is `quiver serve --config-path ...`
 
 
 if __name__ == "__main__":
-    main()
+    sys.exit(main())

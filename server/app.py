@@ -37,34 +37,34 @@ def _request_exit(server: uvicorn.Server) -> None:
 
 
 async def serve(settings: Settings, snapshots: StartupSnapshots | None = None) -> None:
-    if settings.fsync not in ("always", "interval", "never"):
-        raise SystemExit(f"unknown WAL fsync policy {settings.fsync!r}: use always, interval or never")
     snapshots = snapshots or StartupSnapshots()
-    restore_storage(snapshots, settings.storage_path)
-    toc = TableOfContents(settings.storage_path, fsync=settings.fsync)  # type: ignore[arg-type]
+    storage = settings.storage
+    restore_storage(snapshots, storage.storage_path)
+    toc = TableOfContents(storage.storage_path, fsync=storage.wal_fsync)
     toc.load()
     recover_collections(snapshots, toc)
     optimizer = Optimizer(toc)
     optimizer.start()
     flusher = Flusher(toc)
     flusher.start()
-    service = Service(toc, settings.workers)
+    service = Service(toc, storage.performance.max_search_threads)
     app = build_app(service, settings)
-    config = uvicorn.Config(app, host=settings.host, port=settings.http_port, log_level="warning",
+    host = settings.service.host
+    config = uvicorn.Config(app, host=host, port=settings.service.http_port, log_config=None,
                             access_log=False, lifespan="off", limit_concurrency=None)
     server = _Server(config)
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGINT, signal.SIGTERM):
         loop.add_signal_handler(sig, _request_exit, server)
     grpc_server = None
-    if settings.grpc_port is not None:
+    if settings.service.grpc_port is not None:
         # grpc.aio shares this loop with uvicorn; both call the same Service
         # no size cap on gRPC messages (Qdrant's max_request_size_mb limits REST only)
-        grpc_server = build_grpc_server(service, settings.host, settings.grpc_port,
-                                        snapshots_path=settings.snapshots_path)
+        grpc_server = build_grpc_server(service, host, settings.service.grpc_port,
+                                        snapshots_path=storage.snapshots_path)
         await grpc_server.start()
-    log.info("listening", extra={"http": f"{settings.host}:{settings.http_port}",
-                                 "grpc": f"{settings.host}:{settings.grpc_port}"})
+    log.info("listening", extra={"http": f"{host}:{settings.service.http_port}",
+                                 "grpc": f"{host}:{settings.service.grpc_port}"})
     try:
         await server.serve()
     finally:

@@ -1,82 +1,74 @@
-"""Settings with Qdrant's names: environment `QDRANT__SECTION__KEY`, then an optional YAML config file.
-Every setting has a default that works on a laptop."""
+"""Quiver's configuration: Qdrant 1.19's `config.yaml` layout, typed and validated with
+pydantic-settings, read from Qdrant's sources in Qdrant's order (later wins):
+
+  built-in defaults → config/config.yaml → config/$RUN_MODE.yaml (RUN_MODE defaults to
+  `development`; the Docker image sets `production`) → config/local.yaml → `--config-path FILE`
+  → `QDRANT__SECTION__KEY` environment variables (nested with `__`).
+
+Config files are looked up relative to the working directory and are optional; `.yaml`, `.yml`
+and `.json` are accepted as Qdrant's config crate does. Quiver-only keys (`storage.wal_fsync`) use
+the same mechanism. An invalid value raises `ConfigError` with one line naming the key."""
 
 from __future__ import annotations
 
-import os
-from dataclasses import dataclass, fields
 from pathlib import Path
 from typing import Any
 
-import yaml
+from pydantic import Field
+from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, SettingsConfigDict
 
-_ENV = {
-    "host": "QDRANT__SERVICE__HOST",
-    "http_port": "QDRANT__SERVICE__HTTP_PORT",
-    "grpc_port": "QDRANT__SERVICE__GRPC_PORT",
-    "api_key": "QDRANT__SERVICE__API_KEY",
-    "read_only_api_key": "QDRANT__SERVICE__READ_ONLY_API_KEY",
-    "max_request_size_mb": "QDRANT__SERVICE__MAX_REQUEST_SIZE_MB",
-    "storage_path": "QDRANT__STORAGE__STORAGE_PATH",
-    "snapshots_path": "QDRANT__STORAGE__SNAPSHOTS_PATH",
-    "log_level": "QDRANT__LOG_LEVEL",
-    "workers": "QDRANT__STORAGE__PERFORMANCE__MAX_SEARCH_THREADS",
-    "fsync": "QDRANT__STORAGE__WAL_FSYNC",
-}
-_YAML = {
-    "host": ("service", "host"),
-    "http_port": ("service", "http_port"),
-    "grpc_port": ("service", "grpc_port"),
-    "api_key": ("service", "api_key"),
-    "read_only_api_key": ("service", "read_only_api_key"),
-    "max_request_size_mb": ("service", "max_request_size_mb"),
-    "storage_path": ("storage", "storage_path"),
-    "snapshots_path": ("storage", "snapshots_path"),
-    "log_level": ("log_level",),
-    "fsync": ("storage", "wal_fsync"),
-}
+from server.config.sections import (
+    AuditConfig,
+    ClusterConfig,
+    LoggerConfig,
+    ServiceConfig,
+    StorageConfig,
+    TlsConfig,
+)
+from server.config.sources import ConfigError, ConfigSources, collect_sources
+
+__all__ = ["ConfigError", "Settings", "load_settings"]
 
 
-@dataclass(slots=True)
-class Settings:
-    host: str = "127.0.0.1"
-    http_port: int = 6333
-    grpc_port: int | None = 6334
-    api_key: str | None = None
-    read_only_api_key: str | None = None
-    max_request_size_mb: int = 32
-    storage_path: str = "./storage"
-    snapshots_path: str = "./snapshots"
-    log_level: str = "INFO"
-    workers: int = 0
-    """Threads for engine work; 0 = number of CPUs."""
-    fsync: str = "always"
-    """WAL fsync policy (a Quiver setting): always | interval | never — see README "Durability"."""
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(extra="forbid", validate_default=True, env_prefix="QDRANT__",
+                                      env_nested_delimiter="__", case_sensitive=False)
+
+    log_level: str | None = "INFO"
+    logger: LoggerConfig = LoggerConfig()
+    storage: StorageConfig = StorageConfig()
+    service: ServiceConfig = ServiceConfig()
+    cluster: ClusterConfig = ClusterConfig()
+    telemetry_disabled: bool = False
+    tls: TlsConfig | None = TlsConfig()
+    audit: AuditConfig | None = None
+    debugger: dict[str, Any] = Field(default_factory=dict)
+    inference: dict[str, Any] | None = None
+    gpu: dict[str, Any] | None = None
+    feature_flags: dict[str, Any] = Field(default_factory=dict)
 
     @property
     def max_request_bytes(self) -> int:
-        return self.max_request_size_mb * 1024 * 1024
+        return self.service.max_request_size_mb * 1024 * 1024
+
+    @property
+    def effective_log_level(self) -> str:
+        """`logger.log_level` wins over the top-level `log_level`, as in Qdrant."""
+        return self.logger.log_level or self.log_level or "INFO"
+
+    @classmethod
+    def settings_customise_sources(cls, settings_cls: type[BaseSettings],
+                                   init_settings: PydanticBaseSettingsSource,
+                                   env_settings: PydanticBaseSettingsSource,
+                                   dotenv_settings: PydanticBaseSettingsSource,
+                                   file_secret_settings: PydanticBaseSettingsSource,
+                                   ) -> tuple[PydanticBaseSettingsSource, ...]:
+        # the merged sources arrive as init kwargs (see load_settings): no other source is read
+        return (init_settings,)
 
 
-def _coerce(name: str, raw: Any) -> Any:
-    if name in ("http_port", "grpc_port", "max_request_size_mb", "workers"):
-        return None if raw in (None, "", "null") and name == "grpc_port" else int(raw)
-    return raw
-
-
-def load_settings(config_path: str | None = None, env: dict[str, str] | None = None) -> Settings:
-    env = dict(os.environ) if env is None else env
-    values: dict[str, Any] = {}
-    if config_path:
-        data = yaml.safe_load(Path(config_path).read_text()) or {}
-        for name, path in _YAML.items():
-            node: Any = data
-            for part in path:
-                node = node.get(part) if isinstance(node, dict) else None
-            if node is not None:
-                values[name] = _coerce(name, node)
-    for name, var in _ENV.items():
-        if var in env:
-            values[name] = _coerce(name, env[var])
-    known = {f.name for f in fields(Settings)}
-    return Settings(**{k: v for k, v in values.items() if k in known})
+def load_settings(config_path: str | None = None, env: dict[str, str] | None = None,
+                  cwd: Path | None = None) -> tuple[Settings, ConfigSources]:
+    """Read every source, merge them in Qdrant's order and validate; `ConfigError` on bad input."""
+    sources = collect_sources(Settings, config_path, env, cwd)
+    return sources.validate(Settings), sources

@@ -52,7 +52,7 @@ def _priority(value: Any, where: str) -> None:
 
 
 def _snapshots_path(ctx: Ctx) -> str:
-    return ctx.settings.snapshots_path
+    return ctx.settings.storage.snapshots_path
 
 
 # ---- collection snapshots -------------------------------------------------------------------
