@@ -14,6 +14,7 @@ N_CENTRES = 1_000
 N_CATEGORIES = 100  # one keyword value selects ~1% of the points
 PRICE_MAX = 1_000  # price is uniform in [0, PRICE_MAX)
 PRICE_LT = 300  # `price < 300` selects ~30% of the points
+PRICE_LT_10PCT = 100  # `price < 100` selects ~10% (bench.core_v2's `range_10pct`; not in FILTER_KINDS)
 TOP_K = 10
 FILTER_KINDS = ("plain", "keyword_1pct", "range_30pct")
 
@@ -56,6 +57,10 @@ class Dataset:
                 if -1 not in self._masks:
                     self._masks[-1] = self.price < PRICE_LT
                 return self._masks[-1]
+            case "range_10pct":
+                if -2 not in self._masks:
+                    self._masks[-2] = self.price < PRICE_LT_10PCT
+                return self._masks[-2]
         raise ValueError(f"unknown filter kind {kind!r}")
 
 
