@@ -2,20 +2,30 @@
 PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV := .venv
 PY := $(VENV)/bin/python
-STAMP := $(VENV)/.installed
+# one stamp per install level: `make run` needs only the runtime deps, `make test` adds the dev tools
+RUN_STAMP := $(VENV)/.installed-run
+DEV_STAMP := $(VENV)/.installed-dev
 
-.PHONY: install run test lint typecheck unit compat bench clean proto
+.PHONY: install install-run run test lint typecheck unit compat bench clean proto
 
-$(STAMP): pyproject.toml
+$(PY):
 	$(PYTHON) -m venv $(VENV)
-	$(PY) -m pip install --quiet --upgrade pip
-	$(PY) -m pip install --quiet -e '.[dev]'
-	touch $(STAMP)
 
-install: $(STAMP)
+$(RUN_STAMP): pyproject.toml | $(PY)
+	$(PY) -m pip install --quiet --disable-pip-version-check -e .
+	touch $(RUN_STAMP)
 
-run: install
-	$(PY) -m server
+# the dev level includes the runtime one, so it stamps both
+$(DEV_STAMP): pyproject.toml | $(PY)
+	$(PY) -m pip install --quiet --disable-pip-version-check -e '.[dev]'
+	touch $(DEV_STAMP) $(RUN_STAMP)
+
+install-run: $(RUN_STAMP)
+
+install: $(DEV_STAMP)
+
+run: install-run
+	$(VENV)/bin/quiver serve
 
 lint: install
 	$(VENV)/bin/ruff check server engine storage tests compat_tests bench
@@ -45,4 +55,4 @@ bench: install
 	$(PY) -m bench --data minilm --n 20000 --queries 500
 
 clean:
-	rm -rf $(VENV) .mypy_cache .pytest_cache .ruff_cache
+	rm -rf $(VENV) .mypy_cache .pytest_cache .ruff_cache *.egg-info
