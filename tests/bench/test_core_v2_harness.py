@@ -1,6 +1,7 @@
 """The core-v2 measuring harness measures what it says: the load generator completes exactly the
 requests asked for against the floor app, reads the responses whole, and attributes server CPU to
-the named threads; the equal-recall interpolation picks the right peer latency."""
+the named threads; the equal-recall interpolation picks the right peer latency; the profile summary
+groups threads and keeps waiting samples out of the shares."""
 
 from __future__ import annotations
 
@@ -14,6 +15,7 @@ from bench.core_v2.inprocess import _frontier, latency_at_recall
 from bench.core_v2.loadgen import run_load
 from bench.core_v2.procs import floor
 from bench.core_v2.procstat import CpuWindow, process_cpu_s, thread_samples
+from bench.core_v2.profile import summarise
 
 RESPONSE = {"result": {"points": [{"id": i, "version": 1, "score": 0.5} for i in range(10)]},
             "status": "ok", "time": 0.0}
@@ -56,3 +58,19 @@ def test_latency_at_equal_recall() -> None:
     assert latency_at_recall(sweep, 0.99)[0] is None  # never reached
     rows = [{"recall_at_10": r, "p50_ms": ms} for r, ms in [(0.9, 0.2), (0.9, 0.3), (0.95, 0.15), (0.97, 0.5)]]
     assert _frontier(rows) == [(0.95, 0.15), (0.97, 0.5)]  # dominated settings dropped
+
+
+def test_profile_summary_groups_threads_and_sets_waiting_apart() -> None:
+    raw = "\n".join([
+        "thread (11): engine_0;_worker (/x/concurrent/futures/thread.py:83);search (/r/engine/segment/hnsw_index.py:9) 6",
+        "thread (12): engine_1;_worker (/x/concurrent/futures/thread.py:83);search (/r/engine/segment/hnsw_index.py:9) 2",
+        "thread (12): engine_1;_worker (/x/concurrent/futures/thread.py:80) 5",
+        "thread (10): MainThread;run (/x/asyncio/runners.py:1);select (/x/selectors.py:4) 2",
+        "thread (10): MainThread;run (/x/asyncio/runners.py:1);EpollSelector.select (/x/selectors.py:468) 9",
+    ])
+    out = summarise(raw)
+    assert out["samples"] == 10
+    assert out["waiting_samples"] == {"engine": 5, "MainThread": 9}
+    assert dict(out["threads_pct"]) == {"engine": 80.0, "MainThread": 20.0}
+    assert dict(out["self_pct"])["search (segment/hnsw_index.py)"] == 80.0
+    assert dict(out["inclusive_pct"])["_worker (futures/thread.py)"] == 80.0
