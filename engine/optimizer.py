@@ -131,6 +131,9 @@ def optimize_collection(col: Collection, threads: int = 0) -> bool:
                 for offset in offsets[~seg.alive[offsets]]:
                     index.mark_deleted(int(offset))
             seg.hnsw = built
+        if col.store is not None:  # durable as soon as it is in use: base files, then the manifest
+            col.store.write_segment(seg, col.lock)
+            col.flush()
     finally:
         with col.lock:
             col.optimizing -= 1

@@ -19,6 +19,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from engine.collection import Collection
+from engine.persistence import test_hooks
 from engine.point_id import PointId
 from engine.segment import Segment
 from engine.segment.column_image import ColumnImage
@@ -67,6 +68,7 @@ def rebuild(col: Collection, sources: list[Segment], reason: str, threads: int =
         schema = dict(col.payload_schema)
         config = col.config
     try:
+        test_hooks.pause("merge")
         new = Segment(config.params.vectors, config.params.sparse_vectors)
         for key, s in schema.items():
             new.create_index(key, s)
@@ -80,12 +82,15 @@ def rebuild(col: Collection, sources: list[Segment], reason: str, threads: int =
             index = HnswIndex(params.distance, params.size, hnsw, params.storage_type)
             index.build(new.dense[name].float_rows(offsets), offsets, threads)
             new.hnsw[name] = index
+        if col.store is not None:  # written once, before anyone can see it; listed by the flush below
+            col.store.write_segment(new)
         with col.lock:
             _reconcile(col, new, copied)
             position = min(col.segments.index(s) for s in sources)
             kept = [s for s in col.segments if all(s is not src for src in sources)]
             kept.insert(min(position, len(kept) - 1), new)
             col.segments = kept
+        col.flush()  # the swap is durable: a restart finds `new`, not its sources
     finally:
         with col.lock:
             col.optimizing -= 1

@@ -17,7 +17,6 @@ from engine.collection.validate import check_vector_name, check_vectors
 from engine.errors import BadInput, NotFound
 from engine.filters import CompiledFilter, compile_filter
 from engine.json_path import parse_path
-from engine.persistence.segment_files import capture
 from engine.point_id import PointId
 from engine.segment import Segment
 from engine.types.config import CollectionConfig
@@ -187,19 +186,18 @@ class Collection:
 
     # ---- persistence -------------------------------------------------------------------------
     def flush(self) -> bool:
-        """Write a snapshot of all segments and truncate the WAL up to it; False if nothing new."""
+        """Persist what changed since the last flush and truncate the WAL up to it (see
+        engine/persistence/collection_store.py); False if nothing changed."""
         with self.flush_lock:
             store = self.store
             if store is None:
                 return False
-            with self.lock:
-                op_num = self.last_op_num
-                if op_num <= self.persisted_op:
-                    return False
-                images = [capture(segment) for segment in self.segments]
-                schema = dict(self.payload_schema)
-            store.write_snapshot(op_num, images, schema)  # slow part, without the collection lock
-            self.persisted_op = op_num
+            with self.lock:  # the cut copies only the points changed since the previous one
+                cut = store.cut(list(self.segments), self.last_op_num, self.payload_schema)
+            if cut is None:
+                return False
+            store.commit(cut)  # fsyncs and the manifest write, without the collection lock
+            self.persisted_op = cut.op_num
             return True
 
     # ---- info ------------------------------------------------------------------------------

@@ -1,8 +1,20 @@
-"""Engine values ⇄ plain msgpack-able structures, for WAL records and state files.
+"""Engine values ⇄ bytes for WAL records and state files: tagged msgpack, format version 1.
 
-Dataclasses of the engine's vocabulary are written as {"@": "ClassName", field: value, ...};
-numpy arrays, tuples, frozensets, datetimes and enums get tags of their own. Only classes
-registered here can be decoded, so a record can never name arbitrary code.
+The on-disk form never names a Python class. Every type that may be stored has a *stable tag* of
+its own in `TAGS` below (part of the format: a tag is never reused or renamed; a type renamed in
+code keeps its tag). Field names of the tagged dataclasses are part of the format too: a field
+may be added with a default (old records decode with the default), never removed or renamed
+without a new `FORMAT_VERSION` and a migration. A record is `[FORMAT_VERSION, body]`.
+
+Shapes inside a body (maps with one reserved key; user payload maps are always written as pairs,
+so a payload key can never be taken for a tag):
+
+    {"~": tag, field: value, ...}        a tagged dataclass
+    {"~e": tag, "v": value}              an enum member, by its wire value
+    {"~a": bytes, "d": dtype, "s": shape} a numpy array (little-endian dtype string)
+    {"~t": [...]} / {"~s": [...]}        a tuple / a frozenset
+    {"~m": [[key, value], ...]}          a dict (payloads, named vectors, configs)
+    {"~dt": iso-8601}                    a datetime
 """
 
 from __future__ import annotations
@@ -15,39 +27,78 @@ from typing import Any
 import msgpack
 import numpy as np
 
-from engine.types import config, filters, operations, payload_schema, points
+from engine.types import config as cf
+from engine.types import filters as fl
+from engine.types import operations as op
+from engine.types import payload_schema as ps
+from engine.types import points as pt
 
-_CLASSES: dict[str, type] = {}
-for _module in (operations, filters, payload_schema, points, config):
-    for _name, _obj in vars(_module).items():
-        if isinstance(_obj, type) and (dataclasses.is_dataclass(_obj) or issubclass(_obj, enum.Enum)):
-            _CLASSES[_name] = _obj
+FORMAT_VERSION = 1
+
+TAGS: dict[str, type] = {
+    # operations (WAL records)
+    "op.upsert": op.UpsertPoints, "op.delete": op.DeletePoints, "op.set_payload": op.SetPayload,
+    "op.overwrite_payload": op.OverwritePayload, "op.delete_payload": op.DeletePayload,
+    "op.clear_payload": op.ClearPayload, "op.update_vectors": op.UpdateVectors,
+    "op.delete_vectors": op.DeleteVectors, "op.create_index": op.CreateFieldIndex,
+    "op.delete_index": op.DeleteFieldIndex,
+    # points
+    "pt.point": pt.PointStruct, "pt.sparse": pt.SparseVector,
+    # filters (update_filter, delete by filter)
+    "f.filter": fl.Filter, "f.min_should": fl.MinShould, "f.match": fl.FieldMatch, "f.range": fl.FieldRange,
+    "f.geo_box": fl.FieldGeoBoundingBox, "f.geo_radius": fl.FieldGeoRadius, "f.geo_polygon": fl.FieldGeoPolygon,
+    "f.values_count": fl.FieldValuesCount, "f.is_empty": fl.IsEmpty, "f.is_null": fl.IsNull,
+    "f.has_id": fl.HasId, "f.has_vector": fl.HasVector, "f.nested": fl.Nested, "f.slice": fl.Slice,
+    "f.m.value": fl.MatchValue, "f.m.text": fl.MatchText, "f.m.text_any": fl.MatchTextAny,
+    "f.m.phrase": fl.MatchPhrase, "f.m.prefix": fl.MatchPrefix, "f.m.any": fl.MatchAny,
+    "f.m.except": fl.MatchExcept, "f.r.numbers": fl.Range, "f.r.datetimes": fl.DatetimeRange,
+    "f.v.count": fl.ValuesCount, "f.g.point": fl.GeoPoint, "f.g.box": fl.GeoBoundingBox,
+    "f.g.radius": fl.GeoRadius, "f.g.line": fl.GeoLineString, "f.g.polygon": fl.GeoPolygon,
+    # payload schemas
+    "s.schema": ps.PayloadSchema, "s.params": ps.IndexParams, "s.stopwords": ps.StopwordsSet,
+    "s.stemmer": ps.SnowballStemmer,
+    # collection config
+    "c.collection": cf.CollectionConfig, "c.params": cf.CollectionParams, "c.vector": cf.VectorParams,
+    "c.sparse": cf.SparseVectorParams, "c.sparse_index": cf.SparseIndexParams, "c.hnsw": cf.HnswConfig,
+    "c.optimizers": cf.OptimizersConfig, "c.wal": cf.WalConfig, "c.multivector": cf.MultiVectorConfig,
+    "c.distance": cf.Distance, "c.datatype": cf.Datatype, "c.comparator": cf.Comparator,
+    "c.modifier": cf.Modifier,
+}
+_TAG_OF: dict[type, str] = {cls: tag for tag, cls in TAGS.items()}
+
+
+class FormatError(ValueError):
+    """Stored bytes that this version cannot read (unknown version, tag or shape)."""
 
 
 def to_plain(value: Any) -> Any:
+    """An engine value as msgpack-able data (see the module docstring for the shapes)."""
     match value:
         case None | bool() | int() | float() | str() | bytes():
             return value
         case np.ndarray():
-            return {"@nd": value.tobytes(), "dt": value.dtype.str, "sh": list(value.shape)}
+            arr = np.ascontiguousarray(value)
+            return {"~a": arr.tobytes(), "d": arr.dtype.newbyteorder("<").str, "s": list(arr.shape)}
+        case np.generic():
+            return value.item()
         case enum.Enum():
-            return {"@en": type(value).__name__, "v": value.value}
+            return {"~e": _tag(type(value)), "v": value.value}
         case datetime():
-            return {"@dt": value.isoformat()}
+            return {"~dt": value.isoformat()}
         case tuple():
-            return {"@tu": [to_plain(v) for v in value]}
+            return {"~t": [to_plain(v) for v in value]}
         case frozenset() | set():
-            return {"@fs": [to_plain(v) for v in value]}
+            return {"~s": [to_plain(v) for v in value]}
         case list():
             return [to_plain(v) for v in value]
         case dict():
-            return {"@d": [[to_plain(k), to_plain(v)] for k, v in value.items()]}
+            return {"~m": [[to_plain(k), to_plain(v)] for k, v in value.items()]}
         case _ if dataclasses.is_dataclass(value) and not isinstance(value, type):
-            out = {"@": type(value).__name__}
+            out: dict[str, Any] = {"~": _tag(type(value))}
             for f in dataclasses.fields(value):
                 out[f.name] = to_plain(getattr(value, f.name))
             return out
-    raise TypeError(f"cannot encode {type(value).__name__}")
+    raise TypeError(f"cannot store a value of type {type(value).__name__}")
 
 
 def from_plain(value: Any) -> Any:
@@ -55,27 +106,65 @@ def from_plain(value: Any) -> Any:
         return [from_plain(v) for v in value]
     if not isinstance(value, dict):
         return value
-    if "@" in value:
-        cls = _CLASSES[value["@"]]
-        return cls(**{k: from_plain(v) for k, v in value.items() if k != "@"})
-    if "@nd" in value:
-        return np.frombuffer(value["@nd"], dtype=np.dtype(value["dt"])).reshape(value["sh"]).copy()
-    if "@en" in value:
-        return _CLASSES[value["@en"]](value["v"])
-    if "@dt" in value:
-        return datetime.fromisoformat(value["@dt"])
-    if "@tu" in value:
-        return tuple(from_plain(v) for v in value["@tu"])
-    if "@fs" in value:
-        return frozenset(from_plain(v) for v in value["@fs"])
-    if "@d" in value:
-        return {from_plain(k): from_plain(v) for k, v in value["@d"]}
-    raise ValueError(f"unknown record shape: {sorted(value)}")
+    if "~" in value:
+        cls = _class(value["~"])
+        names = {f.name for f in dataclasses.fields(cls)}
+        unknown = set(value) - names - {"~"}
+        if unknown:
+            raise FormatError(f"unknown fields {sorted(unknown)} for stored type {value['~']!r}")
+        return cls(**{k: from_plain(v) for k, v in value.items() if k != "~"})
+    if "~a" in value:
+        return np.frombuffer(value["~a"], dtype=np.dtype(value["d"])).reshape(value["s"]).copy()
+    if "~e" in value:
+        return _class(value["~e"])(value["v"])
+    if "~dt" in value:
+        return datetime.fromisoformat(value["~dt"])
+    if "~t" in value:
+        return tuple(from_plain(v) for v in value["~t"])
+    if "~s" in value:
+        return frozenset(from_plain(v) for v in value["~s"])
+    if "~m" in value:
+        return {from_plain(k): from_plain(v) for k, v in value["~m"]}
+    raise FormatError(f"unknown stored shape with keys {sorted(value)}")
+
+
+def _tag(cls: type) -> str:
+    tag = _TAG_OF.get(cls)
+    if tag is None:
+        raise TypeError(f"{cls.__name__} has no stable storage tag (add one to engine/persistence/codec.TAGS)")
+    return tag
+
+
+def _class(tag: object) -> type:
+    cls = TAGS.get(tag) if isinstance(tag, str) else None
+    if cls is None:
+        raise FormatError(f"unknown stored type tag {tag!r}")
+    return cls
 
 
 def encode(value: Any) -> bytes:
-    return msgpack.packb(to_plain(value), use_bin_type=True)
+    """One versioned record."""
+    return msgpack.packb([FORMAT_VERSION, to_plain(value)], use_bin_type=True)
 
 
 def decode(data: bytes) -> Any:
-    return from_plain(msgpack.unpackb(data, raw=False, strict_map_key=False))
+    record = msgpack.unpackb(data, raw=False, strict_map_key=False)
+    if not isinstance(record, list) or len(record) != 2 or not isinstance(record[0], int):
+        raise FormatError("not a versioned record")
+    if not 1 <= record[0] <= FORMAT_VERSION:
+        raise FormatError(f"record format {record[0]} is newer than this server's {FORMAT_VERSION}")
+    return from_plain(record[1])
+
+
+def encode_document(value: Any) -> dict[str, Any]:
+    """A JSON-able state document (config.json, manifest fields): `{"format": N, "value": ...}`.
+    Only for values without bytes or arrays (configs, schemas)."""
+    return {"format": FORMAT_VERSION, "value": to_plain(value)}
+
+
+def decode_document(document: Any) -> Any:
+    if not isinstance(document, dict) or not isinstance(document.get("format"), int):
+        raise FormatError("not a versioned document")
+    if not 1 <= document["format"] <= FORMAT_VERSION:
+        raise FormatError(f"document format {document['format']} is newer than this server's {FORMAT_VERSION}")
+    return from_plain(document["value"])

@@ -1,7 +1,7 @@
-"""Bringing a collection back after a restart or a crash: config, newest snapshot, then the WAL.
+"""Bringing a collection back after a restart or a crash: config, the newest manifest, then the WAL.
 
 Replay is idempotent: every point carries the number of the operation that last wrote it, and an
-operation older than that is skipped, so records already covered by the snapshot change nothing.
+operation older than that is skipped, so records already covered by the manifest change nothing.
 """
 
 from __future__ import annotations
@@ -21,9 +21,9 @@ def recover_collection(directory: Path, fsync: FsyncPolicy) -> Collection:
     collection = Collection(directory.name, config)
     store = CollectionStore(directory, config, fsync)
     try:
-        snapshot = store.load_snapshot(config)
-        if snapshot is not None:
-            op_num, segments, schema = snapshot
+        loaded = store.load(config)
+        if loaded is not None:
+            op_num, segments, schema = loaded
             collection.payload_schema = schema
             collection.segments = segments
             if not segments or segments[-1].sealed:

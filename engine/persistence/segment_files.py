@@ -1,11 +1,32 @@
-"""A segment on disk: numpy arrays (ids' versions, live mask, and per named vector of any kind the
-arrays of its `ColumnImage`: presence, rows, run lengths, sparse indices/values), a msgpack file of
-ids, payloads and flags, and hnswlib graph files. Payload indexes and sparse posting lists are
-rebuilt on load (they are derived data)."""
+"""A segment's directory: a sealed *base* written once, plus a delta log of what changed since.
+
+Base (only for sealed segments; written once, when the optimizer has built the segment, never
+modified afterwards; format `SEGMENT_FORMAT` in segment.json):
+
+    segment.json          {"format": 1, "size": n, "max_version": v, "vectors": [{"name", "kind",
+                           "arrays"}], "hnsw": {vector index: {"count": c}}}   (written last)
+    ids-int.npy  ids-is-uuid.npy  ids-uuid.npy    external ids (IdArrays)
+    versions.npy  alive.npy                        per-offset version and liveness at build time
+    payloads.msgpack                               one msgpack array of n payload maps (or nil)
+    vec-<i>-<present|rows|counts|indices|values>.npy   the ColumnImage of vector i (sorted names)
+    hnsw-<i>.bin                                   hnswlib graph of dense vector i
+
+Delta log (`deltas.log`, storage.delta_log): one PointsImage record per flush that changed the
+segment. Sealed segments get versions, liveness and payloads of the changed offsets only; a
+segment without a base (the appendable one, and a sealed one whose graph is not built yet) is
+persisted entirely as records that also carry ids and vectors.
+
+Loading = base arrays (dense vectors memory-mapped when the vector is `on_disk`), then every
+record applied in order, last write wins — numpy assignments, no Python loop per stored point
+except payload entries of changed points.
+"""
 
 from __future__ import annotations
 
+import contextlib
+import json
 import os
+import threading
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -13,100 +34,197 @@ from typing import Any
 import msgpack
 import numpy as np
 
-from engine.point_id import PointId
+from engine.persistence.codec import FormatError
+from engine.persistence.points_image import PointsImage, decode_points
 from engine.segment import Segment
 from engine.segment.column_image import ColumnImage
 from engine.segment.hnsw_index import HnswIndex
+from engine.segment.id_tracker import IdArrays, IdTracker
+from engine.segment.multi_column import MultiColumn
+from engine.segment.sparse_column import SparseColumn
+from engine.segment.vector_column import VectorColumn
 from engine.types.config import CollectionConfig
 from engine.types.payload_schema import PayloadSchema
-from storage.arrays import load_array, save_array
+from engine.types.points import Payload
+from storage.arrays import load_array, open_array, save_array
 from storage.atomic import atomic_write_bytes, fsync_dir, read_bytes
+
+SEGMENT_FORMAT = 1
+BASE_FILE = "segment.json"
+DELTAS_FILE = "deltas.log"
+_KINDS = {VectorColumn: "dense", MultiColumn: "multi", SparseColumn: "sparse"}
 
 
 @dataclass(slots=True)
-class SegmentImage:
-    """A consistent copy of a segment's state, taken under the collection lock, written without it."""
+class BaseState:
+    """What a written base holds: the flush tracking starts from it."""
 
     size: int
-    sealed: bool
-    external: list[PointId]
-    versions: np.ndarray
+    max_version: int
     alive: np.ndarray
-    vectors: dict[str, ColumnImage]
-    payloads: list[dict[str, Any] | None]
-    hnsw: dict[str, HnswIndex]
 
 
-def capture(seg: Segment) -> SegmentImage:
-    """Copy what is mutable; payload dicts are replaced (never mutated) on write, so a shallow list
-    copy is a snapshot."""
-    size = seg.size
-    everyone = np.arange(size, dtype=np.int64)
-    vectors = {name: column.image(everyone) for name, column in seg.columns.items()}
-    return SegmentImage(size=size, sealed=seg.sealed, external=list(seg.ids.external),
-                        versions=seg.ids.versions[:size].copy(), alive=seg.alive[:size].copy(),
-                        vectors=vectors, payloads=list(seg.payloads), hnsw=dict(seg.hnsw))
+def write_base(seg: Segment, directory: Path, lock: threading.RLock | None = None) -> BaseState:
+    """Write sealed `seg` as a base into the new directory `directory`.
 
-
-def write_segment(image: SegmentImage, directory: Path) -> None:
-    directory.mkdir(parents=True, exist_ok=True)
-    names = sorted(image.vectors)
-    meta = {"size": image.size, "sealed": image.sealed, "external": image.external, "names": names,
-            "hnsw": {name: image.hnsw[name].count for name in image.hnsw}}
-    atomic_write_bytes(directory / "segment.msgpack", msgpack.packb(meta, use_bin_type=True))
-    atomic_write_bytes(directory / "payloads.msgpack", msgpack.packb(image.payloads, use_bin_type=True))
-    save_array(directory / "versions.npy", image.versions)
-    save_array(directory / "alive.npy", image.alive)
+    `lock`: the lock of the segment's writers when `seg` is already visible to them (its deletes
+    and payload edits are copied under it; dense rows of a sealed segment never change, so they are
+    written from the live array). None for a segment nobody else can see yet (an optimizer
+    result before its swap)."""
+    directory.mkdir(parents=True)
+    names = sorted(seg.columns)
+    with lock if lock is not None else contextlib.nullcontext():
+        size = seg.size
+        everyone = np.arange(size, dtype=np.int64)
+        versions = seg.ids.versions[:size].copy()
+        alive = seg.alive[:size].copy()
+        payloads: list[Payload | None] = list(seg.payloads[:size])
+        ids = seg.ids.arrays()
+        images = {}
+        for name in names:
+            column = seg.columns[name]
+            if isinstance(column, VectorColumn):
+                column.ensure_capacity(size)
+                images[name] = ColumnImage(present=column.present[:size].copy(), rows=column.data[:size])
+            else:
+                images[name] = column.image(everyone)
+        graphs = {names.index(name): index for name, index in seg.hnsw.items()}
+        counts = {i: graph.save(str(directory / f"hnsw-{i}.bin")) for i, graph in graphs.items()}
+    for i in graphs:
+        _fsync_file(directory / f"hnsw-{i}.bin")
+    save_array(directory / "ids-int.npy", ids.int_keys)
+    save_array(directory / "ids-is-uuid.npy", ids.is_uuid)
+    save_array(directory / "ids-uuid.npy", ids.uuids)
+    save_array(directory / "versions.npy", versions)
+    save_array(directory / "alive.npy", alive)
+    atomic_write_bytes(directory / "payloads.msgpack", msgpack.packb(payloads, use_bin_type=True))
+    vectors = []
     for i, name in enumerate(names):
-        column = image.vectors[name]
-        for field in ColumnImage.ARRAYS:
-            array = getattr(column, field)
-            if array is not None:
-                save_array(directory / f"column-{i}-{field}.npy", array)
-        if name in image.hnsw:
-            tmp = directory / f"hnsw-{i}.bin.tmp"
-            image.hnsw[name].save(str(tmp))
-            with open(tmp, "rb") as fh:
-                os.fsync(fh.fileno())
-            os.replace(tmp, directory / f"hnsw-{i}.bin")
-    fsync_dir(directory)
+        arrays = [f for f in ColumnImage.ARRAYS if getattr(images[name], f) is not None]
+        for field in arrays:
+            save_array(directory / f"vec-{i}-{field}.npy", getattr(images[name], field))
+        vectors.append({"name": name, "kind": _KINDS[type(seg.columns[name])], "arrays": arrays})
+    max_version = int(versions.max()) if size else 0
+    meta = {"format": SEGMENT_FORMAT, "size": size, "max_version": max_version, "vectors": vectors,
+            "hnsw": {str(i): {"count": count} for i, count in counts.items()}}
+    atomic_write_bytes(directory / BASE_FILE, json.dumps(meta, indent=1).encode())  # the base is complete
+    fsync_dir(directory.parent)
+    return BaseState(size=size, max_version=max_version, alive=alive)
 
 
-def read_segment(directory: Path, config: CollectionConfig, schema: dict[str, PayloadSchema]) -> Segment:
-    meta = msgpack.unpackb(read_bytes(directory / "segment.msgpack"), raw=False, strict_map_key=False)
-    payloads = msgpack.unpackb(read_bytes(directory / "payloads.msgpack"), raw=False, strict_map_key=False)
-    seg = Segment(config.params.vectors, config.params.sparse_vectors)
-    size = int(meta["size"])
-    for pid, alive in zip(meta["external"], load_array(directory / "alive.npy").tolist(), strict=True):
-        offset = seg.ids.allocate(pid)
-        if not alive:
-            seg.ids.remove(pid)
-        del offset
-    seg.ids.versions[:size] = load_array(directory / "versions.npy")
+def load_segment(directory: Path, records: list[bytes], sealed: bool, config: CollectionConfig,
+                 schema: dict[str, PayloadSchema]) -> tuple[Segment, BaseState | None]:
+    """The segment stored in `directory` with its committed delta `records`."""
+    params = config.params
+    seg = Segment(params.vectors, params.sparse_vectors)
+    base = _read_base(directory, config) if (directory / BASE_FILE).exists() else None
+    deltas = [decode_points(r) for r in records]
+    size = max([base[0].size if base else 0, *(d.size for d in deltas)])
+    versions = np.zeros(size, dtype=np.uint64)
+    alive = np.zeros(size, dtype=bool)
+    payloads: list[Payload | None] = [None] * size
+    ids = IdArrays(np.zeros(size, dtype=np.uint64), np.zeros(size, dtype=bool), np.zeros((size, 16), np.uint8))
+    for number, image in enumerate(([base[0]] if base else []) + deltas):
+        o = image.offsets
+        versions[o], alive[o] = image.versions, image.alive
+        if number == 0 and base is not None:
+            payloads[: image.size] = image.payloads
+        else:
+            for offset, payload in zip(o.tolist(), image.payloads, strict=True):
+                payloads[offset] = payload
+        if image.ids is not None:
+            ids.int_keys[o], ids.is_uuid[o], ids.uuids[o] = image.ids.int_keys, image.ids.is_uuid, image.ids.uuids
+    seg.ids = IdTracker.from_arrays(ids, versions, alive)
     seg.alive = np.zeros(max(size, 64), dtype=bool)
-    seg.alive[:size] = load_array(directory / "alive.npy")
+    seg.alive[:size] = alive
     seg.payloads = payloads
-    for i, name in enumerate(meta["names"]):
-        column = seg.columns.get(name)
-        if column is None:
-            continue
-        column.ensure_capacity(size)
-        column.load(0, _read_image(directory, i))
-        if name in meta["hnsw"]:
-            params = config.params.vectors[name]
-            seg.hnsw[name] = HnswIndex.load(str(directory / f"hnsw-{i}.bin"), params.distance, params.size,
-                                            config.effective_hnsw(name), int(meta["hnsw"][name]),
-                                            params.storage_type)
-    seg.sealed = bool(meta["sealed"])
+    if base is not None:
+        if any(d.vectors is not None for d in deltas):
+            raise FormatError(f"{directory}: vector deltas on a sealed base")
+        _attach_base_vectors(seg, base[0], alive)
+        _attach_graphs(seg, directory, base[1], base[0].alive, alive, config)
+        seg.sealed = True
+    else:
+        _attach_logged_vectors(seg, deltas, size)
+        seg.sealed = sealed
     for key, s in schema.items():
         seg.create_index(key, s)
-    return seg
+    state = BaseState(size=base[0].size, max_version=int(base[1]["max_version"]),
+                      alive=base[0].alive) if base else None
+    return seg, state
 
 
-def _read_image(directory: Path, i: int) -> ColumnImage:
-    if not (directory / f"column-{i}-present.npy").exists():  # the dense-only layout of earlier versions
-        return ColumnImage(present=load_array(directory / f"present-{i}.npy"),
-                           rows=load_array(directory / f"vectors-{i}.npy"))
-    arrays = {field: load_array(directory / f"column-{i}-{field}.npy") for field in ColumnImage.ARRAYS
-              if (directory / f"column-{i}-{field}.npy").exists()}
-    return ColumnImage(**arrays)
+def _read_base(directory: Path, config: CollectionConfig) -> tuple[PointsImage, dict[str, Any]]:
+    meta = json.loads(read_bytes(directory / BASE_FILE))
+    if meta.get("format") != SEGMENT_FORMAT:
+        raise FormatError(f"{directory}: segment format {meta.get('format')!r} is not {SEGMENT_FORMAT}")
+    size = int(meta["size"])
+    ids = IdArrays(int_keys=load_array(directory / "ids-int.npy"), is_uuid=load_array(directory / "ids-is-uuid.npy"),
+                   uuids=load_array(directory / "ids-uuid.npy"))
+    payloads = msgpack.unpackb(read_bytes(directory / "payloads.msgpack"), raw=False, strict_map_key=False)
+    vectors: dict[str, ColumnImage] = {}
+    for i, entry in enumerate(meta["vectors"]):
+        name = entry["name"]
+        params = config.params.vectors.get(name)
+        mapped = entry["kind"] == "dense" and params is not None and bool(params.on_disk)
+        arrays = {f: (open_array if mapped and f == "rows" else load_array)(directory / f"vec-{i}-{f}.npy")
+                  for f in entry["arrays"]}
+        vectors[name] = ColumnImage(**arrays)
+    image = PointsImage(size=size, offsets=np.arange(size, dtype=np.int64), versions=load_array(directory / "versions.npy"),
+                        alive=load_array(directory / "alive.npy"), payloads=payloads, ids=ids, vectors=vectors)
+    meta["names"] = [entry["name"] for entry in meta["vectors"]]
+    return image, meta
+
+
+def _attach_base_vectors(seg: Segment, base: PointsImage, alive: np.ndarray) -> None:
+    everyone = np.arange(base.size, dtype=np.int64)
+    for name, image in (base.vectors or {}).items():
+        column = seg.columns.get(name)
+        if column is None:
+            continue  # a vector the config no longer has
+        if isinstance(column, VectorColumn) and image.rows is not None:
+            # Rows are used as loaded (a read-only map for on_disk vectors): a sealed segment never
+            # writes its dense rows.
+            column.data = image.rows
+            column.present = image.present.copy()
+        else:  # multi and sparse vectors of deleted points are dropped (sparse postings count for IDF)
+            column.load(0, image.pick(everyone, keep=alive[: base.size]))
+
+
+def _attach_graphs(seg: Segment, directory: Path, meta: dict[str, Any], base_alive: np.ndarray, alive: np.ndarray,
+                   config: CollectionConfig) -> None:
+    gone = np.flatnonzero(base_alive & ~alive[: base_alive.shape[0]]).tolist()  # deleted since the build
+    for key, entry in meta["hnsw"].items():
+        name = meta["names"][int(key)]
+        params = config.params.vectors.get(name)
+        if params is None:
+            continue
+        index = HnswIndex.load(str(directory / f"hnsw-{key}.bin"), params.distance, params.size,
+                               config.effective_hnsw(name), int(entry["count"]), params.storage_type)
+        for offset in gone:
+            index.mark_deleted(offset)
+        seg.hnsw[name] = index
+
+
+def _attach_logged_vectors(seg: Segment, deltas: list[PointsImage], size: int) -> None:
+    """Vectors of a segment kept only as records: the last record of each offset wins."""
+    position = np.full(size, -1, dtype=np.int64)
+    start = 0
+    for d in deltas:
+        position[d.offsets] = start + np.arange(d.offsets.shape[0])
+        start += d.offsets.shape[0]
+    known = position >= 0
+    for name, column in seg.columns.items():
+        parts = [d.vectors[name] for d in deltas if d.vectors is not None and name in d.vectors]
+        if not parts or size == 0:
+            continue
+        joined = ColumnImage.concat(parts)
+        column.load(0, joined.pick(np.where(known, position, 0), keep=known))
+
+
+def _fsync_file(path: Path) -> None:
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)

@@ -23,6 +23,26 @@ class ColumnImage:
 
     ARRAYS = ("present", "rows", "counts", "indices", "values")
 
+    def pick(self, positions: np.ndarray, keep: np.ndarray | None = None) -> ColumnImage:
+        """The entries at `positions` of this image, in that order; where `keep` (aligned with
+        `positions`) is False the point is written as absent (e.g. deleted)."""
+        present = self.present[positions]
+        if keep is not None:
+            present = present & keep
+        if self.counts is None:  # dense: one row per point
+            rows = None if self.rows is None else self.rows[positions]
+            return ColumnImage(present=present, rows=rows)
+        run_of = np.cumsum(self.present) - 1  # index of each present point's run
+        chosen = run_of[positions[present]]
+        counts = self.counts[chosen]
+        spans = runs((np.cumsum(self.counts) - self.counts)[chosen], counts)
+
+        def take(array: np.ndarray | None) -> np.ndarray | None:
+            return None if array is None else array[spans]
+
+        return ColumnImage(present=present, rows=take(self.rows), counts=counts, indices=take(self.indices),
+                           values=take(self.values))
+
     @staticmethod
     def concat(parts: list[ColumnImage]) -> ColumnImage:
         def join(name: str) -> np.ndarray | None:

@@ -44,9 +44,11 @@ class HnswIndex:
             self._index.add_items(vectors, labels, num_threads=threads)
         self.count = int(labels.shape[0])
 
-    def save(self, path: str) -> None:
+    def save(self, path: str) -> int:
+        """Write the graph (with its deleted marks) to `path`; returns `count` as of that write."""
         with self._lock:
             self._index.save_index(path)
+            return self.count
 
     @classmethod
     def load(cls, path: str, distance: Distance, dim: int, config: HnswConfig, count: int,

@@ -1,12 +1,58 @@
-"""External point id ⇄ internal offset, with the version (operation number) of each point."""
+"""External point id ⇄ internal offset, with the version (operation number) of each point.
+
+Stored form (`IdArrays`): integer ids as a uint64 column, UUIDs as a (n, 16) uint8 column, and a
+bool column telling which of the two each offset holds. Loading builds the lookup with numpy and
+one `dict(zip())` (no Python loop per point of our own).
+"""
 
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import dataclass
 
 import numpy as np
 
 from engine.point_id import PointId
+
+_HEX = np.frombuffer(b"0123456789abcdef", dtype=np.uint8)
+_UUID_DASHES = (8, 13, 18, 23)  # positions of '-' in the canonical 36-character form
+
+
+@dataclass(slots=True)
+class IdArrays:
+    """External ids of consecutive offsets as numpy columns (the stored form)."""
+
+    int_keys: np.ndarray  # uint64[n]
+    is_uuid: np.ndarray  # bool[n]
+    uuids: np.ndarray  # uint8[n, 16] (zero rows for integer ids)
+
+    @classmethod
+    def from_ids(cls, ids: list[PointId]) -> IdArrays:
+        n = len(ids)
+        is_uuid = np.fromiter((isinstance(p, str) for p in ids), dtype=bool, count=n)
+        int_keys = np.zeros(n, dtype=np.uint64)
+        uuids = np.zeros((n, 16), dtype=np.uint8)
+        if n and not is_uuid.all():
+            int_keys[~is_uuid] = np.array([p for p in ids if not isinstance(p, str)], dtype=np.uint64)
+        if is_uuid.any():
+            raw = b"".join(bytes.fromhex(p.replace("-", "")) for p in ids if isinstance(p, str))
+            uuids[is_uuid] = np.frombuffer(raw, dtype=np.uint8).reshape(-1, 16)
+        return cls(int_keys=int_keys, is_uuid=is_uuid, uuids=uuids)
+
+    def to_ids(self) -> list[PointId]:
+        """Python ids (int or canonical UUID string) of every offset."""
+        out: list[PointId] = list(self.int_keys.tolist())
+        where = np.flatnonzero(self.is_uuid)
+        if where.size:
+            raw = self.uuids[where]
+            chars = np.empty((where.size, 36), dtype=np.uint8)
+            hexed = np.stack([_HEX[raw >> 4], _HEX[raw & 15]], axis=2).reshape(where.size, 32)
+            chars[:, [i for i in range(36) if i not in _UUID_DASHES]] = hexed
+            chars[:, list(_UUID_DASHES)] = ord("-")
+            texts = chars.view("S36").ravel().astype("U36").tolist()
+            for offset, text in zip(where.tolist(), texts, strict=True):
+                out[offset] = text
+        return out
 
 
 class IdTracker:
@@ -49,6 +95,39 @@ class IdTracker:
 
     def remove(self, pid: PointId) -> int | None:
         return self._offsets.pop(pid, None)
+
+    def arrays(self, offsets: np.ndarray | None = None) -> IdArrays:
+        """Stored form of the ids at `offsets` (all allocated offsets when None)."""
+        size = self.size
+        picked = np.arange(size) if offsets is None else offsets
+        uuids = np.zeros((picked.shape[0], 16), dtype=np.uint8)
+        is_uuid = self.is_uuid[:size][picked]
+        if is_uuid.any():
+            wanted = picked[is_uuid].tolist()
+            raw = b"".join(bytes.fromhex(str(self.external[o]).replace("-", "")) for o in wanted)
+            uuids[is_uuid] = np.frombuffer(raw, dtype=np.uint8).reshape(-1, 16)
+        return IdArrays(int_keys=self.int_keys[:size][picked].copy(), is_uuid=is_uuid.copy(), uuids=uuids)
+
+    @classmethod
+    def from_arrays(cls, ids: IdArrays, versions: np.ndarray, alive: np.ndarray) -> IdTracker:
+        """A tracker over offsets 0..n-1 with these ids; only `alive` offsets can be looked up."""
+        tracker = cls()
+        n = int(ids.is_uuid.shape[0])
+        tracker.external = ids.to_ids()
+        live = np.flatnonzero(alive[:n])
+        if live.size == n:
+            tracker._offsets = dict(zip(tracker.external, range(n), strict=True))
+        else:
+            external = tracker.external
+            tracker._offsets = {external[o]: o for o in live.tolist()}
+        capacity = max(n, 64)
+        tracker.versions = np.zeros(capacity, dtype=np.uint64)
+        tracker.versions[:n] = versions[:n]
+        tracker.int_keys = np.zeros(capacity, dtype=np.uint64)
+        tracker.int_keys[:n] = ids.int_keys
+        tracker.is_uuid = np.zeros(capacity, dtype=bool)
+        tracker.is_uuid[:n] = ids.is_uuid
+        return tracker
 
     def offsets_for(self, ids: Iterable[PointId]) -> np.ndarray:
         found = [o for o in (self._offsets.get(i) for i in ids) if o is not None]

@@ -4,11 +4,12 @@ A collection snapshot is a tar of a *staged copy* of the collection directory, n
 directory: the flush worker may rotate `snapshots/<op>/` and truncate the WAL, and writers append to
 the WAL, while a large archive is being written. Staging takes a consistent cut quickly:
 
-1. `Collection.flush()` so the archive holds a fresh segment snapshot and a short WAL;
-2. under the collection's flush lock (no rotation, no truncation) the files of the current segment
-   snapshot are hard-linked into the staging directory (they are never modified in place, so a link
-   is a frozen copy), and, under the collection lock (no append in flight), the WAL segment sizes are
-   recorded; the WAL files are then copied up to those sizes, which are record boundaries.
+1. `Collection.flush()` so the archive holds a fresh manifest and a short WAL;
+2. under the collection's flush lock (no commit, no truncation) the base files of every segment the
+   manifest lists are hard-linked into the staging directory (written once, never modified, so a
+   link is a frozen copy), each delta log is copied up to its committed length, and, under the
+   collection lock (no append in flight), the WAL segment sizes are recorded; the WAL files are then
+   copied up to those sizes, which are record boundaries.
 
 The archive is written under a hidden temporary name in the snapshots directory, its sha256 goes to
 the `.checksum` file, and only then is it renamed to its final name: a listed snapshot is complete
@@ -26,6 +27,8 @@ from pathlib import Path
 
 from engine.collection import Collection
 from engine.errors import BadRequest
+from engine.persistence.collection_store import MANIFEST, SEGMENTS
+from engine.persistence.segment_files import DELTAS_FILE
 from engine.snapshots.names import SnapshotDescription, checksum_path, describe
 from engine.snapshots.progress import ProgressLog
 from storage.atomic import atomic_write_bytes, fsync_dir, read_bytes
@@ -39,14 +42,6 @@ def _link_or_copy(src: Path, dest: Path) -> None:
         os.link(src, dest)
     except OSError:  # another filesystem or no hard links: a real copy is as good, only slower
         shutil.copy2(src, dest)
-
-
-def _link_tree(src: Path, dest: Path) -> None:
-    for root, _dirs, files in os.walk(src):
-        target = dest / Path(root).relative_to(src)
-        target.mkdir(parents=True, exist_ok=True)
-        for name in files:
-            _link_or_copy(Path(root) / name, target / name)
 
 
 def _copy_prefix(src: Path, dest: Path, size: int) -> None:
@@ -67,19 +62,27 @@ def stage_collection(collection: Collection, staging: Path) -> None:
     if store is None:
         raise BadRequest("Snapshots need a collection stored on disk")
     staging.mkdir(parents=True, exist_ok=True)
-    # Private lock on purpose: it is the one that keeps snapshots/ and the WAL head stable.
+    # Private lock on purpose: it is the one that keeps the manifest, the delta logs and the WAL
+    # head stable (no commit, no truncation, no removal of replaced segments meanwhile).
     with collection.flush_lock:
         with collection.lock:  # writers append under this lock: the sizes below are record boundaries
             wal_dir = store.dir / "wal"
             wal_sizes = {p.name: p.stat().st_size for p in wal_dir.iterdir()
                          if p.is_file() and not p.name.startswith(".")}
             config = read_bytes(store.dir / "config.json")
-            current_file = store.dir / "CURRENT"
-            current = read_bytes(current_file) if current_file.exists() else None
-        if current is not None:
-            name = current.decode().strip()
-            _link_tree(store.dir / "snapshots" / name, staging / "snapshots" / name)
-            (staging / "CURRENT").write_bytes(current)
+            manifest_file = store.dir / MANIFEST
+            manifest = read_bytes(manifest_file) if manifest_file.exists() else None
+        if manifest is not None:
+            for name, committed in store.listed():
+                source = store.dir / SEGMENTS / name
+                target = staging / SEGMENTS / name
+                target.mkdir(parents=True)
+                for item in source.iterdir():  # base files are never modified: a link is a frozen copy
+                    if item.name != DELTAS_FILE:
+                        _link_or_copy(item, target / item.name)
+                if committed:  # the delta log grows: copy its committed prefix
+                    _copy_prefix(source / DELTAS_FILE, target / DELTAS_FILE, committed)
+            (staging / MANIFEST).write_bytes(manifest)
         (staging / "wal").mkdir()
         for name, size in wal_sizes.items():
             _copy_prefix(wal_dir / name, staging / "wal" / name, size)

@@ -91,7 +91,7 @@ def test_create_lists_and_checksums(server_a: tuple[TableOfContents, SnapshotMan
     assert [d.name for d in snaps.list_snapshots("c")] == [desc.name]
     with tarfile.open(path) as tar:
         names = tar.getnames()
-    assert "config.json" in names and "CURRENT" in names and any(n.startswith("wal/") for n in names)
+    assert "config.json" in names and "manifest.json" in names and any(n.startswith("wal/") for n in names)
     assert not any(n.endswith(".lock") for n in names)
     assert snaps.delete("c", desc.name)
     assert snaps.list_snapshots("c") == []

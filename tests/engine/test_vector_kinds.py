@@ -14,7 +14,8 @@ from engine.collection import Collection
 from engine.collection.vector_search import higher_is_better, nearest, score_points, stored_vector, to_scored
 from engine.errors import BadInput
 from engine.optimizer import optimize_collection
-from engine.persistence.segment_files import capture, read_segment, write_segment
+from engine.persistence.points_image import capture_points, encode_points
+from engine.persistence.segment_files import load_segment, write_base
 from engine.types.config import (
     CollectionConfig,
     CollectionParams,
@@ -211,7 +212,11 @@ def test_rebuild_and_persistence_keep_every_kind(tmp_path: Path) -> None:
     assert (ours(col, "s", q_sparse), ours(col, "m", q_multi)) == before
     col.update(DeletePoints(ids=[1, 2, 3]))
     before = (ours(col, "s", q_sparse), ours(col, "m", q_multi))
-    for i, seg in enumerate(col.segments):
-        write_segment(capture(seg), tmp_path / str(i))
-        col.segments[i] = read_segment(tmp_path / str(i), col.config, {})
+    for i, seg in enumerate(col.segments):  # sealed: a base; appendable: one delta record of every point
+        records = []
+        if seg.sealed:
+            write_base(seg, tmp_path / str(i))
+        else:
+            records = [encode_points(capture_points(seg, np.arange(seg.size), with_vectors=True))]
+        col.segments[i], _ = load_segment(tmp_path / str(i), records, seg.sealed, col.config, {})
     assert (ours(col, "s", q_sparse), ours(col, "m", q_multi)) == before
