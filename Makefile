@@ -42,6 +42,7 @@ compat: install
 
 test: lint typecheck
 	bash tools/setup_clients.sh
+	bash tools/setup_browser.sh
 	$(PY) -m pytest tests compat_tests
 
 proto: install

@@ -9,7 +9,7 @@ from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import Response
 
-from server.rest import collection_routes, point_routes, service_routes, snapshot_routes
+from server.rest import collection_routes, dashboard_routes, point_routes, service_routes, snapshot_routes
 from server.rest.responses import error
 from server.service import Service
 from server.settings import Settings
@@ -24,7 +24,7 @@ async def _http_error(request: Request, exc: Exception) -> Response:
 def build_app(service: Service, settings: Settings) -> Starlette:
     app = Starlette(
         routes=[*service_routes.routes(), *collection_routes.routes(), *point_routes.routes(),
-                *snapshot_routes.routes()],
+                *snapshot_routes.routes(), *dashboard_routes.routes()],
         exception_handlers={HTTPException: _http_error},
     )
     app.state.service = service
