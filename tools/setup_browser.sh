@@ -15,8 +15,8 @@ if [ "$(id -u)" -ne 0 ]; then
 fi
 export DEBIAN_FRONTEND=noninteractive
 started=$(date +%s)
-apt-get update -q
-apt-get install -y -q --no-install-recommends chromium chromium-driver fonts-dejavu-core
+apt-get -o DPkg::Lock::Timeout=600 update -q
+apt-get -o DPkg::Lock::Timeout=600 install -y -q --no-install-recommends chromium chromium-driver fonts-dejavu-core
 for bin in chromium chromedriver; do
     have "$bin" || { echo "setup_browser: $bin still missing after apt-get install" >&2; exit 1; }
 done
