@@ -35,6 +35,7 @@ from compat_dashboard_browser import (
 from conftest import unique_collection_name
 from selenium import webdriver
 from selenium.webdriver.common.keys import Keys
+from selenium.webdriver.support.expected_conditions import staleness_of
 from selenium.webdriver.support.ui import Select
 
 pytestmark = pytest.mark.raw_http
@@ -278,8 +279,10 @@ def test_search_quality_reports_recall_that_rest_reproduces(
     # The same filter for both searches: every sampled point matches it.
     type_into(css(page, "#quality-filter"), '{"must": [{"key": "city", "match": {"value": "Oslo"}}]}')
     wait(page, lambda d: text_of(d, "#quality-filter-status").startswith("Valid filter"))
+    previous = css(page, "#mean-recall")
     css(page, "#quality-run").click()
-    wait(page, lambda d: not css(d, "#quality-run").get_attribute("disabled") and all_css(d, "#mean-recall"))
+    wait(page, staleness_of(previous))  # the first run's summary is gone ...
+    css(page, "#mean-recall")  # ... and the second run's is there
     ids = [r.get_attribute("data-id") for r in all_css(page, "#quality-table tbody tr")]
     assert len(ids) == 12
     got = raw.post(f"/collections/{name}/points", json={"ids": [int(i) for i in ids]}).json()["result"]
