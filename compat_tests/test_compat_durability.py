@@ -337,3 +337,97 @@ def test_acknowledged_writes_survive_kill_9(tmp_path: Path) -> None:
     finally:
         client.close()
         server.stop()
+
+
+# ---------------------------------------------------------------- kill -9 inside a flush, a swap, a merge
+# The server's test-only hook (engine/persistence/test_hooks.py, off unless QUIVER_TEST_PAUSE_AT is
+# set) holds the named point open for a while, so the kill lands exactly inside that window.
+
+
+def _wait_for_pause(server: ServerProcess, point: str, timeout: float = 60.0) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        tail = server.log_tail(max_chars=200_000)
+        if any("test pause" in line and point in line for line in tail.splitlines()):
+            return
+        assert server.alive(), server.log_tail()
+        time.sleep(0.1)
+    pytest.fail(f"the server never paused at {point!r}:\n{server.log_tail()}")
+
+
+def _wait_green(client: QdrantClient, timeout: float = 60.0) -> models.CollectionInfo:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        info = client.get_collection(COLLECTION)
+        if info.status == models.CollectionStatus.GREEN:
+            return info
+        time.sleep(0.1)
+    pytest.fail(f"collection never became green: {client.get_collection(COLLECTION)}")
+
+
+def _upsert(client: QdrantClient, ids: range, version: int, model: dict[int, State]) -> None:
+    client.upsert(COLLECTION, wait=True, points=[
+        models.PointStruct(id=i, vector=vector_for(i, version), payload=payload_for(i, version)) for i in ids])
+    for i in ids:
+        model[i] = state_of(vector_for(i, version), payload_for(i, version))
+
+
+def _check(client: QdrantClient, model: dict[int, State]) -> None:
+    found = scroll_everything(client)
+    missing = [pid for pid in model if pid not in found]
+    wrong = [pid for pid, st in model.items() if pid in found and found[pid] != st]
+    assert not missing and not wrong and len(found) == len(model), (missing[:10], wrong[:10], len(found))
+    assert client.count(COLLECTION, exact=True).count == len(model)
+    check_counts_and_index(client, found, 0)
+
+
+@pytest.mark.parametrize("point", ["flush", "segment_written", "merge"])
+def test_kill_9_inside_a_persistence_window_loses_nothing(tmp_path: Path, point: str,
+                                                          monkeypatch: pytest.MonkeyPatch) -> None:
+    """Acknowledged writes before and during the window survive; a restart after the optimizer
+    finished comes back with the same segments and does not optimize again."""
+    monkeypatch.setenv("QUIVER_TEST_PAUSE_AT", point)
+    monkeypatch.setenv("QUIVER_TEST_PAUSE_SECONDS", "60")
+    server = start_server(tmp_path, log_name="paused.log")
+    client = QdrantClient(url=server.url, prefer_grpc=False, timeout=CLIENT_TIMEOUT_S)
+    model: dict[int, State] = {}
+    try:
+        # indexing_threshold 1 KB = 32 points of 8 floats: every batch below seals a segment
+        client.create_collection(
+            COLLECTION, vectors_config=models.VectorParams(size=DIM, distance=models.Distance.DOT),
+            optimizers_config=models.OptimizersConfigDiff(indexing_threshold=1, default_segment_number=2,
+                                                          flush_interval_sec=1))
+        client.create_payload_index(COLLECTION, "group", models.PayloadSchemaType.KEYWORD, wait=True)
+        batches = 3 if point == "merge" else 1
+        for b in range(batches):
+            _upsert(client, range(b * 200, b * 200 + 200), 1, model)
+            if point == "merge" and b < batches - 1:
+                time.sleep(1.5)  # let the optimizer seal this batch on its own
+        _wait_for_pause(server, point)
+        _upsert(client, range(50, 80), 2, model)  # written while the window is open
+        client.delete(COLLECTION, points_selector=models.PointIdsList(points=list(range(80, 90))), wait=True)
+        for i in range(80, 90):
+            model.pop(i)
+        client.close()
+        server.kill()
+    finally:
+        client.close()
+        server.stop()
+    monkeypatch.delenv("QUIVER_TEST_PAUSE_AT")
+    server = start_server(tmp_path, log_name="after-kill.log")
+    client = QdrantClient(url=server.url, prefer_grpc=False, timeout=CLIENT_TIMEOUT_S)
+    try:
+        _check(client, model)
+        info = _wait_green(client)
+        client.close()
+        server.kill()  # right after the optimizer finished: its results must already be durable
+        server = start_server(tmp_path, log_name="after-green.log")
+        client = QdrantClient(url=server.url, prefer_grpc=False, timeout=CLIENT_TIMEOUT_S)
+        again = client.get_collection(COLLECTION)
+        assert again.status == models.CollectionStatus.GREEN, again
+        assert again.segments_count == info.segments_count
+        assert again.indexed_vectors_count == info.indexed_vectors_count
+        _check(client, model)
+    finally:
+        client.close()
+        server.stop()
