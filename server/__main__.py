@@ -16,8 +16,16 @@ from collections.abc import Callable  # noqa: E402
 
 from server.cli import serve_command  # noqa: E402
 
+
+def _migrate_command(argv: list[str]) -> int:
+    from tools.migrate.cli import main  # needs the `migrate` extra (qdrant-client, rich)
+
+    return main(argv)
+
+
 COMMANDS: dict[str, Callable[[list[str]], int]] = {
     "serve": serve_command,
+    "migrate": _migrate_command,
 }
 """Subcommand name → entry taking the remaining arguments and returning the exit code."""
 
