@@ -12,6 +12,7 @@ cd "$(dirname "$0")/.."
 APT_PACKAGES=(golang-go golang-google-grpc-dev golang-github-golang-protobuf-1-5-dev golang-google-protobuf-dev
               protoc-gen-go protoc-gen-go-grpc protobuf-compiler)
 command -v node >/dev/null && command -v npm >/dev/null || APT_PACKAGES+=(nodejs npm)
+command -v curl >/dev/null || APT_PACKAGES+=(curl)
 
 missing=()
 for pkg in "${APT_PACKAGES[@]}"; do
@@ -28,7 +29,7 @@ if ((${#missing[@]})); then
     DEBIAN_FRONTEND=noninteractive apt-get -o DPkg::Lock::Timeout=600 install -y -qq --no-install-recommends \
         "${missing[@]}" >/dev/null
 fi
-for tool in go protoc protoc-gen-go protoc-gen-go-grpc node npm; do
+for tool in go protoc protoc-gen-go protoc-gen-go-grpc node npm curl; do
     command -v "$tool" >/dev/null || { echo "setup_clients: $tool not found after install" >&2; exit 1; }
 done
 
