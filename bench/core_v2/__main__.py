@@ -23,6 +23,7 @@ import argparse
 import dataclasses
 import json
 import shlex
+import signal
 import subprocess
 import sys
 import tempfile
@@ -31,7 +32,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from bench.core_v2 import ingest, inprocess, server_search, unindexed_filter
+from bench.core_v2 import ingest, server_search, unindexed_filter
 from bench.core_v2.config import CoreV2Config
 from bench.core_v2.procs import Proc
 from bench.core_v2.report import update_readme, write_json
@@ -77,6 +78,8 @@ def parse_args(argv: list[str]) -> tuple[argparse.Namespace, CoreV2Config]:
 def main(argv: list[str] | None = None) -> None:
     argv = sys.argv[1:] if argv is None else argv
     args, cfg = parse_args(argv)
+    # a SIGTERM unwinds like Ctrl-C, so the servers' context managers stop them and drop their storage
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
     only = {int(x) for x in args.only.split(",") if x.strip()}
     result: dict[str, Any] = {
         "started_at": datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
@@ -106,6 +109,8 @@ def main(argv: list[str] | None = None) -> None:
             if 1 in only:
                 result["server_search"] = srv
         if 3 in only:
+            from bench.core_v2 import inprocess  # imports the engine itself: only when asked for
+
             _log("3: in-process engine vs hnswlib and qdrant-edge")
             result["inprocess"] = inprocess.run(ds, cfg.inprocess_queries)
     result["total_seconds"] = round(time.perf_counter() - t0, 1)
