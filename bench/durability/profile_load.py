@@ -20,10 +20,11 @@ from engine.toc import TableOfContents
 
 # (label, function name, file fragment): cumulative time of these calls, as steps of a load
 STEPS = (
-    ("read_segment (snapshot load)", "read_segment", "segment_files.py"),
-    ("  ids re-allocated point by point", "allocate", "id_tracker.py"),
+    ("load_segment (base + delta records)", "load_segment", "segment_files.py"),
+    ("  id tracker from numpy columns", "from_arrays", "id_tracker.py"),
     ("  payload index rebuild (create_index)", "create_index", "segment.py"),
     ("  hnswlib load_index", "load", "hnsw_index.py"),
+    ("  delta records decode", "decode_points", "points_image.py"),
     ("WAL replay: read + decode records", "replay", "collection_store.py"),
     ("  codec from_plain (WAL decode)", "decode", "codec.py"),
     ("WAL replay: apply ops", "apply", "collection.py"),
