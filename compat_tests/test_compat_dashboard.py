@@ -321,7 +321,23 @@ def test_snapshots_create_download_recover_and_delete(
     finally:
         raw.delete(f"/collections/{copy}")
 
-    css(page, f'tr[data-snapshot="{snap["name"]}"] [data-action="delete"]').click()
+    # ... and from the listed snapshot itself (fetched, then uploaded again): a second click confirms.
+    second = unique_collection_name("recovered")
+    type_into(css(page, "#recover-target"), second)
+    recover = css(page, f'tr[data-snapshot="{snap["name"]}"] [data-action="recover"]')
+    recover.click()
+    assert recover.text == "Confirm recover"
+    recover.click()
+    wait(page, lambda d: text_of(d, "#recover-done") == f"Recovered {second} from {snap['name']}.")
+    try:
+        assert raw.get(f"/collections/{second}").json()["result"]["points_count"] == COUNT
+    finally:
+        raw.delete(f"/collections/{second}")
+
+    delete = css(page, f'tr[data-snapshot="{snap["name"]}"] [data-action="delete"]')
+    delete.click()
+    assert raw.get(f"/collections/{name}/snapshots").json()["result"] != []  # armed, not yet deleted
+    delete.click()
     wait(page, lambda d: not all_css(d, f'tr[data-snapshot="{snap["name"]}"]'))
     assert raw.get(f"/collections/{name}/snapshots").json()["result"] == []
     assert console_errors(page) == []

@@ -96,8 +96,8 @@ export function jsonTree(value, { open = 1, depth = 0 } = {}) {
   const entries = Array.isArray(value) ? value.map((v, i) => [i, v]) : Object.entries(value);
   const brackets = Array.isArray(value) ? ['[', ']'] : ['{', '}'];
   if (!entries.length) return h('span', { class: 'j-empty' }, brackets.join(''));
-  const label = Array.isArray(value) ? `${brackets[0]} ${entries.length} items ${brackets[1]}`
-    : `${brackets[0]} ${entries.length} keys ${brackets[1]}`;
+  const noun = Array.isArray(value) ? 'item' : 'key';
+  const label = `${brackets[0]} ${entries.length} ${noun}${entries.length === 1 ? '' : 's'} ${brackets[1]}`;
   return h('details', { class: 'tree', open: depth < open },
     h('summary', null, label),
     h('ul', null, entries.map(([k, v]) => h('li', null,
@@ -137,4 +137,40 @@ export function percentile(values, p) {
 
 export function mean(values) {
   return values.length ? values.reduce((a, b) => a + b, 0) / values.length : NaN;
+}
+
+// Marks a table so that narrow screens show each row as a card of "header: value" lines: every
+// cell gets its column's header as data-label (drawn by CSS), the header row is hidden there.
+export function stackable(table) {
+  const labels = [...table.querySelectorAll('thead th')].map((th) => th.textContent);
+  for (const row of table.querySelectorAll('tbody tr')) {
+    [...row.children].forEach((cell, i) => { if (labels[i]) cell.dataset.label = labels[i]; });
+  }
+  table.classList.add('stackable');
+  return table;
+}
+
+// A button for an action that destroys or replaces data: the first click arms it (its label asks
+// for confirmation for a few seconds), the second runs the action. No modal dialog, so it works
+// the same from the keyboard.
+export function confirmButton(label, confirmLabel, action, attrs = {}) {
+  const button = h('button', { type: 'button', ...attrs }, label);
+  let armed = null;
+  button.addEventListener('click', async () => {
+    if (!armed) {
+      button.textContent = confirmLabel;
+      armed = setTimeout(() => { armed = null; button.textContent = label; }, 5000);
+      return;
+    }
+    clearTimeout(armed);
+    armed = null;
+    button.textContent = label;
+    button.disabled = true;
+    try {
+      await action();
+    } finally {
+      button.disabled = false;
+    }
+  });
+  return button;
 }

@@ -1,7 +1,7 @@
 // Collections: one row per collection with status, counts, vector configs, payload schema, aliases.
 
 import { collectionPath, enc, rest } from '../api.js';
-import { denseVectors, errorBox, fmt, h, sparseVectors } from '../dom.js';
+import { denseVectors, errorBox, fmt, h, sparseVectors, stackable } from '../dom.js';
 
 export function statusBadge(status) {
   const s = String(status || 'unknown');
@@ -46,8 +46,8 @@ export async function render(view) {
       h('td', { 'data-field': 'schema' }, h('ul', { class: 'plain' }, schemaItems(info.payload_schema))),
       h('td', { 'data-field': 'aliases' }, (byCollection[name] || []).sort().map((a) => h('div', null, a))));
   });
-  view.append(h('div', { class: 'table-wrap' }, h('table', { id: 'collections-table' },
+  view.append(h('div', { class: 'table-wrap' }, stackable(h('table', { id: 'collections-table' },
     h('thead', null, h('tr', null, ['Name', 'Status', 'Points', 'Segments', 'Indexed vectors', 'Vectors', 'Payload schema', 'Aliases']
       .map((t, i) => h('th', { scope: 'col', class: i >= 2 && i <= 4 ? 'num' : null }, t)))),
-    h('tbody', null, rows))));
+    h('tbody', null, rows)))));
 }

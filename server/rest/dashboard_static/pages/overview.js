@@ -1,7 +1,7 @@
 // One collection: status and counts, optimizer state, configuration, payload indexes (create/drop).
 
 import { collectionPath, enc, rest } from '../api.js';
-import { clear, errorBox, fmt, h, jsonTree } from '../dom.js';
+import { clear, confirmButton, errorBox, fmt, h, jsonTree, stackable } from '../dom.js';
 import { statusBadge, vectorConfigText } from './collections.js';
 import { collectionHeader } from './tabs.js';
 
@@ -25,24 +25,14 @@ function kvTable(obj) {
 
 function indexTable(name, schema, refresh) {
   const rows = Object.entries(schema || {}).sort(([a], [b]) => a.localeCompare(b)).map(([key, s]) => {
-    const drop = h('button', { type: 'button', class: 'danger small', 'data-drop': key }, 'Drop');
-    let armed = null;
-    drop.addEventListener('click', async () => {
-      if (!armed) {
-        drop.textContent = 'Confirm drop';
-        armed = setTimeout(() => { armed = null; drop.textContent = 'Drop'; }, 5000);
-        return;
-      }
-      clearTimeout(armed);
-      drop.disabled = true;
+    const drop = confirmButton('Drop', 'Confirm drop', async () => {
       try {
         await rest('DELETE', collectionPath(name, `/index/${enc(key)}?wait=true`));
         refresh();
       } catch (e) {
         drop.after(errorBox(e.message));
-        drop.disabled = false;
       }
-    });
+    }, { class: 'danger small', 'data-drop': key });
     return h('tr', { 'data-index': key },
       h('th', { scope: 'row' }, h('code', null, key)),
       h('td', null, s.data_type),
@@ -51,9 +41,9 @@ function indexTable(name, schema, refresh) {
       h('td', null, drop));
   });
   if (!rows.length) return h('p', { class: 'muted' }, 'No payload index yet.');
-  return h('div', { class: 'table-wrap' }, h('table', { id: 'index-table' },
+  return h('div', { class: 'table-wrap' }, stackable(h('table', { id: 'index-table' },
     h('thead', null, h('tr', null, ['Key', 'Type', 'Params', 'Points', ''].map((t) => h('th', { scope: 'col' }, t)))),
-    h('tbody', null, rows)));
+    h('tbody', null, rows))));
 }
 
 function createIndexForm(name, refresh) {

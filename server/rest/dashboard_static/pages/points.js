@@ -1,7 +1,7 @@
 // Points browser: scroll with a validated filter, payload as a tree, vectors abbreviated, paging.
 
 import { collectionPath, rest } from '../api.js';
-import { clear, errorBox, h, jsonTree, vectorsCell } from '../dom.js';
+import { clear, errorBox, h, jsonTree, stackable, vectorsCell } from '../dom.js';
 import { filterEditor } from '../filter_editor.js';
 import { collectionHeader } from './tabs.js';
 
@@ -47,12 +47,12 @@ export async function render(view, { name }) {
       clear(results, h('p', { class: 'muted' }, 'No points match.'));
       return;
     }
-    clear(results, h('div', { class: 'table-wrap' }, h('table', { id: 'points-table' },
+    clear(results, h('div', { class: 'table-wrap' }, stackable(h('table', { id: 'points-table' },
       h('thead', null, h('tr', null, ['Id', 'Payload', 'Vectors'].map((t) => h('th', { scope: 'col' }, t)))),
       h('tbody', null, answer.points.map((p) => h('tr', { 'data-id': String(p.id) },
         h('th', { scope: 'row' }, h('code', null, String(p.id))),
         h('td', null, jsonTree(p.payload || {}, { open: 1 })),
-        h('td', null, vectorsCell(p.vector))))))));
+        h('td', null, vectorsCell(p.vector)))))))));
   }
 
   async function start() {

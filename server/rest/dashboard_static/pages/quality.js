@@ -2,7 +2,7 @@
 // with the latency of both (see recall.js for the REST calls behind the figure).
 
 import { collectionPath, rest } from '../api.js';
-import { clear, denseVectors, errorBox, h, mean, ms, percentile } from '../dom.js';
+import { clear, denseVectors, errorBox, h, mean, ms, percentile, stackable } from '../dom.js';
 import { filterEditor } from '../filter_editor.js';
 import { measureRecall } from '../recall.js';
 import { collectionHeader } from './tabs.js';
@@ -28,9 +28,10 @@ export async function render(view, { name }) {
   const progress = h('progress', { id: 'quality-progress', max: 1, value: 0, hidden: true });
   const summary = h('div', { id: 'quality-summary', 'aria-live': 'polite' });
   const tbody = h('tbody');
-  const table = h('div', { class: 'table-wrap', hidden: true }, h('table', { id: 'quality-table' },
+  const grid = h('table', { id: 'quality-table' },
     h('thead', null, h('tr', null, [['#', 1], ['Point', 0], ['recall@k', 1], ['approximate', 1], ['exact', 1]].map(([t, num]) => h('th', { scope: 'col', class: num ? 'num' : null }, t)))),
-    tbody));
+    tbody);
+  const table = h('div', { class: 'table-wrap', hidden: true }, grid);
   const form = h('form', { class: 'stack', id: 'quality-form' },
     h('div', { class: 'row' }, h('label', null, 'Sample N ', n), h('label', null, 'k ', k),
       h('label', null, 'Vector ', using), h('label', null, 'hnsw_ef ', ef)),
@@ -62,6 +63,7 @@ export async function render(view, { name }) {
           h('td', { class: 'num', 'data-field': 'recall' }, row.recall === null ? '—' : row.recall.toFixed(3)),
           h('td', { class: 'num' }, `${ms(row.approx.clientMs)} (${ms(row.approx.serverMs)})`),
           h('td', { class: 'num' }, `${ms(row.exact.clientMs)} (${ms(row.exact.serverMs)})`)));
+        stackable(grid);
       });
       const recalls = rows.map((r) => r.recall).filter((r) => r !== null);
       const a = rows.map((r) => r.approx.clientMs);

@@ -3,7 +3,7 @@
 // is downloaded and uploaded again through POST /snapshots/upload).
 
 import { collectionPath, download, enc, rest, upload } from '../api.js';
-import { bytes, clear, errorBox, h } from '../dom.js';
+import { bytes, clear, confirmButton, errorBox, h, stackable } from '../dom.js';
 import { collectionHeader } from './tabs.js';
 
 function progressLine(id) {
@@ -61,13 +61,25 @@ export async function render(view, { name }) {
       clear(list, h('p', { class: 'muted' }, 'No snapshot yet.'));
       return;
     }
-    clear(list, h('div', { class: 'table-wrap' }, h('table', { id: 'snapshot-table' },
+    clear(list, h('div', { class: 'table-wrap' }, stackable(h('table', { id: 'snapshot-table' },
       h('thead', null, h('tr', null, ['Name', 'Created', 'Size', 'Checksum', ''].map((t) => h('th', { scope: 'col' }, t)))),
       h('tbody', null, snaps.map((snap) => {
         const path = collectionPath(name, `/snapshots/${enc(snap.name)}`);
         const dl = h('button', { type: 'button', class: 'small', 'data-action': 'download' }, 'Download');
-        const restore = h('button', { type: 'button', class: 'small', 'data-action': 'recover' }, 'Recover');
-        const del = h('button', { type: 'button', class: 'small danger', 'data-action': 'delete' }, 'Delete');
+        const restore = confirmButton('Recover', 'Confirm recover', async () => {
+          try {
+            const blob = await download(path, null, (done, total) => rowProgress.show(done, total, `Fetching ${bytes(done)} of ${bytes(total)}`));
+            rowProgress.hide();
+            await recoverFrom(blob, snap.name);
+          } catch (e) { uploadProgress.hide(); clear(message, errorBox(e.message)); }
+        }, { class: 'small quiet', 'data-action': 'recover', title: 'Recover the collection named in the form below from this snapshot' });
+        const del = confirmButton('Delete', 'Confirm delete', async () => {
+          try {
+            await rest('DELETE', `${path}?wait=true`);
+            clear(message, h('p', { class: 'muted' }, `Deleted ${snap.name}.`));
+            await refresh();
+          } catch (e) { clear(message, errorBox(e.message)); }
+        }, { class: 'small danger', 'data-action': 'delete' });
         const rowProgress = progressLine(`dl-${snap.name.replace(/[^A-Za-z0-9_-]/g, '_')}`);
         dl.addEventListener('click', async () => {
           try {
@@ -75,30 +87,13 @@ export async function render(view, { name }) {
             rowProgress.hide();
           } catch (e) { clear(message, errorBox(e.message)); }
         });
-        restore.addEventListener('click', async () => {
-          restore.disabled = true;
-          try {
-            const blob = await download(path, null, (done, total) => rowProgress.show(done, total, `Fetching ${bytes(done)} of ${bytes(total)}`));
-            rowProgress.hide();
-            await recoverFrom(blob, snap.name);
-          } catch (e) { uploadProgress.hide(); clear(message, errorBox(e.message)); }
-          restore.disabled = false;
-        });
-        del.addEventListener('click', async () => {
-          del.disabled = true;
-          try {
-            await rest('DELETE', `${path}?wait=true`);
-            clear(message, h('p', { class: 'muted' }, `Deleted ${snap.name}.`));
-            await refresh();
-          } catch (e) { clear(message, errorBox(e.message)); del.disabled = false; }
-        });
         return h('tr', { 'data-snapshot': snap.name },
           h('th', { scope: 'row' }, h('code', null, snap.name), rowProgress.line),
           h('td', null, snap.creation_time ? snap.creation_time.replace('T', ' ') : '—'),
           h('td', { class: 'num' }, bytes(snap.size)),
           h('td', null, h('code', { title: snap.checksum || '' }, snap.checksum ? `${snap.checksum.slice(0, 12)}…` : '—')),
           h('td', { class: 'actions' }, dl, restore, del));
-      })))));
+      }))))));
   }
 
   create.addEventListener('click', async () => {
