@@ -16,6 +16,7 @@ from typing import Any
 
 import pytest
 from selenium import webdriver
+from selenium.common.exceptions import NoSuchElementException, StaleElementReferenceException
 from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.by import By
 from selenium.webdriver.remote.webelement import WebElement
@@ -74,7 +75,9 @@ def console_errors(driver: webdriver.Chrome, allowed: Iterable[str] = ()) -> lis
 
 
 def wait(driver: webdriver.Chrome, condition: Callable[[webdriver.Chrome], Any], timeout: float = WAIT_S) -> Any:
-    return WebDriverWait(driver, timeout, poll_frequency=0.1).until(condition)
+    # A page re-renders by replacing elements: one found a moment ago may be gone when it is read.
+    ignored = (NoSuchElementException, StaleElementReferenceException)
+    return WebDriverWait(driver, timeout, poll_frequency=0.1, ignored_exceptions=ignored).until(condition)
 
 
 def css(driver: webdriver.Chrome, selector: str) -> WebElement:
