@@ -15,7 +15,7 @@ import time
 import numpy as np
 
 from engine.collection import Collection, reads
-from engine.optimizer import optimize_collection
+from engine.shard.optimizer import optimize_shard
 from engine.types.config import CollectionConfig, CollectionParams, Distance, VectorParams
 from engine.types.operations import UpsertPoints
 from engine.types.points import PointStruct
@@ -31,7 +31,7 @@ def build(points: int, dim: int, seed: int) -> Collection:
         batch = [PointStruct(id=i, vectors={"": vectors[i]}, payload={"bucket": i % 10})
                  for i in range(start, min(start + 5000, points))]
         col.update(UpsertPoints(points=batch))
-    while optimize_collection(col):
+    while optimize_shard(col.shard):
         pass
     return col
 

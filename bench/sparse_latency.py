@@ -11,7 +11,7 @@ import time
 import numpy as np
 
 from engine.collection import Collection
-from engine.collection.vector_search import nearest
+from engine.shard.search import nearest
 from engine.types.config import CollectionConfig, CollectionParams, Modifier, SparseVectorParams
 from engine.types.operations import UpsertPoints
 from engine.types.points import PointStruct, SparseVector
@@ -39,7 +39,7 @@ def run(modifier: Modifier | None) -> dict[str, float | str]:
     for _ in range(QUERIES):
         query = _vector(rng, probs, QUERY_TERMS)
         t = time.perf_counter()
-        nearest(col, "s", query, None, 10)
+        nearest(col.shard.view(), "s", query, None, 10)
         latencies.append((time.perf_counter() - t) * 1000)
     ms = np.asarray(latencies)
     return {"modifier": "idf" if modifier else "none", "points": POINTS, "insert_points_per_s": round(POINTS / insert_s),

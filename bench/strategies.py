@@ -29,11 +29,11 @@ import numpy as np
 
 from bench.data import make_dataset
 from engine.collection import Collection
-from engine.collection.vector_search import nearest
-from engine.optimizer import optimize_collection
 from engine.segment.hnsw_index import HnswIndex
 from engine.segment.search import SegmentQuery, _exact
 from engine.segment.vector_column import VectorColumn
+from engine.shard.optimizer import optimize_shard
+from engine.shard.search import nearest
 from engine.types.config import CollectionConfig, CollectionParams, Distance, OptimizersConfig, VectorParams
 from engine.types.filters import FieldRange, Filter, Range
 from engine.types.operations import CreateFieldIndex, UpsertPoints
@@ -56,7 +56,7 @@ def build(n: int, dim: int) -> tuple[Collection, np.ndarray, np.ndarray, np.ndar
     for s in range(0, n, 5000):
         col.update(UpsertPoints(points=[PointStruct(id=i, vectors={"": ds.vectors[i]}, payload={"rank": int(rank[i])})
                                         for i in range(s, min(s + 5000, n))]))
-    optimize_collection(col)  # seals the one segment and builds its graph
+    optimize_shard(col.shard)  # seals the one segment and builds its graph
     return col, ds.vectors, ds.queries, rank
 
 
@@ -83,7 +83,7 @@ def run(n: int, dim: int, ef: int) -> list[dict[str, object]]:
     raw.set_ef(ef)
     rows: list[dict[str, object]] = []
     base_ms, _ = timed(lambda q: set(raw.knn_query(q, k=K, num_threads=1)[0][0].tolist()), queries)
-    plain_ms, _ = timed(lambda q: {seg.point_id(o) for _, seg, o in nearest(col, "", q, None, K, SearchParams(hnsw_ef=ef))},
+    plain_ms, _ = timed(lambda q: {seg.point_id(o) for _, seg, o in nearest(col.shard.view(), "", q, None, K, SearchParams(hnsw_ef=ef))},
                         queries)
     rows.append({"filter": "none", "hnswlib_ms": base_ms, "planner_ms": plain_ms, "ratio": plain_ms / base_ms})
     column = seg.dense[""]
@@ -122,7 +122,7 @@ def _strategies(col: Collection, index: HnswIndex, raw: hnswlib.Index, column: V
         "callback": lambda q: labels_of(index.search(q, K, ef, allowed=allowed.__getitem__)),
         "callback, ef·min(4, 1/sel²)": lambda q: labels_of(
             index.search(q, K, int(ef * min(4.0, 1.0 / sel**2)), allowed=allowed.__getitem__)),
-        "planner": lambda q: {o for _, _, o in nearest(col, "", q, flt, K, params)},
+        "planner": lambda q: {o for _, _, o in nearest(col.shard.view(), "", q, flt, K, params)},
         "hnswlib callback": lambda q: set(raw.knn_query(q, k=K, num_threads=1, filter=allowed.__getitem__)[0][0].tolist()),
     }
 

@@ -14,9 +14,10 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from engine.collection import Collection
+from engine.collection.recovery import recover_collection
 from engine.errors import AlreadyExists, BadInput, NotFound, ValidationError
 from engine.persistence.collection_store import CollectionStore, save_config
-from engine.persistence.recovery import recover_collection
+from engine.shard.shard import Shard
 from engine.types.config import CollectionConfig
 from storage.atomic import atomic_write_bytes, fsync_dir
 from storage.wal import FsyncPolicy
@@ -120,6 +121,7 @@ class TableOfContents:
         with self.lock:
             collections = list(self.collections.values())
         for collection in collections:
+            collection.updates.drain()  # wait=false operations still queued are applied first
             collection.flush()
             if collection.store is not None:
                 collection.store.close()
@@ -137,6 +139,10 @@ class TableOfContents:
     def get(self, name: str) -> Collection:
         with self.lock:
             return self.collections[self.resolve(name)]
+
+    def shard(self, name: str) -> Shard:
+        """The shard of a collection (by name or alias): what `lookup_from` and `with_lookup` read."""
+        return self.get(name).shard
 
     def exists(self, name: str) -> bool:
         with self.lock:
@@ -162,7 +168,7 @@ class TableOfContents:
 
     def update_config(self, name: str, change: Callable[[CollectionConfig], CollectionConfig]) -> None:
         collection = self.get(name)
-        with collection.lock:
+        with collection.shard.holder.writer:
             new = change(collection.config)
             if collection.store is not None:
                 save_config(collection.store.dir, new)
@@ -201,7 +207,7 @@ class TableOfContents:
             if old is not None:
                 # Quiesce the old collection: no flush may write into its directory after the move
                 # (it would land in the new one) and no writer may append to its closed WAL.
-                with old.flush_lock, old.lock:
+                with old.flush_lock, old.append_lock, old.shard.holder.writer:
                     if old.store is not None:
                         old.store.close()
                     old.store = None

@@ -10,9 +10,8 @@ from collections.abc import Iterator
 
 import uvicorn
 
-from engine.optimizer import Optimizer
-from engine.persistence.flusher import Flusher
 from engine.toc import TableOfContents
+from engine.workers import Flusher, Optimizer
 from server.grpc.server import build_grpc_server
 from server.rest.app import build_app
 from server.service import Service

@@ -103,7 +103,7 @@ class Service:
     # ---- updates ---------------------------------------------------------------------------
     async def update(self, name: str, op: Operation, wait: bool = True, timeout: float | None = None) -> UpdateResult:
         collection = self.toc.get(name)
-        op_num = await self.call(collection.update, op, timeout=timeout)
+        op_num = await self.call(collection.update, op, wait, timeout=timeout)
         status = UpdateStatus.COMPLETED if wait else UpdateStatus.ACKNOWLEDGED
         return UpdateResult(operation_id=op_num, status=status)
 
@@ -111,7 +111,7 @@ class Service:
                            timeout: float | None = None) -> list[UpdateResult]:
         """Operations applied in order, one result each (as Qdrant's `points/batch`)."""
         collection = self.toc.get(name)
-        op_nums = await self.call(lambda: [collection.update(op) for op in ops], timeout=timeout)
+        op_nums = await self.call(lambda: [collection.update(op, wait) for op in ops], timeout=timeout)
         status = UpdateStatus.COMPLETED if wait else UpdateStatus.ACKNOWLEDGED
         return [UpdateResult(operation_id=n, status=status) for n in op_nums]
 
@@ -121,16 +121,16 @@ class Service:
 
     async def query(self, name: str, request: QueryRequest, timeout: float | None = None) -> list[ScoredPoint]:
         collection = self._collection(name)
-        return await self.call(reads.query, collection, request, self.toc.get, timeout=timeout)
+        return await self.call(reads.query, collection, request, self.toc.shard, timeout=timeout)
 
     async def query_batch(self, name: str, requests: list[QueryRequest],
                           timeout: float | None = None) -> list[list[ScoredPoint]]:
         collection = self._collection(name)
-        return await self.call(lambda: [reads.query(collection, r, self.toc.get) for r in requests], timeout=timeout)
+        return await self.call(lambda: [reads.query(collection, r, self.toc.shard) for r in requests], timeout=timeout)
 
     async def query_groups(self, name: str, request: GroupsRequest, timeout: float | None = None) -> list[PointGroup]:
         collection = self._collection(name)
-        return await self.call(reads.query_groups, collection, request, self.toc.get, timeout=timeout)
+        return await self.call(reads.query_groups, collection, request, self.toc.shard, timeout=timeout)
 
     async def search_matrix(self, name: str, request: MatrixRequest, timeout: float | None = None) -> MatrixResult:
         collection = self._collection(name)

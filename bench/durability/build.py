@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from bench.durability.points import PointSource, engine_config, index_ops
-from engine.optimizer import optimize_collection
+from engine.shard.optimizer import optimize_shard
 from engine.toc import TableOfContents
 
 COLLECTION = "bench"
@@ -49,7 +49,7 @@ def build_storage(root: Path, case: str, n: int, source: PointSource) -> dict[st
     timings["upsert_s"] = round(time.perf_counter() - started, 2)
     if case == "snapshot_hnsw":
         started = time.perf_counter()
-        while optimize_collection(col):
+        while optimize_shard(col.shard):
             pass
         timings["index_s"] = round(time.perf_counter() - started, 2)
         timings["indexed_vectors"] = col.info().indexed_vectors_count

@@ -1,26 +1,31 @@
-"""Collection state and the write path: validate fully, take an operation number, apply, acknowledge.
+"""A collection: its config, its WAL and update worker, and the shard that holds its segments.
 
-Locking: one lock per collection serialises writers and readers of the mutable segment state
-(numpy columns may be regrown by a writer). Reads are short; the optimizer of a later issue swaps
-segments by reference so that readers never wait for it.
+The write path, top to bottom: validate the operation completely (against a read view, so a
+rejected request changes nothing) → under the append mutex, append it to the WAL (bytes in the
+kernel) and queue it, which fixes its operation number and its place in the apply order → make
+it durable (one fsync shared by concurrent writers: group commit) → `wait=false` answers now and
+the update worker applies it; `wait=true` applies the queue up to it and then answers. Readers
+never take a collection-wide lock (engine/shard/holder.py); nobody holds a lock readers need
+across the fsync.
 """
 
 from __future__ import annotations
 
 import threading
-from collections.abc import Iterator
+from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from engine.collection import updates
-from engine.collection.validate import check_vector_name, check_vectors
+from engine.collection.update_queue import UpdateQueue
 from engine.errors import BadInput, NotFound
-from engine.filters import CompiledFilter, compile_filter
 from engine.json_path import parse_path
 from engine.point_id import PointId
 from engine.segment import Segment
+from engine.shard.holder import ShardView
+from engine.shard.optimizer import pending
+from engine.shard.shard import Shard
+from engine.shard.validate import check_vector_name, check_vectors
 from engine.types.config import CollectionConfig
-from engine.types.filters import Filter
 from engine.types.operations import (
     ClearPayload,
     CreateFieldIndex,
@@ -55,134 +60,139 @@ class CollectionInfo:
 class Collection:
     def __init__(self, name: str, config: CollectionConfig) -> None:
         self.name = name
-        self.config = config
-        self.payload_schema: dict[str, PayloadSchema] = {}
-        self.segments: list[Segment] = [Segment(config.params.vectors, config.params.sparse_vectors)]
-        self.lock = threading.RLock()
-        self.last_op_num = 0
-        self.store: CollectionStore | None = None
-        """Where the WAL and flushed snapshots live; None for a purely in-memory collection."""
+        self.shard = Shard(name, config)
+        self._store: CollectionStore | None = None
         self.persisted_op = 0
         """Operations up to this number are in the newest flushed snapshot."""
         self.flush_lock = threading.Lock()
         """Held by a flush, a snapshot cut and a delete, so they never overlap."""
-        self.optimizing = 0
-        """Optimizations running now (status `yellow` while > 0)."""
-        self.optimizer_error: str | None = None
-
-    def new_segment(self) -> Segment:
-        """An empty appendable segment with the collection's payload indexes."""
-        segment = Segment(self.config.params.vectors, self.config.params.sparse_vectors)
-        for key, schema in self.payload_schema.items():
-            segment.create_index(key, schema)
-        return segment
+        self.append_lock = threading.Lock()
+        """Orders WAL appends with queue pushes (held for the append only, never across an fsync);
+        whoever holds it sees the WAL at a record boundary (snapshots copy it then)."""
+        self._next_op = 1
+        self.updates = UpdateQueue(self.shard.apply, self._sync)
 
     @property
-    def appendable(self) -> Segment:
-        return self.segments[-1]
+    def store(self) -> CollectionStore | None:
+        """Where the WAL and the segment files live; None for a purely in-memory collection."""
+        return self._store
 
-    # ---- reading helpers -------------------------------------------------------------------
-    def locate(self, pid: PointId) -> tuple[Segment, int] | None:
-        for segment in self.segments:
-            offset = segment.offset_of(pid)
-            if offset is not None:
-                return segment, offset
-        return None
+    @store.setter
+    def store(self, store: CollectionStore | None) -> None:
+        self._store = store
+        self.shard.persistence = None if store is None else _Durable(self, store)
 
-    def compile(self, flt: Filter | None) -> CompiledFilter | None:
-        return None if flt is None else compile_filter(flt)
+    # ---- shard passthroughs ----------------------------------------------------------------
+    @property
+    def config(self) -> CollectionConfig:
+        return self.shard.config
 
-    def select(self, ids: list[PointId] | None, flt: Filter | None) -> Iterator[tuple[Segment, int]]:
-        """Points addressed by an update: by ids (those that exist) or by filter."""
-        if ids is not None:
-            for pid in ids:
-                found = self.locate(pid)
-                if found is not None:
-                    yield found
-            return
-        compiled = self.compile(flt)
-        for segment in self.segments:
-            for offset in segment.matching(compiled):
-                yield segment, int(offset)
+    @config.setter
+    def config(self, config: CollectionConfig) -> None:
+        self.shard.config = config
+
+    @property
+    def payload_schema(self) -> dict[str, PayloadSchema]:
+        return self.shard.payload_schema
+
+    @property
+    def last_op_num(self) -> int:
+        """The newest operation applied (operations still queued are not counted)."""
+        return self.updates.applied
+
+    def reading(self) -> AbstractContextManager[ShardView]:
+        return self.shard.reading()
 
     def points_count(self) -> int:
-        return sum(len(s) for s in self.segments)
+        return self.shard.view().points_count()
+
+    @property
+    def segments(self) -> tuple[Segment, ...]:
+        """The current segments (for tests and tools; readers use `reading()`)."""
+        return self.shard.holder.segments
+
+    def locate(self, pid: PointId) -> tuple[Segment, int] | None:
+        return self.shard.view().locate(pid)
 
     # ---- the write path --------------------------------------------------------------------
-    def update(self, op: Operation) -> int:
-        """Validate `op` completely, then apply it under a new operation number (all or nothing)."""
-        with self.lock:
-            self._validate(op)
-            # Durability point: the operation is in the WAL (written to the kernel, fsynced per
-            # policy) before it touches a segment, so an acknowledged write survives kill -9.
-            op_num = self.store.append(op) if self.store is not None else self.last_op_num + 1
-            self.apply(op_num, op)
-            return op_num
+    def update(self, op: Operation, wait: bool = True) -> int:
+        """Validate `op` completely, then log and apply it under a new operation number (all or
+        nothing). With `wait` False it returns once the operation is durable in the WAL."""
+        if _needs_existing_points(op):
+            self.updates.drain()  # existence checks must see every earlier acknowledged write
+        with self.shard.reading() as view:
+            self._validate(view, op)
+        with self.append_lock:
+            if self.store is not None:
+                op_num = self.store.append(op, sync=False)
+            else:
+                op_num = self._next_op
+            self._next_op = op_num + 1
+            self.updates.push(op_num, op)
+        # Durability point: fsynced per policy (shared with concurrent writers) before the answer,
+        # so an acknowledged write survives kill -9 whether or not it was applied yet.
+        self._sync(op_num)
+        if wait:
+            self.updates.drain(until=op_num)
+        else:
+            self.updates.drain_later()
+        return op_num
 
-    def apply(self, op_num: int, op: Operation) -> None:
-        """Apply an already validated operation (also used for WAL replay)."""
-        with self.lock:
-            self.last_op_num = max(self.last_op_num, op_num)
-            match op:
-                case CreateFieldIndex(key=key, schema=schema):
-                    self.payload_schema[key] = schema
-                    for segment in self.segments:
-                        segment.create_index(key, schema)
-                case DeleteFieldIndex(key=key):
-                    self.payload_schema.pop(key, None)
-                    for segment in self.segments:
-                        segment.drop_index(key)
-                case _:
-                    updates.apply_point_operation(self, op_num, op)
+    def _sync(self, op_num: int) -> None:
+        if self.store is not None:
+            self.store.sync(op_num)
 
-    def _validate(self, op: Operation) -> None:
-        params = self.config.params
+    def replay_from(self, op_num: int) -> None:
+        """State loaded from a snapshot that covers every operation up to `op_num`."""
+        self.persisted_op = self.updates.applied = op_num
+        self._next_op = max(self._next_op, op_num + 1)
+
+    def replay(self, op_num: int, op: Operation) -> None:
+        """Apply an operation read back from the WAL (recovery): already validated and durable."""
+        self.shard.apply(op_num, op)
+        self.updates.applied = max(self.updates.applied, op_num)
+        self._next_op = max(self._next_op, op_num + 1)
+
+    def _validate(self, view: ShardView, op: Operation) -> None:
+        params = view.config.params
         match op:
             case UpsertPoints(points=points, update_filter=flt):
                 for point in points:
                     if not point.vectors and params.unnamed:
                         raise BadInput("Vector is required for point in collection with unnamed vector")
                     check_vectors(params, point.vectors)
-                self.compile(flt)
+                view.compile(flt)
             case UpdateVectors(points=points, update_filter=flt):
                 for pid, vectors in points:
                     if not vectors:
                         raise BadInput("No vectors to update")
                     check_vectors(params, vectors)
-                    self._require_point(pid)
-                self.compile(flt)
+                    _require_point(view, pid)
+                view.compile(flt)
             case DeleteVectors(vector_names=names, ids=ids, filter=flt):
                 for name in names:
                     check_vector_name(params, name)
-                self._require_points(ids)
-                self.compile(flt)
+                _require_points(view, ids)
+                view.compile(flt)
             case SetPayload(ids=ids, filter=flt, key=key):
                 if key is not None:
                     parse_path(key)
-                self._require_points(ids)
-                self.compile(flt)
+                _require_points(view, ids)
+                view.compile(flt)
             case OverwritePayload(ids=ids, filter=flt) | ClearPayload(ids=ids, filter=flt):
-                self._require_points(ids)
-                self.compile(flt)
+                _require_points(view, ids)
+                view.compile(flt)
             case DeletePayload(keys=keys, ids=ids, filter=flt):
                 for key in keys:
                     parse_path(key)
-                self._require_points(ids)
-                self.compile(flt)
+                _require_points(view, ids)
+                view.compile(flt)
             case DeletePoints(filter=flt):
-                self.compile(flt)
+                view.compile(flt)
             case CreateFieldIndex(key=key):
                 parse_path(key)
             case DeleteFieldIndex():
                 pass
-
-    def _require_point(self, pid: PointId) -> None:
-        if self.locate(pid) is None:
-            raise NotFound(f"No point with id {pid} found")
-
-    def _require_points(self, ids: list[PointId] | None) -> None:
-        for pid in ids or ():
-            self._require_point(pid)
 
     # ---- persistence -------------------------------------------------------------------------
     def flush(self) -> bool:
@@ -192,37 +202,68 @@ class Collection:
             store = self.store
             if store is None:
                 return False
-            with self.lock:  # the cut copies only the points changed since the previous one
-                cut = store.cut(list(self.segments), self.last_op_num, self.payload_schema)
+            with self.shard.holder.writer:  # the cut copies only the points changed since the previous one
+                cut = store.cut(list(self.shard.holder.segments), self.updates.applied, self.shard.payload_schema)
             if cut is None:
                 return False
-            store.commit(cut)  # fsyncs and the manifest write, without the collection lock
+            store.commit(cut)  # fsyncs and the manifest write, without any lock
             self.persisted_op = cut.op_num
             return True
 
     # ---- info ------------------------------------------------------------------------------
     def info(self) -> CollectionInfo:
-        with self.lock:
+        with self.shard.reading() as view:
             schema = {
-                key: (s, sum(seg.index_points(key) for seg in self.segments))
-                for key, s in self.payload_schema.items()
+                key: (s, sum(seg.index_points(key) for seg in view.segments))
+                for key, s in view.payload_schema.items()
             }
             return CollectionInfo(
                 status=self._status(),
-                optimizer_status="ok" if self.optimizer_error is None else self.optimizer_error,
-                points_count=self.points_count(),
-                indexed_vectors_count=sum(seg.indexed_vectors() for seg in self.segments),
-                segments_count=len(self.segments),
-                config=self.config,
+                optimizer_status="ok" if self.shard.optimizer_error is None else self.shard.optimizer_error,
+                points_count=view.points_count(),
+                indexed_vectors_count=sum(seg.indexed_vectors() for seg in view.segments),
+                segments_count=len(view.segments),
+                config=view.config,
                 payload_schema=schema,
             )
 
     def _status(self) -> str:
         """red: the optimizer failed; yellow: optimizing; grey: optimizations pending; else green."""
-        if self.optimizer_error:
+        if self.shard.optimizer_error:
             return "red"
-        if self.optimizing:
+        if self.shard.optimizing:
             return "yellow"
-        from engine.optimizer import pending  # the optimizer plans over collections: import late
+        return "grey" if pending(self.shard) else "green"
 
-        return "grey" if pending(self) else "green"
+
+class _Durable:
+    """The shard's persistence: the optimizer's segments go to the collection's store."""
+
+    def __init__(self, collection: Collection, store: CollectionStore) -> None:
+        self.collection = collection
+        self.store = store
+
+    def write_segment(self, segment: Segment, visible: bool) -> None:
+        self.store.write_segment(segment, self.collection.shard.holder.writer if visible else None)
+
+    def commit(self) -> None:
+        self.collection.flush()
+
+
+def _needs_existing_points(op: Operation) -> bool:
+    match op:
+        case UpdateVectors() | DeleteVectors(ids=list()) | SetPayload(ids=list()):
+            return True
+        case OverwritePayload(ids=list()) | ClearPayload(ids=list()) | DeletePayload(ids=list()):
+            return True
+    return False
+
+
+def _require_point(view: ShardView, pid: PointId) -> None:
+    if view.locate(pid) is None:
+        raise NotFound(f"No point with id {pid} found")
+
+
+def _require_points(view: ShardView, ids: list[PointId] | None) -> None:
+    for pid in ids or ():
+        _require_point(view, pid)

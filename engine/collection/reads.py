@@ -9,14 +9,16 @@ from __future__ import annotations
 from typing import Any
 
 from engine.collection.collection import Collection
-from engine.collection.validate import check_vector_name
-from engine.collection.vector_search import to_record
 from engine.errors import BadRequest, NotFound
 from engine.filters import CompiledFilter
 from engine.json_path import extract_values, parse_path
 from engine.point_id import PointId
 from engine.query import execute, groups, matrix, ordering
 from engine.query.resolve import Collections
+from engine.shard.holder import ShardView
+from engine.shard.search import to_record
+from engine.shard.shard import Shard
+from engine.shard.validate import check_vector_name
 from engine.types.points import (
     FacetHit,
     PayloadSelector,
@@ -40,7 +42,7 @@ from engine.types.requests import (
 FACET_INDEX_TYPES = ("keyword", "integer", "bool", "uuid")
 
 
-def _check_vector_selector(col: Collection, selector: VectorSelector) -> None:
+def _check_vector_selector(col: ShardView, selector: VectorSelector) -> None:
     if isinstance(selector, list):
         for name in selector:
             check_vector_name(col.config.params, name)
@@ -49,24 +51,27 @@ def _check_vector_selector(col: Collection, selector: VectorSelector) -> None:
 # ---- query API -------------------------------------------------------------------------------
 def query(col: Collection, req: QueryRequest, collections: Collections | None = None) -> list[ScoredPoint]:
     """`points/query` (and the legacy search/recommend/discover endpoints converted to it)."""
-    _check_vector_selector(col, req.with_vector)
-    return execute.query(col, req, collections or _no_other(col))
+    with col.reading() as view:
+        _check_vector_selector(view, req.with_vector)
+        return execute.query(view, req, collections or _no_other(col.shard))
 
 
 def query_groups(col: Collection, req: GroupsRequest, collections: Collections | None = None) -> list[PointGroup]:
-    _check_vector_selector(col, req.query.with_vector)
-    return groups.groups(col, req, collections or _no_other(col))
+    with col.reading() as view:
+        _check_vector_selector(view, req.query.with_vector)
+        return groups.groups(view, req, collections or _no_other(col.shard))
 
 
 def search_matrix(col: Collection, req: MatrixRequest) -> MatrixResult:
-    return matrix.matrix(col, req)
+    with col.reading() as view:
+        return matrix.matrix(view, req)
 
 
-def _no_other(col: Collection) -> Collections:
-    """Without a table of collections, only `col` itself can be looked up by name."""
-    def find(name: str) -> Collection:
-        if name == col.name:
-            return col
+def _no_other(shard: Shard) -> Collections:
+    """Without a table of collections, only `shard` itself can be looked up by name."""
+    def find(name: str) -> Shard:
+        if name == shard.name:
+            return shard
         raise NotFound(f"Collection `{name}` doesn't exist!")
     return find
 
@@ -74,33 +79,33 @@ def _no_other(col: Collection) -> Collections:
 # ---- retrieve / scroll / count / facet -------------------------------------------------------
 def retrieve(col: Collection, ids: list[PointId], with_payload: PayloadSelector,
              with_vector: VectorSelector) -> list[Record]:
-    with col.lock:
-        _check_vector_selector(col, with_vector)
+    with col.reading() as view:
+        _check_vector_selector(view, with_vector)
         out: list[Record] = []
         seen: set[PointId] = set()
         for pid in ids:
             if pid in seen:
                 continue
             seen.add(pid)
-            found = col.locate(pid)
+            found = view.locate(pid)
             if found is not None:
                 out.append(to_record(found[0], found[1], with_payload, with_vector))
         return out
 
 
 def scroll(col: Collection, req: ScrollRequest) -> ScrollPage:
-    with col.lock:
-        _check_vector_selector(col, req.with_vector)
-        compiled = col.compile(req.filter)
+    with col.reading() as view:
+        _check_vector_selector(view, req.with_vector)
+        compiled = view.compile(req.filter)
         if req.order_by is not None:
-            return _scroll_ordered(col, req, compiled, req.order_by)
-        page = ordering.by_id(col, compiled, req.limit, req.offset)
+            return _scroll_ordered(view, req, compiled, req.order_by)
+        page = ordering.by_id(view, compiled, req.limit, req.offset)
         next_offset = page[req.limit][0] if len(page) > req.limit else None
         return ScrollPage(points=[to_record(s, o, req.with_payload, req.with_vector) for _, s, o in page[: req.limit]],
                           next_page_offset=next_offset)
 
 
-def _scroll_ordered(col: Collection, req: ScrollRequest, compiled: CompiledFilter | None,
+def _scroll_ordered(col: ShardView, req: ScrollRequest, compiled: CompiledFilter | None,
                     order_by: OrderBy) -> ScrollPage:
     out: list[Record] = []
     for value, _, seg, offset in ordering.by_value(col, compiled, order_by, req.limit):
@@ -111,23 +116,23 @@ def _scroll_ordered(col: Collection, req: ScrollRequest, compiled: CompiledFilte
 
 
 def count(col: Collection, req: CountRequest) -> int:
-    with col.lock:
-        compiled = col.compile(req.filter)
-        return sum(int(seg.matching(compiled).size) for seg in col.segments)
+    with col.reading() as view:
+        compiled = view.compile(req.filter)
+        return sum(int(seg.matching(compiled).size) for seg in view.segments)
 
 
 def facet(col: Collection, req: FacetRequest) -> list[FacetHit]:
-    with col.lock:
-        schema = col.payload_schema.get(req.key)
+    with col.reading() as view:
+        schema = view.payload_schema.get(req.key)
         if schema is None or schema.type not in FACET_INDEX_TYPES:
             raise BadRequest(
                 f"Index required but not found for \"{req.key}\" of one of the following types: "
                 "[keyword, integer, bool, uuid]. Help: Create an index for this key or use a different filter."
             )
-        compiled = col.compile(req.filter)
+        compiled = view.compile(req.filter)
         path = parse_path(req.key)
         counts: dict[tuple[int, Any], int] = {}
-        for seg in col.segments:
+        for seg in view.segments:
             for offset in seg.matching(compiled):
                 values = extract_values(seg.payload_at(int(offset)) or {}, path)
                 tagged = {_facet_key(v) for v in values if isinstance(v, str | int)}

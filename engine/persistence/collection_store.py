@@ -110,8 +110,12 @@ class CollectionStore:
         return cls(directory, config, fsync)
 
     # ---- the WAL -------------------------------------------------------------------------------
-    def append(self, op: Operation) -> int:
-        return self.wal.append(encode(op))
+    def append(self, op: Operation, sync: bool = True) -> int:
+        return self.wal.append(encode(op), sync=sync)
+
+    def sync(self, op_num: int) -> None:
+        """Make operation `op_num` durable per the fsync policy (group commit)."""
+        self.wal.sync(op_num)
 
     def replay(self, after: int) -> Iterator[tuple[int, Operation]]:
         for seq, data in self.wal.read_from(after + 1):

@@ -1,3 +1,3 @@
 """The universal query API: prefetch trees, fusion, recommend/discover/context scoring, formula
 rescoring, sampling, grouping and the distance matrix, built on the vector-search primitives of
-`engine.collection.vector_search` so that every vector kind they support works here too."""
+`engine.shard.search` so that every vector kind they support works here too."""

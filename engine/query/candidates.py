@@ -6,9 +6,9 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from engine.collection.vector_search import Hit, to_scored
 from engine.point_id import PointId
 from engine.segment import Segment
+from engine.shard.search import Hit, to_scored
 from engine.types.filters import Filter, HasId, MinShould
 from engine.types.points import PayloadSelector, ScoredPoint, VectorSelector
 

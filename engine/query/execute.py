@@ -10,13 +10,13 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from engine.collection.collection import Collection
-from engine.collection.vector_search import nearest
 from engine.errors import BadRequest
 from engine.query import formula, fusion, ordering
 from engine.query.candidates import Found, from_hits, merge_filters, only_ids, to_points, union_ids
 from engine.query.resolve import Collections, Stage, resolve
 from engine.query.scorers import average_vector, search_custom
+from engine.shard.holder import ShardView
+from engine.shard.search import nearest
 from engine.types.filters import Filter
 from engine.types.points import ScoredPoint
 from engine.types.requests import (
@@ -34,15 +34,14 @@ from engine.types.requests import (
 )
 
 
-def query(col: Collection, request: QueryRequest, collections: Collections) -> list[ScoredPoint]:
+def query(col: ShardView, request: QueryRequest, collections: Collections) -> list[ScoredPoint]:
     """`points/query`: the scored points of `request`, with payloads and vectors as selected."""
-    stage = resolve(col, request, collections)  # before taking col.lock: lookups lock other collections
-    with col.lock:
-        found = run_stage(col, stage, None)
-        return to_points(found[request.offset:], request.with_payload, request.with_vector)
+    stage = resolve(col, request, collections)
+    found = run_stage(col, stage, None)
+    return to_points(found[request.offset:], request.with_payload, request.with_vector)
 
 
-def run_stage(col: Collection, stage: Stage, parent: Filter | None) -> list[Found]:
+def run_stage(col: ShardView, stage: Stage, parent: Filter | None) -> list[Found]:
     flt = merge_filters(parent, stage.filter)
     if not stage.prefetch:
         return _leaf(col, stage, flt)
@@ -52,7 +51,7 @@ def run_stage(col: Collection, stage: Stage, parent: Filter | None) -> list[Foun
     return _merge(col, stage, sources, flt)
 
 
-def _merge(col: Collection, stage: Stage, sources: list[list[Found]], flt: Filter | None) -> list[Found]:
+def _merge(col: ShardView, stage: Stage, sources: list[list[Found]], flt: Filter | None) -> list[Found]:
     match stage.query:
         case FusionQuery(fusion=Fusion.RRF, k=k, weights=weights):
             if weights is not None and len(weights) != len(sources):
@@ -73,7 +72,7 @@ def _above(found: list[Found], threshold: float | None) -> list[Found]:
     return found if threshold is None else [f for f in found if f.score >= threshold]
 
 
-def _leaf(col: Collection, stage: Stage, flt: Filter | None) -> list[Found]:
+def _leaf(col: ShardView, stage: Stage, flt: Filter | None) -> list[Found]:
     """One search of the collection for a resolved query (vectors, no ids)."""
     compiled = col.compile(flt)
     match stage.query:
@@ -97,7 +96,7 @@ def _leaf(col: Collection, stage: Stage, flt: Filter | None) -> list[Found]:
             return search_custom(col, stage.using, stage.query, flt, stage.limit, stage.score_threshold)
 
 
-def _nearest(col: Collection, stage: Stage, vector: object, flt: Filter | None) -> list[Found]:
+def _nearest(col: ShardView, stage: Stage, vector: object, flt: Filter | None) -> list[Found]:
     hits = nearest(col, stage.using, vector, flt, stage.limit, stage.params, stage.score_threshold)  # type: ignore[arg-type]
     return from_hits(hits)
 

@@ -13,7 +13,6 @@ from typing import Any
 
 import numpy as np
 
-from engine.collection.collection import Collection
 from engine.errors import BadRequest
 from engine.filters.datetimes import parse_datetime
 from engine.filters.geo import as_geo_point, haversine
@@ -21,6 +20,7 @@ from engine.json_path import extract_values
 from engine.point_id import PointId
 from engine.query.candidates import Found
 from engine.segment import Segment
+from engine.shard.holder import ShardView
 from engine.types.expressions import (
     ConditionExpr,
     Constant,
@@ -74,7 +74,7 @@ class _Point:
 
 
 class _Evaluator:
-    def __init__(self, col: Collection, query: FormulaQuery, sources: list[list[Found]]) -> None:
+    def __init__(self, col: ShardView, query: FormulaQuery, sources: list[list[Found]]) -> None:
         self.col = col
         self.defaults = query.defaults
         self.scores: list[dict[PointId, float]] = [{f.id: f.score for f in source} for source in sources]
@@ -203,7 +203,7 @@ def _timestamp(raw: Any, error: str) -> float:
     return moment.timestamp()
 
 
-def rescore(col: Collection, query: FormulaQuery, sources: list[list[Found]], limit: int,
+def rescore(col: ShardView, query: FormulaQuery, sources: list[list[Found]], limit: int,
             threshold: float | None) -> list[Found]:
     """Each point found by any prefetch, scored by the formula (as f32), best first."""
     evaluator = _Evaluator(col, query, sources)

@@ -8,7 +8,6 @@ from typing import Any
 
 import numpy as np
 
-from engine.collection.collection import Collection
 from engine.errors import BadRequest
 from engine.filters import CompiledFilter
 from engine.filters.datetimes import parse_datetime, to_micros
@@ -16,6 +15,7 @@ from engine.json_path import extract_values, parse_path
 from engine.point_id import PointId, id_sort_key
 from engine.query.candidates import Found
 from engine.segment import Segment
+from engine.shard.holder import ShardView
 from engine.types.requests import Direction, OrderBy
 
 ORDERABLE_INDEX_TYPES = ("integer", "float", "datetime")
@@ -34,7 +34,7 @@ def order_value(value: Any) -> int | float | None:
     return None
 
 
-def by_value(col: Collection, compiled: CompiledFilter | None, order_by: OrderBy,
+def by_value(col: ShardView, compiled: CompiledFilter | None, order_by: OrderBy,
              limit: int) -> list[tuple[int | float, PointId, Segment, int]]:
     """(value, id, segment, offset) of the first `limit` (value, point) pairs in `order_by` order.
     A point with several values appears once per distinct value, as in Qdrant."""
@@ -71,7 +71,7 @@ def by_value(col: Collection, compiled: CompiledFilter | None, order_by: OrderBy
     return out
 
 
-def by_id(col: Collection, compiled: CompiledFilter | None, limit: int,
+def by_id(col: ShardView, compiled: CompiledFilter | None, limit: int,
           start: PointId | None = None) -> list[tuple[PointId, Segment, int]]:
     """Matching points with id >= `start` in Qdrant's id order (integer ids ascending, then UUIDs),
     `limit + 1` of them when there is a next page. Integer ids are chosen with numpy (argpartition
@@ -114,12 +114,12 @@ def by_id(col: Collection, compiled: CompiledFilter | None, limit: int,
     return [(seg.point_id(offset), seg, offset) for seg, offset in page]
 
 
-def ordered(col: Collection, compiled: CompiledFilter | None, order_by: OrderBy, limit: int) -> list[Found]:
+def ordered(col: ShardView, compiled: CompiledFilter | None, order_by: OrderBy, limit: int) -> list[Found]:
     """The query API's `order_by`: score 0, with the order value."""
     return [Found(pid, 0.0, seg, offset, value) for value, pid, seg, offset in by_value(col, compiled, order_by, limit)]
 
 
-def sample(col: Collection, compiled: CompiledFilter | None, limit: int) -> list[Found]:
+def sample(col: ShardView, compiled: CompiledFilter | None, limit: int) -> list[Found]:
     """`sample: random`: up to `limit` distinct matching points drawn uniformly."""
     matched = [(seg, seg.matching(compiled)) for seg in col.segments]
     sizes = np.asarray([offsets.shape[0] for _, offsets in matched], dtype=np.int64)

@@ -2,8 +2,8 @@
 collection (or `lookup_from`), mentioned ids of the searched collection are excluded, and the
 inputs are checked before anything is searched.
 
-Lookups in another collection take that collection's lock only, before the searched collection
-is locked, so two queries looking up in each other's collections cannot deadlock.
+Lookups in another collection (`lookup_from`) read it under its own read locks; readers never
+block each other, and no writer holds locks of two collections, so lookups cannot deadlock.
 """
 
 from __future__ import annotations
@@ -11,12 +11,13 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from engine.collection.collection import Collection
-from engine.collection.validate import check_query_vector, check_vector_name
-from engine.collection.vector_search import stored_vector
 from engine.errors import BadRequest, NotFound
 from engine.point_id import PointId
 from engine.query.candidates import exclude_ids
+from engine.shard.holder import ShardView
+from engine.shard.search import QueryVector, stored_vector
+from engine.shard.shard import Shard
+from engine.shard.validate import check_query_vector, check_vector_name
 from engine.types.filters import Filter
 from engine.types.requests import (
     ContextPair,
@@ -33,7 +34,7 @@ from engine.types.requests import (
     VectorInput,
 )
 
-Collections = Callable[[str], Collection]
+Collections = Callable[[str], Shard]
 """Finds another collection by name (for `lookup_from` and `with_lookup`); raises NotFound."""
 
 MAX_PREFETCH_DEPTH = 64
@@ -54,7 +55,7 @@ class Stage:
 
 
 class _Resolver:
-    def __init__(self, col: Collection, using: str, lookup_from: LookupLocation | None,
+    def __init__(self, col: ShardView, using: str, lookup_from: LookupLocation | None,
                  collections: Collections) -> None:
         self.col = col
         self.using = using
@@ -62,9 +63,10 @@ class _Resolver:
         self.collections = collections
         self.mentioned: list[PointId] = []
 
-    def _source(self) -> tuple[Collection, str]:
+    def _source(self) -> tuple[Shard | None, str]:
+        """The shard to look ids up in (None: the searched one) and the vector name there."""
         if self.lookup_from is None:
-            return self.col, self.using
+            return None, self.using
         source = self.collections(self.lookup_from.collection)
         name = self.using if self.lookup_from.vector is None else self.lookup_from.vector
         check_vector_name(source.config.params, name)
@@ -78,13 +80,16 @@ class _Resolver:
             return VectorInput(vector=check_query_vector(self.col.config.params, self.using, example.vector))
         pid = example.point_id
         source, name = self._source()
-        with source.lock:
-            found = stored_vector(source, pid, name)
-            if found is None and source.locate(pid) is not None:
-                raise NotFound(f"Vector of point {pid} is not found")
+        if source is None or source.name == self.col.name:
+            found, exists = _lookup(self.col, pid, name)
+        else:
+            with source.reading() as view:
+                found, exists = _lookup(view, pid, name)
+        if found is None and exists:
+            raise NotFound(f"Vector of point {pid} is not found")
         if found is None:
             raise NotFound(f"No point with id {pid} found")
-        if source is self.col:
+        if source is None or source.name == self.col.name:
             self.mentioned.append(pid)
             return VectorInput(vector=found)
         return VectorInput(vector=check_query_vector(self.col.config.params, self.using, found))
@@ -111,7 +116,12 @@ class _Resolver:
         return query
 
 
-def _stage(col: Collection, node: QueryRequest | Prefetch, collections: Collections, depth: int,
+def _lookup(view: ShardView, pid: PointId, name: str) -> tuple[QueryVector | None, bool]:
+    """The stored vector `name` of `pid` (or None) and whether the point exists at all."""
+    return stored_vector(view, pid, name), view.locate(pid) is not None
+
+
+def _stage(col: ShardView, node: QueryRequest | Prefetch, collections: Collections, depth: int,
            root_offset: int) -> Stage:
     if depth > MAX_PREFETCH_DEPTH:
         raise BadRequest(f"prefetches depth {depth} exceeds max depth {MAX_PREFETCH_DEPTH}")
@@ -124,7 +134,7 @@ def _stage(col: Collection, node: QueryRequest | Prefetch, collections: Collecti
                  prefetch=[_stage(col, p, collections, depth + 1, root_offset) for p in node.prefetch])
 
 
-def resolve(col: Collection, request: QueryRequest, collections: Collections) -> Stage:
+def resolve(col: ShardView, request: QueryRequest, collections: Collections) -> Stage:
     """The stage tree of `request` (the root's limit includes its offset)."""
     return _stage(col, request, collections, 1, request.offset)
 

@@ -11,11 +11,11 @@ from typing import Any
 
 import numpy as np
 
-from engine.collection.collection import Collection
-from engine.collection.vector_search import score_groups
 from engine.errors import BadRequest
 from engine.query.candidates import Found, merge_filters
 from engine.segment import Segment
+from engine.shard.holder import ShardView
+from engine.shard.search import score_groups
 from engine.types.config import Distance
 from engine.types.filters import Filter, HasVector
 from engine.types.requests import ContextPair, ContextQuery, DiscoverQuery, RecommendQuery, RecommendStrategy
@@ -61,7 +61,7 @@ def _scaled_sigmoid(x: np.ndarray) -> np.ndarray:
 
 
 class _Scorer:
-    def __init__(self, col: Collection, using: str, groups: list[tuple[Segment, np.ndarray]]) -> None:
+    def __init__(self, col: ShardView, using: str, groups: list[tuple[Segment, np.ndarray]]) -> None:
         self.col, self.using, self.groups = col, using, groups
         params = col.config.params.vectors.get(using)
         self.space = None if params is None else params.distance
@@ -111,22 +111,21 @@ def objective(query: CustomQuery, scorer: _Scorer, n: int) -> np.ndarray:
             return total
 
 
-def search_custom(col: Collection, using: str, query: CustomQuery, flt: Filter | None, limit: int,
+def search_custom(col: ShardView, using: str, query: CustomQuery, flt: Filter | None, limit: int,
                   threshold: float | None) -> list[Found]:
     """The best `limit` points by the objective of `query` (bigger is better), exact."""
-    with col.lock:
-        compiled = col.compile(merge_filters(flt, Filter(must=(HasVector(using),))))
-        groups = [(seg, seg.matching(compiled)) for seg in col.segments]
-        groups = [(seg, offsets) for seg, offsets in groups if offsets.size]
-        if not groups:
-            return []
-        seg_of = np.concatenate([np.full(o.shape[0], i, dtype=np.int64) for i, (_, o) in enumerate(groups)])
-        offset_of = np.concatenate([o for _, o in groups])
-        scores = objective(query, _Scorer(col, using, groups), int(offset_of.shape[0])).astype(np.float32)
-        keep = ~np.isnan(scores)
-        if threshold is not None:
-            keep &= scores >= threshold
-        candidates = np.flatnonzero(keep)
-        best = candidates[np.argsort(-scores[candidates], kind="stable")[:limit]]
-        return [Found(groups[int(seg_of[i])][0].point_id(int(offset_of[i])), float(scores[i]),
-                      groups[int(seg_of[i])][0], int(offset_of[i])) for i in best]
+    compiled = col.compile(merge_filters(flt, Filter(must=(HasVector(using),))))
+    groups = [(seg, seg.matching(compiled)) for seg in col.segments]
+    groups = [(seg, offsets) for seg, offsets in groups if offsets.size]
+    if not groups:
+        return []
+    seg_of = np.concatenate([np.full(o.shape[0], i, dtype=np.int64) for i, (_, o) in enumerate(groups)])
+    offset_of = np.concatenate([o for _, o in groups])
+    scores = objective(query, _Scorer(col, using, groups), int(offset_of.shape[0])).astype(np.float32)
+    keep = ~np.isnan(scores)
+    if threshold is not None:
+        keep &= scores >= threshold
+    candidates = np.flatnonzero(keep)
+    best = candidates[np.argsort(-scores[candidates], kind="stable")[:limit]]
+    return [Found(groups[int(seg_of[i])][0].point_id(int(offset_of[i])), float(scores[i]),
+                  groups[int(seg_of[i])][0], int(offset_of[i])) for i in best]

@@ -13,6 +13,7 @@ from collections.abc import Callable
 import hnswlib
 import numpy as np
 
+from engine.segment.rwlock import RWLock
 from engine.types.config import Datatype, Distance, HnswConfig, VectorParams
 
 _SPACE = {Distance.COSINE: "ip", Distance.DOT: "ip", Distance.EUCLID: "l2"}
@@ -33,7 +34,12 @@ class HnswIndex:
         # uint8 Cosine vectors are stored unnormalised: hnswlib's `cosine` space normalises them itself.
         space = "cosine" if datatype is Datatype.UINT8 and distance is Distance.COSINE else _SPACE[distance]
         self._index = hnswlib.Index(space=space, dim=dim)
-        # hnswlib's mark_deleted and knn_query may run from different threads.
+        # knn_query runs concurrently (hnswlib releases the GIL); `ef` is a setting of the whole
+        # index, so searches share `_ef_lock` while the ef they need is set, and changing it takes the
+        # lock alone. mark_deleted and save are serialised with each other by `_lock` (the segment's
+        # write lock already keeps deletes away from searches).
+        self._ef = -1
+        self._ef_lock = RWLock()
         self._lock = threading.Lock()
 
     def build(self, vectors: np.ndarray, labels: np.ndarray, threads: int = 1) -> None:
@@ -73,10 +79,15 @@ class HnswIndex:
         k = min(k, self.count)
         if k <= 0:
             return np.empty(0, dtype=np.int64)
-        with self._lock:
-            self._index.set_ef(max(ef, k))
-            try:
-                labels, _ = self._index.knn_query(query, k=k, num_threads=1, filter=allowed)
-            except RuntimeError:
-                return None
-        return labels[0].astype(np.int64)
+        ef = max(ef, k)
+        while True:
+            with self._ef_lock.read():
+                if self._ef == ef:
+                    try:
+                        labels, _ = self._index.knn_query(query, k=k, num_threads=1, filter=allowed)
+                    except RuntimeError:
+                        return None
+                    return labels[0].astype(np.int64)
+            with self._ef_lock.write():
+                self._index.set_ef(ef)
+                self._ef = ef

@@ -42,11 +42,13 @@ def search_segment(seg: Segment, q: SegmentQuery, compiled: CompiledFilter | Non
                    exclude: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """(scores, offsets) of the best `q.k` points of the segment, best first."""
     column = seg.dense[q.vector_name]
-    column.ensure_capacity(seg.size)
     index = seg.hnsw.get(q.vector_name)
-    live = seg.alive[: seg.size] & column.present[: seg.size]
+    size = seg.size
+    live = seg.alive[:size] & column.present[:size]
     if exclude.size:
         live[exclude] = False
+    if compiled is None and (index is None or q.params.exact):
+        return _exact_live(column, live, q)
     if index is None or q.params.exact:
         candidates = _candidates(seg, live, compiled)
         return _exact(column, candidates, q)
@@ -54,7 +56,7 @@ def search_segment(seg: Segment, q: SegmentQuery, compiled: CompiledFilter | Non
         labels = index.search(q.vector, q.k, q.ef)
         if labels is not None:
             return _exact(column, labels, q)
-        return _exact(column, np.flatnonzero(live), q)
+        return _exact_live(column, live, q)
     candidates = _candidates(seg, live, compiled)
     if candidates.size <= max(q.full_scan_vectors, q.k):
         return _exact(column, candidates, q)
@@ -75,15 +77,34 @@ def _candidates(seg: Segment, live: np.ndarray, compiled: CompiledFilter | None)
     return offsets[compiled.mask(seg, offsets)[offsets]]
 
 
+DENSE_FRACTION = 0.25
+"""Above this share of a segment's rows, scoring every row in place and picking the candidates'
+scores beats gathering the candidate rows first (a gather copies each row before the product)."""
+
+
 def _exact(column: VectorColumn, offsets: np.ndarray, q: SegmentQuery) -> tuple[np.ndarray, np.ndarray]:
     if offsets.size == 0:
         return np.empty(0, dtype=np.float32), offsets
+    size = int(offsets.max()) + 1
+    if offsets.size >= DENSE_FRACTION * size:
+        return _select(column.score_prefix(size, q.vector)[offsets], offsets, q)
     return _select(column.score(offsets, q.vector), offsets, q)
 
 
-def _select(scores: np.ndarray, offsets: np.ndarray, q: SegmentQuery) -> tuple[np.ndarray, np.ndarray]:
+def _exact_live(column: VectorColumn, live: np.ndarray, q: SegmentQuery) -> tuple[np.ndarray, np.ndarray]:
+    """Every live row scored in place: one product over the contiguous prefix, no gather."""
+    scores = column.score_prefix(live.shape[0], q.vector)
+    if live.all():
+        return _select(scores, None, q)
+    offsets = np.flatnonzero(live)
+    return _select(scores[offsets], offsets, q)
+
+
+def _select(scores: np.ndarray, offsets: np.ndarray | None, q: SegmentQuery) -> tuple[np.ndarray, np.ndarray]:
+    """Threshold, then the best `q.k`; `offsets` None means scores[i] is offset i."""
     if q.threshold is not None:
         keep = dist.passes_threshold(q.distance, scores, q.threshold)
-        scores, offsets = scores[keep], offsets[keep]
+        kept = np.flatnonzero(keep)
+        scores, offsets = scores[kept], kept if offsets is None else offsets[kept]
     best = dist.top_k(scores, q.k, dist.higher_is_better(q.distance))
-    return scores[best], offsets[best]
+    return scores[best], best.astype(np.int64) if offsets is None else offsets[best]

@@ -20,6 +20,7 @@ from engine.segment.column_image import ColumnImage
 from engine.segment.hnsw_index import HnswIndex
 from engine.segment.id_tracker import IdTracker
 from engine.segment.multi_column import MultiColumn
+from engine.segment.rwlock import RWLock
 from engine.segment.sparse_column import SparseColumn
 from engine.segment.vector_column import VectorColumn
 from engine.types.config import SparseVectorParams, VectorParams
@@ -48,6 +49,8 @@ class Segment:
         self.alive = np.zeros(64, dtype=bool)
         self.indexes: dict[str, PayloadIndex] = {}
         self.hnsw: dict[str, HnswIndex] = {}
+        self.lock = RWLock()
+        """Readers share it, the shard's writer takes it alone (protocol: engine/shard/holder.py)."""
         self.sealed = False
         self.indexing = False
         """A sealed segment takes no new points and no vector changes (its graph would go stale);
@@ -115,10 +118,14 @@ class Segment:
 
     # ---- writes ----------------------------------------------------------------------------
     def _grow(self, capacity: int) -> None:
+        """Room for `capacity` offsets in the live mask and in every column, so that readers can
+        slice `[: size]` of any of them without growing anything themselves."""
         if capacity > self.alive.shape[0]:
             grown = np.zeros(max(capacity, self.alive.shape[0] * 2), dtype=bool)
             grown[: self.alive.shape[0]] = self.alive
             self.alive = grown
+        for column in self.columns.values():
+            column.ensure_capacity(capacity)
 
     def upsert(self, pid: PointId, version: int, vectors: Vectors, payload: Payload | None) -> int:
         """Insert or fully replace a point (all vectors and the payload); returns its offset."""

@@ -65,7 +65,7 @@ def stage_collection(collection: Collection, staging: Path) -> None:
     # Private lock on purpose: it is the one that keeps the manifest, the delta logs and the WAL
     # head stable (no commit, no truncation, no removal of replaced segments meanwhile).
     with collection.flush_lock:
-        with collection.lock:  # writers append under this lock: the sizes below are record boundaries
+        with collection.append_lock:  # writers append under it: the sizes below are record boundaries
             wal_dir = store.dir / "wal"
             wal_sizes = {p.name: p.stat().st_size for p in wal_dir.iterdir()
                          if p.is_file() and not p.name.startswith(".")}

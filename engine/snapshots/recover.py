@@ -16,9 +16,9 @@ import time
 from pathlib import Path
 
 from engine.collection import Collection
+from engine.collection.recovery import recover_collection
 from engine.errors import BadInput, BadRequest
 from engine.persistence.collection_store import load_config
-from engine.persistence.recovery import recover_collection
 from engine.toc import TableOfContents
 from engine.types.config import CollectionParams
 from storage.errors import ArchiveError, StorageError, UnsafeArchiveError

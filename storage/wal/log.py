@@ -3,7 +3,9 @@
 Durability by policy (``fsync``):
 
 - ``"always"``: ``append`` returns only after ``fdatasync``; an acknowledged record survives
-  power loss. Concurrent appenders serialise on the lock, one fsync each (no group commit).
+  power loss. With ``append(data, sync=False)`` followed by ``sync(seq)`` outside the caller's own
+  locks, concurrent appenders share fsyncs (group commit): one ``fdatasync`` covers every record
+  written before it started, and ``sync`` returns at once for records an earlier one covered.
 - ``"interval"``: a background thread fsyncs at most every ``fsync_interval_ms`` when there are
   unsynced writes. Power loss or an OS crash may lose records acknowledged in the last interval
   (plus one fsync); on restart they are simply absent or cut off as a torn tail.
@@ -83,6 +85,10 @@ class Wal:
         self._lock = threading.Lock()
         self._closed = False
         self._dirty = False
+        self._synced_seq = -1
+        """Every record with a sequence <= this is durable (guarded by `_lock`)."""
+        self._sync_mutex = threading.Lock()
+        """One group-commit fsync at a time (taken before `_lock`, never while holding it)."""
         self._failed: BaseException | None = None
         self._dir.mkdir(parents=True, exist_ok=True)
         self._lock_fd = _acquire_dir_lock(self._dir)
@@ -150,8 +156,9 @@ class Wal:
 
     # -- writing ---------------------------------------------------------------------------
 
-    def append(self, data: bytes) -> int:
-        """Append one record and return its sequence number (see the module doc on durability)."""
+    def append(self, data: bytes, sync: bool = True) -> int:
+        """Append one record and return its sequence number (see the module doc on durability).
+        With ``sync=False`` under ``"always"`` the caller must call :meth:`sync` before relying on it."""
         with self._lock:
             self._check_usable()
             seq = self._next_seq
@@ -161,11 +168,39 @@ class Wal:
             if self._size + len(frame) > self._capacity and self._size > FILE_HEADER_SIZE:
                 self._roll()
             self._write_batch([frame], len(frame), seq + 1)
-            if self._policy == "always":
+            if self._policy == "always" and sync:
                 self._sync_locked()
             else:
                 self._dirty = True
             return seq
+
+    def sync(self, seq: int) -> None:
+        """Under ``"always"``, return once record ``seq`` is durable, sharing the fsync with every
+        concurrent caller (group commit); other policies keep their own schedule (no-op)."""
+        if self._policy != "always":
+            return
+        with self._lock:
+            if self._synced_seq >= seq:
+                return
+        with self._sync_mutex:
+            with self._lock:
+                self._check_usable()
+                if self._synced_seq >= seq:
+                    return  # the fsync we waited for covered it
+                target = self._next_seq - 1
+                # dup so the fsync runs without `_lock` (appends go on meanwhile); a roll that
+                # closes the original fd syncs that segment itself first.
+                fd = os.dup(self._fd)
+            try:
+                _datasync(fd)
+            except OSError as exc:
+                with self._lock:
+                    self._failed = exc
+                raise
+            finally:
+                os.close(fd)
+            with self._lock:
+                self._synced_seq = max(self._synced_seq, target)
 
     def append_many(self, records: Iterable[bytes]) -> range:
         """Append records with consecutive sequence numbers, one write per segment touched.
@@ -228,6 +263,8 @@ class Wal:
             os.close(fd)
             raise
         os.close(old_fd)
+        if self._durable:
+            self._synced_seq = max(self._synced_seq, self._next_seq - 1)
         self._segments.append(ref)
         self._fd, self._size = fd, FILE_HEADER_SIZE
 
@@ -242,6 +279,7 @@ class Wal:
             self._failed = exc
             raise
         self._dirty = False
+        self._synced_seq = self._next_seq - 1
 
     def _background_sync(self) -> None:
         with self._lock:

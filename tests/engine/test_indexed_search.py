@@ -5,7 +5,7 @@ import numpy as np
 import pytest
 
 from engine.collection import Collection, reads
-from engine.optimizer import optimize_collection
+from engine.shard.optimizer import optimize_shard
 from engine.types.config import CollectionConfig, CollectionParams, Distance, OptimizersConfig, VectorParams
 from engine.types.filters import FieldMatch, FieldRange, Filter, MatchValue, Range
 from engine.types.operations import CreateFieldIndex, DeletePoints, SetPayload, UpdateVectors, UpsertPoints
@@ -29,7 +29,7 @@ def build(distance: Distance = Distance.COSINE, seed: int = 1) -> tuple[Collecti
         points = [PointStruct(id=i, vectors={"": vectors[i]}, payload={"bucket": i % 100, "rank": i})
                   for i in range(start, min(start + 500, N))]
         col.update(UpsertPoints(points=points))
-        while optimize_collection(col):
+        while optimize_shard(col.shard):
             pass
     return col, vectors
 

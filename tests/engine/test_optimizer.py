@@ -7,7 +7,7 @@ from dataclasses import replace
 import numpy as np
 
 from engine.collection import Collection, reads
-from engine.optimizer import optimize_collection
+from engine.shard.optimizer import optimize_shard
 from engine.types.config import CollectionConfig, CollectionParams, Distance, OptimizersConfig, VectorParams
 from engine.types.filters import FieldMatch, Filter, MatchValue
 from engine.types.operations import CreateFieldIndex, DeletePoints, SetPayload, UpdateVectors, UpsertPoints
@@ -34,7 +34,7 @@ def fill(col: Collection, ids: range) -> None:
     for start in range(ids.start, ids.stop, 400):
         col.update(UpsertPoints(points=[PointStruct(id=i, vectors={"": vec(i)}, payload={"k": f"v{i % 3}"})
                                         for i in range(start, min(start + 400, ids.stop))]))
-        while optimize_collection(col):
+        while optimize_shard(col.shard):
             pass
 
 
@@ -44,7 +44,7 @@ def snapshot(col: Collection) -> dict[object, tuple[object, list[float]]]:
 
 
 def run_optimizer(col: Collection) -> None:
-    while optimize_collection(col):
+    while optimize_shard(col.shard):
         pass
 
 
@@ -91,7 +91,7 @@ def test_concurrent_writes_during_optimization_match_model() -> None:
 
     def optimizer() -> None:
         while not stop.is_set():
-            if not optimize_collection(col):
+            if not optimize_shard(col.shard):
                 stop.wait(0.001)
 
     thread = threading.Thread(target=optimizer)

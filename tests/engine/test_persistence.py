@@ -7,8 +7,8 @@ import numpy as np
 import pytest
 
 from engine.collection import reads
-from engine.optimizer import optimize_collection
 from engine.persistence.codec import decode, encode
+from engine.shard.optimizer import optimize_shard
 from engine.toc import CreateAlias, TableOfContents
 from engine.types.config import CollectionConfig, CollectionParams, Distance, OptimizersConfig, VectorParams
 from engine.types.filters import FieldMatch, Filter, MatchValue
@@ -84,7 +84,7 @@ def test_restart_with_indexed_segments(tmp_path: Path) -> None:
     rng = np.random.default_rng(1)
     col.update(UpsertPoints(points=[PointStruct(id=i, vectors={"": rng.normal(size=4).astype(np.float32)})
                                     for i in range(500)]))
-    assert optimize_collection(col)
+    assert optimize_shard(col.shard)
     col.update(DeletePoints(ids=[1, 2, 3]))
     before = state(toc, "c")
     toc.close()
@@ -102,7 +102,7 @@ def test_replay_is_idempotent(tmp_path: Path) -> None:
     before = state(toc, "c")
     assert col.store is not None
     for seq, op in list(col.store.replay(0)):  # applying every record again changes nothing
-        col.apply(seq, op)
+        col.replay(seq, op)
     assert state(toc, "c") == before
 
 

@@ -11,11 +11,11 @@ import pytest
 from qdrant_client import QdrantClient, models
 
 from engine.collection import Collection
-from engine.collection.vector_search import higher_is_better, nearest, score_points, stored_vector, to_scored
 from engine.errors import BadInput
-from engine.optimizer import optimize_collection
 from engine.persistence.points_image import capture_points, encode_points
 from engine.persistence.segment_files import load_segment, write_base
+from engine.shard.optimizer import optimize_shard
+from engine.shard.search import higher_is_better, nearest, score_points, stored_vector, to_scored
 from engine.types.config import (
     CollectionConfig,
     CollectionParams,
@@ -95,7 +95,7 @@ def fill(col: Collection, client: QdrantClient, n: int, multi: bool = False) -> 
 
 
 def ours(col: Collection, using: str, query: object, k: int = 10, flt: Filter | None = None) -> list[tuple[int, float]]:
-    hits = nearest(col, using, query, flt, k)  # type: ignore[arg-type]
+    hits = nearest(col.shard.view(), using, query, flt, k)  # type: ignore[arg-type]
     return [(int(h.id), h.score) for h in to_scored(hits, NO_PAYLOAD, False)]  # type: ignore[arg-type]
 
 
@@ -133,8 +133,8 @@ def test_sparse_only_overlapping_points_and_deletes() -> None:
     col.update(DeleteVectors(vector_names=["s"], ids=[2]))
     col.update(DeletePoints(ids=[1]))
     assert ours(col, "s", sparse([5], [1.0])) == []
-    stored = stored_vector(col, 2, "s")
-    assert stored is None and higher_is_better(col, "s")
+    stored = stored_vector(col.shard.view(), 2, "s")
+    assert stored is None and higher_is_better(col.shard.view(), "s")
 
 
 def test_idf_formula() -> None:
@@ -154,7 +154,7 @@ def test_sparse_validation_and_sorting() -> None:
     with pytest.raises(BadInput):
         col.update(UpsertPoints(points=[PointStruct(id=1, vectors={"d": sparse([1], [1.0])})]))
     col.update(UpsertPoints(points=[PointStruct(id=1, vectors={"s": sparse([9, 2], [1.0, 2.0])})]))
-    stored = stored_vector(col, 1, "s")
+    stored = stored_vector(col.shard.view(), 1, "s")
     assert isinstance(stored, SparseVector) and stored.indices.tolist() == [2, 9] and stored.values.tolist() == [2, 1]
 
 
@@ -167,7 +167,7 @@ def test_multivector_max_sim_congruent_with_local_mode(distance: Distance) -> No
         q = RNG.random((2, 3)).astype(np.float32)
         same(ours(col, "m", q), theirs(client, "m", q.tolist()))
     points = [col.locate(i) for i in (1, 2, 4)]
-    scores = score_points(col, "m", q, [p for p in points if p is not None])
+    scores = score_points(col.shard.view(), "m", q, [p for p in points if p is not None])
     assert np.isnan(scores[-1]) and not np.isnan(scores[0])  # point 4 has no multivector
 
 
@@ -188,7 +188,7 @@ def test_uint8_and_float16_storage() -> None:
         PointStruct(id=2, vectors={"d": np.asarray([-4, 2.9, 0, 1], dtype=np.float32)}),
     ]))
     assert col.segments[0].dense["d"].data.dtype == np.uint8
-    stored = stored_vector(col, 1, "d")
+    stored = stored_vector(col.shard.view(), 1, "d")
     assert stored is not None and stored.tolist() == [1, 2, 3, 255]  # Rust `as u8`: saturate, truncate
     (first, score), _ = ours(col, "d", np.asarray([0, 2, 0, 1], dtype=np.float32))
     expected = np.dot([0, 2, 0, 1], [0, 2, 0, 1]) / (np.linalg.norm([0, 2, 0, 1]) ** 2)
@@ -206,17 +206,19 @@ def test_rebuild_and_persistence_keep_every_kind(tmp_path: Path) -> None:
     fill(col, client, 200, multi=True)
     q_sparse, q_multi = random_sparse(), RNG.random((2, 3)).astype(np.float32)
     before = (ours(col, "s", q_sparse), ours(col, "m", q_multi))
-    while optimize_collection(col, threads=1):
+    while optimize_shard(col.shard, threads=1):
         pass
     assert any(seg.sealed for seg in col.segments)
     assert (ours(col, "s", q_sparse), ours(col, "m", q_multi)) == before
     col.update(DeletePoints(ids=[1, 2, 3]))
     before = (ours(col, "s", q_sparse), ours(col, "m", q_multi))
+    reloaded = []
     for i, seg in enumerate(col.segments):  # sealed: a base; appendable: one delta record of every point
         records = []
         if seg.sealed:
             write_base(seg, tmp_path / str(i))
         else:
             records = [encode_points(capture_points(seg, np.arange(seg.size), with_vectors=True))]
-        col.segments[i], _ = load_segment(tmp_path / str(i), records, seg.sealed, col.config, {})
+        reloaded.append(load_segment(tmp_path / str(i), records, seg.sealed, col.config, {})[0])
+    col.shard.holder.replace(reloaded)
     assert (ours(col, "s", q_sparse), ours(col, "m", q_multi)) == before

@@ -1,12 +1,12 @@
 """Rebuilding sealed segments: merge several into one, vacuum deleted points, re-index after a
 config change — all one mechanism.
 
-1. Under the collection lock: mark the sources busy and copy their live points (ids, versions,
+1. As the shard's writer: mark the sources busy and copy their live points (ids, versions,
    vectors, payload references).
 2. Without the lock: bulk-load a new segment, build its payload indexes and HNSW graphs. Readers
    keep searching the sources; writers keep writing (sealed segments only ever see deletes,
    in-place payload changes and points moving out to the appendable segment).
-3. Under the lock: replay what changed meanwhile (points gone from a source are deleted from the
+3. As the writer again: replay what changed meanwhile (points gone from a source are deleted from the
    new segment, newer payloads are copied) and swap the new segment in for the sources.
 """
 
@@ -18,12 +18,12 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from engine.collection import Collection
 from engine.persistence import test_hooks
 from engine.point_id import PointId
 from engine.segment import Segment
 from engine.segment.column_image import ColumnImage
 from engine.segment.hnsw_index import HnswIndex, indexable
+from engine.shard.shard import Shard
 from engine.types.points import Payload
 
 log = logging.getLogger("quiver.optimizer")
@@ -36,7 +36,7 @@ class _Copied:
     versions: np.ndarray
 
 
-def _capture(col: Collection, sources: list[Segment]) -> tuple[list[_Copied], list[PointId], np.ndarray,
+def _capture(col: Shard, sources: list[Segment]) -> tuple[list[_Copied], list[PointId], np.ndarray,
                                                                  dict[str, ColumnImage], list[Payload | None]]:
     copied: list[_Copied] = []
     ids: list[PointId] = []
@@ -55,11 +55,11 @@ def _capture(col: Collection, sources: list[Segment]) -> tuple[list[_Copied], li
     return copied, ids, all_versions, vectors, payloads
 
 
-def rebuild(col: Collection, sources: list[Segment], reason: str, threads: int = 1) -> Segment:
+def rebuild(col: Shard, sources: list[Segment], reason: str, threads: int = 1) -> Segment:
     """Replace `sources` (sealed segments of `col`) by one new indexed segment of their live points."""
     started = time.perf_counter()
-    with col.lock:
-        if any(seg is col.appendable or not seg.sealed for seg in sources):
+    with col.holder.writer:
+        if any(seg is col.holder.appendable or not seg.sealed for seg in sources):
             raise RuntimeError("only sealed segments can be rebuilt")
         for seg in sources:
             seg.indexing = True
@@ -82,17 +82,19 @@ def rebuild(col: Collection, sources: list[Segment], reason: str, threads: int =
             index = HnswIndex(params.distance, params.size, hnsw, params.storage_type)
             index.build(new.dense[name].float_rows(offsets), offsets, threads)
             new.hnsw[name] = index
-        if col.store is not None:  # written once, before anyone can see it; listed by the flush below
-            col.store.write_segment(new)
-        with col.lock:
+        if col.persistence is not None:  # written once, before anyone can see it; listed by the commit below
+            col.persistence.write_segment(new, visible=False)
+        with col.holder.writer:
             _reconcile(col, new, copied)
-            position = min(col.segments.index(s) for s in sources)
-            kept = [s for s in col.segments if all(s is not src for src in sources)]
+            segments = col.holder.segments
+            position = min(segments.index(s) for s in sources)
+            kept = [s for s in segments if all(s is not src for src in sources)]
             kept.insert(min(position, len(kept) - 1), new)
-            col.segments = kept
-        col.flush()  # the swap is durable: a restart finds `new`, not its sources
+            col.holder.replace(kept)  # readers holding the old tuple finish on the sources
+        if col.persistence is not None:
+            col.persistence.commit()  # the swap is durable: a restart finds `new`, not its sources
     finally:
-        with col.lock:
+        with col.holder.writer:
             col.optimizing -= 1
             for seg in sources:
                 seg.indexing = False
@@ -101,7 +103,7 @@ def rebuild(col: Collection, sources: list[Segment], reason: str, threads: int =
     return new
 
 
-def _reconcile(col: Collection, new: Segment, copied: list[_Copied]) -> None:
+def _reconcile(col: Shard, new: Segment, copied: list[_Copied]) -> None:
     """Apply to `new` what happened to the sources while it was being built (lock held)."""
     for c in copied:
         seg = c.source

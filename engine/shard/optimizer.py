@@ -1,52 +1,62 @@
-"""The optimizer: turns a full appendable segment into a sealed, HNSW-indexed one.
+"""The optimizer of a shard: turns a full appendable segment into a sealed, HNSW-indexed one.
 
-Steps per collection, when the appendable segment holds more than `indexing_threshold` KB of
-vectors: (1) under the collection lock, seal it and open a fresh appendable segment, and copy the
-vectors to index; (2) without the lock, build the graphs (readers and writers carry on: the sealed
-segment is searched exactly meanwhile, and new writes go to the fresh segment); (3) under the lock,
-mark points deleted during the build and attach the graphs. Nothing is ever half-built in view.
+Steps, when the appendable segment holds more than `indexing_threshold` KB of vectors — or, the
+idle-tail rule, when it holds at least `IDLE_TAIL_MIN_POINTS` points and no write came for
+`IDLE_TAIL_SECONDS` (so that a finished ingest does not leave a large tail scanned exactly on
+every query): (1) as the shard's writer, seal it and open a fresh appendable segment, and copy the
+vectors to index; (2) without any lock, build the graphs (readers and writers carry on: the
+sealed segment is searched exactly meanwhile, and new writes go to the fresh segment); (3) as the
+writer, with the segment's write lock, mark points deleted during the build and attach the graphs.
+Nothing is ever half-built in view.
 """
 
 from __future__ import annotations
 
 import logging
 import os
-import threading
 import time
 
 import numpy as np
 
-from engine.collection import Collection
 from engine.segment import Segment
 from engine.segment.hnsw_index import HnswIndex, indexable
-from engine.segment_builder import rebuild
-from engine.toc import TableOfContents
+from engine.shard.rebuild import rebuild
+from engine.shard.shard import Shard
 
 log = logging.getLogger("quiver.optimizer")
 
+IDLE_TAIL_SECONDS = 2.0
+IDLE_TAIL_MIN_POINTS = 1000
 
-def _indexable_names(col: Collection) -> set[str]:
+
+def _indexable_names(col: Shard) -> set[str]:
     return {name for name, p in col.config.params.vectors.items()
             if indexable(p, col.config.effective_hnsw(name))}
 
 
-def _pick(col: Collection) -> Segment | None:
+def _pick(col: Shard) -> Segment | None:
     """A sealed segment still without graphs (e.g. flushed mid-build), else a full appendable one."""
     wanted = _indexable_names(col)
-    for seg in col.segments[:-1]:
+    for seg in col.holder.segments[:-1]:
         if seg.sealed and wanted and not seg.hnsw and not seg.indexing and len(seg):
             return seg
-    seg = col.appendable
+    seg = col.holder.appendable
     threshold_kb = col.config.optimizer_config.indexing_threshold
-    if not threshold_kb or len(seg) == 0 or seg.vector_bytes() < threshold_kb * 1024:
+    if not threshold_kb or len(seg) == 0:
         return None
-    return seg
+    if seg.vector_bytes() >= threshold_kb * 1024:
+        return seg
+    # The idle-tail rule applies to the tail of a collection that is already indexed (it has sealed
+    # segments): a collection below the threshold as a whole stays unindexed, as in Qdrant.
+    idle = time.monotonic() - col.last_write >= IDLE_TAIL_SECONDS
+    tail = len(col.holder.segments) > 1 and len(seg) >= IDLE_TAIL_MIN_POINTS
+    return seg if idle and tail else None
 
 
-def _seal(col: Collection) -> tuple[Segment, dict[str, tuple[np.ndarray, np.ndarray]]] | None:
+def _seal(col: Shard) -> tuple[Segment, dict[str, tuple[np.ndarray, np.ndarray]]] | None:
     """Seal the segment to index (opening a new appendable one); returns it with the (vectors,
     offsets) to index."""
-    with col.lock:
+    with col.holder.writer:
         seg = _pick(col)
         if seg is None:
             return None
@@ -60,15 +70,16 @@ def _seal(col: Collection) -> tuple[Segment, dict[str, tuple[np.ndarray, np.ndar
             work[name] = (column.float_rows(offsets), offsets)
         if not work:
             return None
-        if seg is col.appendable:
-            seg.sealed = True
-            col.segments.append(col.new_segment())
+        if seg is col.holder.appendable:
+            with seg.lock.write():
+                seg.sealed = True
+            col.holder.replace([*col.holder.segments, col.new_segment()])
         seg.indexing = True
         col.optimizing += 1
         return seg, work
 
 
-def _needs_reindex(col: Collection, seg: Segment) -> bool:
+def _needs_reindex(col: Shard, seg: Segment) -> bool:
     if set(seg.hnsw) != _indexable_names(col):
         return True
     for name, index in seg.hnsw.items():
@@ -78,10 +89,10 @@ def _needs_reindex(col: Collection, seg: Segment) -> bool:
     return False
 
 
-def plan_rebuild(col: Collection) -> tuple[list[Segment], str] | None:
+def plan_rebuild(col: Shard) -> tuple[list[Segment], str] | None:
     """Which sealed segments to rebuild next, and why: re-index, vacuum, or merge."""
-    with col.lock:
-        sealed = [s for s in col.segments[:-1] if s.sealed and not s.indexing and (s.hnsw or not _indexable_names(col))]
+    with col.holder.writer:
+        sealed = [s for s in col.holder.segments[:-1] if s.sealed and not s.indexing and (s.hnsw or not _indexable_names(col))]
         for seg in sealed:
             if seg.hnsw and _needs_reindex(col, seg):
                 return [seg], "reindex"
@@ -99,13 +110,13 @@ def plan_rebuild(col: Collection) -> tuple[list[Segment], str] | None:
         return None
 
 
-def pending(col: Collection) -> bool:
+def pending(col: Shard) -> bool:
     """Work the optimizer would start now (collection status `grey` until it does)."""
-    with col.lock:
+    with col.holder.writer:
         return _pick(col) is not None or plan_rebuild(col) is not None
 
 
-def optimize_collection(col: Collection, threads: int = 0) -> bool:
+def optimize_shard(col: Shard, threads: int = 0) -> bool:
     """One optimization step; True when something was done. `threads` for graph building: 0 means
     the collection's `hnsw_config.max_indexing_threads`, whose 0 means every core (as Qdrant)."""
     threads = threads or col.config.hnsw_config.max_indexing_threads or os.cpu_count() or 1
@@ -125,57 +136,19 @@ def optimize_collection(col: Collection, threads: int = 0) -> bool:
             index = HnswIndex(params.distance, params.size, col.config.effective_hnsw(name), params.storage_type)
             index.build(vectors, offsets, threads)
             built[name] = index
-        with col.lock:
+        with col.holder.writer, seg.lock.write():
             for name, index in built.items():
                 offsets = work[name][1]
                 for offset in offsets[~seg.alive[offsets]]:
                     index.mark_deleted(int(offset))
             seg.hnsw = built
-        if col.store is not None:  # durable as soon as it is in use: base files, then the manifest
-            col.store.write_segment(seg, col.lock)
-            col.flush()
+        if col.persistence is not None:  # durable as soon as it is in use: base files, then the manifest
+            col.persistence.write_segment(seg, visible=True)
+            col.persistence.commit()
     finally:
-        with col.lock:
+        with col.holder.writer:
             col.optimizing -= 1
             seg.indexing = False
     log.info("segment indexed", extra={"collection": col.name, "points": int(len(seg)),
                                        "seconds": round(time.perf_counter() - started, 3)})
     return True
-
-
-class Optimizer:
-    """One background thread serving every collection of the table of contents."""
-
-    def __init__(self, toc: TableOfContents, interval: float = 0.2, threads: int = 0) -> None:
-        self.toc = toc
-        self.interval = interval
-        self.threads = threads
-        self._stop = threading.Event()
-        self._thread = threading.Thread(target=self._run, name="optimizer", daemon=True)
-
-    def start(self) -> None:
-        self._thread.start()
-
-    def stop(self) -> None:
-        self._stop.set()
-        if self._thread.is_alive():
-            self._thread.join(timeout=30)
-
-    def run_once(self) -> bool:
-        did = False
-        for name in self.toc.names():
-            try:
-                col = self.toc.get(name)
-            except Exception:  # deleted meanwhile
-                continue
-            try:
-                did = optimize_collection(col, self.threads) or did
-            except Exception as exc:  # an optimizer failure must not kill the thread
-                log.exception("optimization failed", extra={"collection": name})
-                col.optimizer_error = str(exc)
-        return did
-
-    def _run(self) -> None:
-        while not self._stop.is_set():
-            if not self.run_once():
-                self._stop.wait(self.interval)

@@ -12,8 +12,6 @@ from __future__ import annotations
 import numpy as np
 
 from engine import distance as dist
-from engine.collection.collection import Collection
-from engine.collection.validate import check_query_vector
 from engine.filters import CompiledFilter
 from engine.payload_select import select_payload
 from engine.point_id import PointId
@@ -23,6 +21,8 @@ from engine.segment.multi_column import MultiColumn
 from engine.segment.search import SegmentQuery, search_segment
 from engine.segment.sparse_column import SparseColumn
 from engine.segment.vector_column import VectorColumn
+from engine.shard.holder import ShardView
+from engine.shard.validate import check_query_vector
 from engine.types.config import Modifier
 from engine.types.filters import Filter
 from engine.types.points import (
@@ -53,7 +53,7 @@ QueryVector = VectorValue
 vector; a 1-D query against a multivector space is a one-row matrix) or SparseVector."""
 
 
-def higher_is_better(col: Collection, using: str) -> bool:
+def higher_is_better(col: ShardView, using: str) -> bool:
     """Order of scores in the space of vector `using` (similarities descend, distances ascend;
     sparse scores are dot products)."""
     if col.config.params.sparse(using) is not None:
@@ -61,7 +61,7 @@ def higher_is_better(col: Collection, using: str) -> bool:
     return dist.higher_is_better(col.config.params.vectors[using].distance)
 
 
-def stored_vector(col: Collection, pid: PointId, using: str) -> QueryVector | None:
+def stored_vector(col: ShardView, pid: PointId, using: str) -> QueryVector | None:
     """The stored vector `using` of point `pid` (as stored, i.e. preprocessed), or None."""
     found = col.locate(pid)
     if found is None or using not in found[0].columns:
@@ -69,50 +69,48 @@ def stored_vector(col: Collection, pid: PointId, using: str) -> QueryVector | No
     return found[0].columns[using].get(found[1])
 
 
-def idf_weighted(col: Collection, using: str, query: SparseVector) -> SparseVector:
+def idf_weighted(col: ShardView, using: str, query: SparseVector) -> SparseVector:
     """The query with values × IDF when the space has `modifier: idf`, else unchanged. IDF over the
     collection's live points that have this vector: ln((N - df + 0.5) / (df + 0.5) + 1) (Qdrant's
     formula, as local mode)."""
     params = col.config.params.sparse(using)
     if params is None or params.modifier is not Modifier.IDF:
         return query
-    with col.lock:
-        total = 0
-        df = np.zeros(query.indices.shape[0], dtype=np.float64)
-        for seg in col.segments:
-            column = seg.sparse[using]
-            column.ensure_capacity(seg.size)
-            total += int(np.count_nonzero(column.present[: seg.size] & seg.alive[: seg.size]))
-            df += [column.document_frequency(int(d)) for d in query.indices.tolist()]
+    total = 0
+    df = np.zeros(query.indices.shape[0], dtype=np.float64)
+    for seg in col.segments:
+        column = seg.sparse[using]
+        column.ensure_capacity(seg.size)
+        total += int(np.count_nonzero(column.present[: seg.size] & seg.alive[: seg.size]))
+        df += [column.document_frequency(int(d)) for d in query.indices.tolist()]
     idf = np.log((total - df + 0.5) / (df + 0.5) + 1.0)
     return SparseVector(query.indices, (query.values * idf).astype(np.float32))
 
 
-def nearest(col: Collection, using: str, vector: QueryVector, flt: Filter | None, k: int,
+def nearest(col: ShardView, using: str, vector: QueryVector, flt: Filter | None, k: int,
             params: SearchParams | None = None, threshold: float | None = None,
             exclude: list[PointId] | None = None) -> list[Hit]:
     """The best `k` points for `vector` in the space of `using`, best first, across all segments.
-    Points without vector `using` are never returned. Takes the collection lock itself (re-entrant)."""
+    Points without vector `using` are never returned. The caller holds the view's read locks."""
     params = params or SearchParams()
     query = check_query_vector(col.config.params, using, vector)
     found: list[Hit] = []
-    with col.lock:
-        compiled = col.compile(flt)
-        if isinstance(query, SparseVector):
-            weighted = idf_weighted(col, using, query)
-            for seg in col.segments:
-                excluded = seg.offsets_for_ids(exclude) if exclude else _NO_OFFSETS
-                scores, offsets = search_sparse(seg, using, weighted, k, compiled, excluded, threshold)
-                found.extend(_hits(scores, seg, offsets))
-        elif col.config.params.is_multi(using):
-            vp = col.config.params.vectors[using]
-            prepared = dist.prepare_query(vp.distance, vp.storage_type, query)
-            for seg in col.segments:
-                excluded = seg.offsets_for_ids(exclude) if exclude else _NO_OFFSETS
-                scores, offsets = search_multi(seg, using, prepared, vp.distance, k, compiled, excluded, threshold)
-                found.extend(_hits(scores, seg, offsets))
-        else:
-            found = _nearest_dense(col, using, query, compiled, k, params, threshold, exclude)
+    compiled = col.compile(flt)
+    if isinstance(query, SparseVector):
+        weighted = idf_weighted(col, using, query)
+        for seg in col.segments:
+            excluded = seg.offsets_for_ids(exclude) if exclude else _NO_OFFSETS
+            scores, offsets = search_sparse(seg, using, weighted, k, compiled, excluded, threshold)
+            found.extend(_hits(scores, seg, offsets))
+    elif col.config.params.is_multi(using):
+        vp = col.config.params.vectors[using]
+        prepared = dist.prepare_query(vp.distance, vp.storage_type, query)
+        for seg in col.segments:
+            excluded = seg.offsets_for_ids(exclude) if exclude else _NO_OFFSETS
+            scores, offsets = search_multi(seg, using, prepared, vp.distance, k, compiled, excluded, threshold)
+            found.extend(_hits(scores, seg, offsets))
+    else:
+        found = _nearest_dense(col, using, query, compiled, k, params, threshold, exclude)
     higher = higher_is_better(col, using)
     found.sort(key=lambda t: -t[0] if higher else t[0])
     return found[:k]
@@ -122,7 +120,7 @@ def _hits(scores: np.ndarray, seg: Segment, offsets: np.ndarray) -> list[Hit]:
     return [(float(s), seg, int(o)) for s, o in zip(scores, offsets, strict=True)]
 
 
-def _nearest_dense(col: Collection, using: str, vector: np.ndarray, compiled: CompiledFilter | None, k: int,
+def _nearest_dense(col: ShardView, using: str, vector: np.ndarray, compiled: CompiledFilter | None, k: int,
                    params: SearchParams, threshold: float | None, exclude: list[PointId] | None) -> list[Hit]:
     vp = col.config.params.vectors[using]
     hnsw = col.config.effective_hnsw(using)
@@ -144,7 +142,7 @@ def _nearest_dense(col: Collection, using: str, vector: np.ndarray, compiled: Co
     return found
 
 
-def score_points(col: Collection, using: str, vector: QueryVector, points: list[tuple[Segment, int]]) -> np.ndarray:
+def score_points(col: ShardView, using: str, vector: QueryVector, points: list[tuple[Segment, int]]) -> np.ndarray:
     """Exact scores of the given points for `vector` in the space of `using` — for rescoring
     prefetched candidates. NaN where a point has no such vector, and (sparse) where it shares no
     index with the query: such points are not candidates (as local mode)."""
@@ -161,33 +159,32 @@ def score_points(col: Collection, using: str, vector: QueryVector, points: list[
     return out
 
 
-def score_groups(col: Collection, using: str, vector: QueryVector,
+def score_groups(col: ShardView, using: str, vector: QueryVector,
                  groups: list[tuple[Segment, np.ndarray]]) -> np.ndarray:
     """Exact scores of many points given as (segment, offsets) groups, concatenated in group order:
     one numpy call per segment, no Python work per point. NaN as in `score_points`."""
     query = check_query_vector(col.config.params, using, vector)
     total = sum(int(offsets.shape[0]) for _, offsets in groups)
     out = np.full(total, np.nan, dtype=np.float32)
-    with col.lock:
-        if isinstance(query, SparseVector):
-            query = idf_weighted(col, using, query)
-        elif using in col.config.params.vectors:
-            vp = col.config.params.vectors[using]
-            query = dist.prepare_query(vp.distance, vp.storage_type, query)
-        start = 0
-        for seg, offsets in groups:
-            end = start + int(offsets.shape[0])
-            column = seg.columns.get(using)
-            if column is not None and offsets.size:
-                column.ensure_capacity(seg.size)
-                have = column.present[offsets]
-                pos = np.arange(start, end)[have]
-                match column, query:
-                    case SparseColumn(), SparseVector():
-                        out[pos] = column.score(offsets[have], query)
-                    case (VectorColumn() | MultiColumn()), np.ndarray():
-                        out[pos] = column.score(offsets[have], query)
-            start = end
+    if isinstance(query, SparseVector):
+        query = idf_weighted(col, using, query)
+    elif using in col.config.params.vectors:
+        vp = col.config.params.vectors[using]
+        query = dist.prepare_query(vp.distance, vp.storage_type, query)
+    start = 0
+    for seg, offsets in groups:
+        end = start + int(offsets.shape[0])
+        column = seg.columns.get(using)
+        if column is not None and offsets.size:
+            column.ensure_capacity(seg.size)
+            have = column.present[offsets]
+            pos = np.arange(start, end)[have]
+            match column, query:
+                case SparseColumn(), SparseVector():
+                    out[pos] = column.score(offsets[have], query)
+                case (VectorColumn() | MultiColumn()), np.ndarray():
+                    out[pos] = column.score(offsets[have], query)
+        start = end
     return out
 
 

@@ -24,14 +24,15 @@ def recover_collection(directory: Path, fsync: FsyncPolicy) -> Collection:
         loaded = store.load(config)
         if loaded is not None:
             op_num, segments, schema = loaded
-            collection.payload_schema = schema
-            collection.segments = segments
+            shard = collection.shard
+            shard.payload_schema = schema
             if not segments or segments[-1].sealed:
-                collection.segments.append(collection.new_segment())
-            collection.last_op_num = collection.persisted_op = op_num
+                segments.append(shard.new_segment())
+            shard.holder.replace(segments)
+            collection.replay_from(op_num)
         replayed = 0
         for seq, op in store.replay(collection.persisted_op):
-            collection.apply(seq, op)
+            collection.replay(seq, op)
             replayed += 1
     except BaseException:
         store.close()

@@ -1,0 +1,78 @@
+"""A readers-writer lock: many readers at once, one writer alone, writers preferred.
+
+Readers are re-entrant per thread (a query that looks a vector up in the collection it searches
+takes the same read lock twice); a nested read is granted even while a writer waits, otherwise the
+writer would wait for the reader and the reader for the writer. Writers are not re-entrant.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+
+class RWLock:
+    __slots__ = ("_cond", "_readers", "_writer", "_waiting_writers", "_local")
+
+    def __init__(self) -> None:
+        self._cond = threading.Condition(threading.Lock())
+        self._readers = 0
+        self._writer = False
+        self._waiting_writers = 0
+        self._local = threading.local()
+
+    def _held(self) -> int:
+        return getattr(self._local, "depth", 0)
+
+    def acquire_read(self) -> None:
+        depth = self._held()
+        if depth:
+            self._local.depth = depth + 1  # re-entrant: this thread already counts as a reader
+            return
+        with self._cond:
+            while self._writer or self._waiting_writers:
+                self._cond.wait()
+            self._readers += 1
+        self._local.depth = 1
+
+    def release_read(self) -> None:
+        depth = self._held() - 1
+        self._local.depth = depth
+        if depth:
+            return
+        with self._cond:
+            self._readers -= 1
+            if not self._readers:
+                self._cond.notify_all()
+
+    def acquire_write(self) -> None:
+        with self._cond:
+            self._waiting_writers += 1
+            try:
+                while self._writer or self._readers:
+                    self._cond.wait()
+            finally:
+                self._waiting_writers -= 1
+            self._writer = True
+
+    def release_write(self) -> None:
+        with self._cond:
+            self._writer = False
+            self._cond.notify_all()
+
+    @contextmanager
+    def read(self) -> Iterator[None]:
+        self.acquire_read()
+        try:
+            yield
+        finally:
+            self.release_read()
+
+    @contextmanager
+    def write(self) -> Iterator[None]:
+        self.acquire_write()
+        try:
+            yield
+        finally:
+            self.release_write()

@@ -1,0 +1,80 @@
+"""The segment holder of a shard and the consistent view readers take of it.
+
+Lock protocol (the whole story; no other module takes a lock on segments):
+- `segments` is an immutable tuple, replaced by reference (a seal, a rebuild swap). A reader takes
+  the current tuple once (`view()`) and works on exactly those segments, even if a swap happens
+  meanwhile: swapped-out segments are never mutated again, so the old view stays consistent.
+- Each segment has a readers-writer lock. `reading()` takes the read lock of every segment of the
+  view, in tuple order, for the duration of the read. Readers run in parallel with each other.
+- One writer at a time per shard: `writer` (a mutex) is held by whoever mutates — the update
+  worker applying an operation, the optimizer sealing or swapping. Under it, the writer takes the
+  write lock of just the segments it changes, in tuple order (so readers, which also go in tuple
+  order, cannot deadlock with it), and only for the in-memory change: never across a WAL fsync, a
+  graph build or a file write.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterable, Iterator, Mapping
+from contextlib import AbstractContextManager, ExitStack, contextmanager
+from dataclasses import dataclass
+
+from engine.filters import CompiledFilter, compile_filter
+from engine.point_id import PointId
+from engine.segment import Segment
+from engine.types.config import CollectionConfig
+from engine.types.filters import Filter
+from engine.types.payload_schema import PayloadSchema
+
+
+@dataclass(frozen=True, slots=True)
+class ShardView:
+    """What a reader sees: one config, one payload schema, one tuple of segments."""
+
+    name: str
+    config: CollectionConfig
+    payload_schema: Mapping[str, PayloadSchema]
+    segments: tuple[Segment, ...]
+
+    def locate(self, pid: PointId) -> tuple[Segment, int] | None:
+        for segment in self.segments:
+            offset = segment.offset_of(pid)
+            if offset is not None:
+                return segment, offset
+        return None
+
+    def compile(self, flt: Filter | None) -> CompiledFilter | None:
+        return None if flt is None else compile_filter(flt)
+
+    def points_count(self) -> int:
+        return sum(len(s) for s in self.segments)
+
+
+@contextmanager
+def locked(segments: Iterable[Segment], write: bool) -> Iterator[None]:
+    """Hold the read (or write) locks of `segments`, taken in the order given (tuple order)."""
+    with ExitStack() as stack:
+        for segment in segments:
+            stack.enter_context(segment.lock.write() if write else segment.lock.read())
+        yield
+
+
+class SegmentHolder:
+    def __init__(self, segments: Iterable[Segment]) -> None:
+        self.segments: tuple[Segment, ...] = tuple(segments)
+        self.writer = threading.RLock()
+        """The one-writer mutex (re-entrant: an apply may seal a segment it is writing to)."""
+
+    @property
+    def appendable(self) -> Segment:
+        return self.segments[-1]
+
+    def replace(self, segments: Iterable[Segment]) -> None:
+        """Publish a new tuple (caller holds `writer`)."""
+        self.segments = tuple(segments)
+
+    def writing(self, segments: Iterable[Segment]) -> AbstractContextManager[None]:
+        """Write locks of the given segments, in tuple order (caller holds `writer`)."""
+        wanted = {id(s) for s in segments}
+        return locked([s for s in self.segments if id(s) in wanted], write=True)

@@ -1,0 +1,80 @@
+"""A shard: the segment holder, the payload schema and the config its segments follow, and the
+one place where operations are applied to segments (see `holder.py` for the lock protocol)."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Protocol
+
+from engine.segment import Segment
+from engine.shard import apply
+from engine.shard.holder import SegmentHolder, ShardView, locked
+from engine.types.config import CollectionConfig
+from engine.types.operations import CreateFieldIndex, DeleteFieldIndex, Operation
+from engine.types.payload_schema import PayloadSchema
+
+
+class ShardPersistence(Protocol):
+    """What the optimizer needs from the layer that stores the shard (the collection's store)."""
+
+    def write_segment(self, segment: Segment, visible: bool) -> None:
+        """Write a sealed segment's files once (`visible`: writers may already change it)."""
+
+    def commit(self) -> None:
+        """Make the current set of segments durable (after a seal or a swap)."""
+
+
+class Shard:
+    def __init__(self, name: str, config: CollectionConfig) -> None:
+        self.name = name
+        self.config = config
+        self.payload_schema: dict[str, PayloadSchema] = {}
+        """Replaced, never mutated (copy on write), so a view can hold it without a copy."""
+        self.holder = SegmentHolder([self.new_segment()])
+        self.optimizing = 0
+        """Optimizations running now (status `yellow` while > 0)."""
+        self.optimizer_error: str | None = None
+        self.last_write = time.monotonic()
+        """When an operation was last applied (the optimizer indexes an idle tail; see optimizer.py)."""
+        self.persistence: ShardPersistence | None = None
+        """None for a purely in-memory shard."""
+
+    def new_segment(self) -> Segment:
+        """An empty appendable segment with the shard's payload indexes."""
+        segment = Segment(self.config.params.vectors, self.config.params.sparse_vectors)
+        for key, schema in self.payload_schema.items():
+            segment.create_index(key, schema)
+        return segment
+
+    # ---- readers ---------------------------------------------------------------------------
+    def view(self) -> ShardView:
+        return ShardView(self.name, self.config, self.payload_schema, self.holder.segments)
+
+    @contextmanager
+    def reading(self) -> Iterator[ShardView]:
+        """A view whose segments are read-locked until the block ends (no shard-wide lock)."""
+        view = self.view()
+        with locked(view.segments, write=False):
+            yield view
+
+    # ---- the writer ------------------------------------------------------------------------
+    def apply(self, op_num: int, op: Operation) -> None:
+        """Apply an already validated operation (also used for WAL replay), as the one writer."""
+        with self.holder.writer:
+            segments = self.holder.segments
+            match op:
+                case CreateFieldIndex(key=key, schema=schema):
+                    with locked(segments, write=True):
+                        for segment in segments:
+                            segment.create_index(key, schema)
+                        self.payload_schema = {**self.payload_schema, key: schema}
+                case DeleteFieldIndex(key=key):
+                    with locked(segments, write=True):
+                        for segment in segments:
+                            segment.drop_index(key)
+                        self.payload_schema = {k: v for k, v in self.payload_schema.items() if k != key}
+                case _:
+                    apply.apply_point_operation(self.holder, self.view(), op_num, op)
+            self.last_write = time.monotonic()
