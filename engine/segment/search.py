@@ -42,21 +42,21 @@ def search_segment(seg: Segment, q: SegmentQuery, compiled: CompiledFilter | Non
                    exclude: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """(scores, offsets) of the best `q.k` points of the segment, best first."""
     column = seg.dense[q.vector_name]
-    index = seg.hnsw.get(q.vector_name)
+    index = None if q.params.exact else seg.hnsw.get(q.vector_name)
+    if index is not None and compiled is None and not exclude.size:
+        labels = index.search(q.vector, q.k, q.ef)  # the hot path: no per-query work over the segment
+        if labels is not None:
+            return _exact(column, labels, q)
     size = seg.size
     live = seg.alive[:size] & column.present[:size]
     if exclude.size:
         live[exclude] = False
-    if compiled is None and (index is None or q.params.exact):
-        return _exact_live(column, live, q)
-    if index is None or q.params.exact:
-        candidates = _candidates(seg, live, compiled)
-        return _exact(column, candidates, q)
+    if index is None:
+        if compiled is None:
+            return _exact_live(column, live, q)
+        return _exact(column, _candidates(seg, live, compiled), q)
     if compiled is None and not exclude.size:
-        labels = index.search(q.vector, q.k, q.ef)
-        if labels is not None:
-            return _exact(column, labels, q)
-        return _exact_live(column, live, q)
+        return _exact_live(column, live, q)  # the graph could not yield k points
     candidates = _candidates(seg, live, compiled)
     if candidates.size <= max(q.full_scan_vectors, q.k):
         return _exact(column, candidates, q)
