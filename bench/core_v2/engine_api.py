@@ -18,7 +18,7 @@ import numpy as np
 from bench.config import HNSW_EF_CONSTRUCTION, HNSW_M
 from bench.data import TOP_K, Dataset, category_name
 from engine.collection import Collection, reads
-from engine.optimizer import optimize_collection
+from engine.shard.optimizer import optimize_shard
 from engine.types.config import (
     CollectionConfig,
     CollectionParams,
@@ -47,7 +47,7 @@ def build(ds: Dataset) -> Collection:
         stop = min(start + BUILD_BATCH, ds.n)
         col.update(UpsertPoints(points=[PointStruct(id=i, vectors={"": ds.vectors[i]}, payload=ds.payload(i))
                                         for i in range(start, stop)]))
-    while optimize_collection(col):
+    while optimize_shard(col.shard):
         pass
     return col
 

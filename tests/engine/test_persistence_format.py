@@ -13,8 +13,8 @@ import numpy as np
 import pytest
 
 from engine.collection import Collection, reads
-from engine.optimizer import optimize_collection
 from engine.persistence import codec, test_hooks
+from engine.shard.optimizer import optimize_shard
 from engine.toc import TableOfContents
 from engine.types import config as config_types
 from engine.types import filters, operations, payload_schema
@@ -52,7 +52,7 @@ def optimized(tmp_path: Path, n: int = 2000, **kw: Any) -> tuple[TableOfContents
     col.update(CreateFieldIndex(key="k", schema=PayloadSchema(type="keyword")))
     for start in range(0, n, 500):
         upsert(col, range(start, min(start + 500, n)))
-        while optimize_collection(col, threads=1):
+        while optimize_shard(col.shard, threads=1):
             pass
     col.flush()
     return toc, col
@@ -152,7 +152,7 @@ def test_restart_after_the_optimizer_brings_back_the_same_segments(tmp_path: Pat
     again = reopen(tmp_path)
     assert [(s.sealed, len(s), sorted(s.hnsw)) for s in again.segments] == shape
     assert again.info().status == "green"  # no redone merge or indexing
-    assert not optimize_collection(again, threads=1)
+    assert not optimize_shard(again.shard, threads=1)
     assert state(again) == expected
 
 
@@ -160,7 +160,7 @@ def test_optimizer_swap_is_durable_without_a_later_write(tmp_path: Path) -> None
     toc = TableOfContents(tmp_path)
     col = toc.create("c", make_config())
     upsert(col, range(0, 400))
-    while optimize_collection(col, threads=1):
+    while optimize_shard(col.shard, threads=1):
         pass
     shape = [(s.sealed, len(s), bool(s.hnsw)) for s in col.segments]
     crash(toc)  # no flush after the optimizer: its own commit must have made the result durable
@@ -210,7 +210,7 @@ def test_uuid_ids_and_deletes_survive_base_and_deltas(tmp_path: Path) -> None:
     rng = np.random.default_rng(1)
     col.update(UpsertPoints(points=[PointStruct(id=i, vectors={"": rng.normal(size=DIM).astype(np.float32)})
                                     for i in ids]))
-    while optimize_collection(col, threads=1):
+    while optimize_shard(col.shard, threads=1):
         pass
     col.update(DeletePoints(ids=ids[::5]))
     expected = state(col)
