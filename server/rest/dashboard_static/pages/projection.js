@@ -136,4 +136,5 @@ export async function render(view, { name }) {
     }
   });
   colourBy.addEventListener('change', () => { if (points.length) draw(); });
+  form.requestSubmit(); // a first picture at once; the form redraws with other settings
 }
