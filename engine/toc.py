@@ -164,7 +164,8 @@ class TableOfContents:
             if directory is not None:
                 collection.store = CollectionStore.create(directory, config, self.fsync)
             self.collections[name] = collection
-            return collection
+        log.info("collection created", extra={"collection": name, "vectors": sorted(config.params.vectors)})
+        return collection
 
     def update_config(self, name: str, change: Callable[[CollectionConfig], CollectionConfig]) -> None:
         collection = self.get(name)
@@ -187,7 +188,8 @@ class TableOfContents:
                     collection.store.close()
                     shutil.rmtree(collection.store.dir, ignore_errors=True)
                     collection.store = None
-            return True
+        log.info("collection deleted", extra={"collection": name})
+        return True
 
     def install(self, name: str, directory: Path) -> Collection:
         """Make the collection stored in `directory` (complete, validated, on the storage's filesystem,

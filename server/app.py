@@ -12,11 +12,14 @@ import uvicorn
 
 from engine.toc import TableOfContents
 from engine.workers import Flusher, Optimizer
+from server.grpc.access import AccessInterceptor
 from server.grpc.server import build_grpc_server
 from server.rest.app import build_app
-from server.service import Service
 from server.settings import Settings
 from server.startup import StartupSnapshots, recover_collections, restore_storage
+from server.telemetry.issues import IssueBoard
+from server.telemetry.observed_service import ObservedService
+from server.telemetry.requests import RequestStats
 
 log = logging.getLogger("quiver")
 
@@ -46,8 +49,12 @@ async def serve(settings: Settings, snapshots: StartupSnapshots | None = None) -
     optimizer.start()
     flusher = Flusher(toc)
     flusher.start()
-    service = Service(toc, storage.performance.max_search_threads)
-    app = build_app(service, settings)
+    issues = IssueBoard()
+    service = ObservedService(toc, storage.performance.max_search_threads, issues=issues,
+                              slow_query_s=settings.service.slow_query_secs)
+    issues.still_open = service.still_unindexed
+    stats = RequestStats()
+    app = build_app(service, settings, stats, issues)
     host = settings.service.host
     config = uvicorn.Config(app, host=host, port=settings.service.http_port, log_config=None,
                             access_log=False, lifespan="off", limit_concurrency=None)
@@ -60,7 +67,8 @@ async def serve(settings: Settings, snapshots: StartupSnapshots | None = None) -
         # grpc.aio shares this loop with uvicorn; both call the same Service
         # no size cap on gRPC messages (Qdrant's max_request_size_mb limits REST only)
         grpc_server = build_grpc_server(service, host, settings.service.grpc_port,
-                                        snapshots_path=storage.snapshots_path)
+                                        snapshots_path=storage.snapshots_path,
+                                        interceptors=[AccessInterceptor(stats.grpc)])
         await grpc_server.start()
     log.info("listening", extra={"http": f"{host}:{settings.service.http_port}",
                                  "grpc": f"{host}:{settings.service.grpc_port}"})

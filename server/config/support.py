@@ -14,6 +14,8 @@ IMPLEMENTED: frozenset[str] = frozenset({
     "service.http_port",
     "service.grpc_port",
     "service.max_request_size_mb",
+    "service.metrics_prefix",
+    "service.slow_query_secs",
     "storage.storage_path",
     "storage.snapshots_path",
     "storage.wal_fsync",

@@ -7,6 +7,8 @@ through the service's thread pool.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import grpc
 from grpc_health.v1 import health_pb2_grpc  # type: ignore[import-untyped]
 from grpc_reflection.v1alpha import reflection  # type: ignore[import-untyped]
@@ -31,13 +33,14 @@ UNLIMITED = -1
 
 
 def build_grpc_server(service: Service, host: str, port: int, max_message_bytes: int = UNLIMITED,
-                      snapshots_path: str = "./snapshots") -> grpc.aio.Server:
+                      snapshots_path: str = "./data/snapshots",
+                      interceptors: Sequence[grpc.aio.ServerInterceptor] = ()) -> grpc.aio.Server:
     """A configured, not yet started server listening on host:port (insecure, as Qdrant's default)."""
     options = [
         ("grpc.max_receive_message_length", max_message_bytes),
         ("grpc.max_send_message_length", max_message_bytes),
     ]
-    server = grpc.aio.server(options=options)
+    server = grpc.aio.server(options=options, interceptors=list(interceptors))
     qdrant_pb2_grpc.add_QdrantServicer_to_server(QdrantService(), server)  # type: ignore[no-untyped-call]
     collections_service_pb2_grpc.add_CollectionsServicer_to_server(CollectionsService(service), server)  # type: ignore[no-untyped-call]
     points_service_pb2_grpc.add_PointsServicer_to_server(PointsService(service), server)  # type: ignore[no-untyped-call]

@@ -6,13 +6,24 @@ import time
 
 from starlette.applications import Starlette
 from starlette.exceptions import HTTPException
+from starlette.middleware import Middleware
 from starlette.requests import Request
 from starlette.responses import Response
 
-from server.rest import collection_routes, dashboard_routes, point_routes, service_routes, snapshot_routes
+from server.rest import (
+    collection_routes,
+    dashboard_routes,
+    point_routes,
+    service_routes,
+    snapshot_routes,
+    telemetry_routes,
+)
+from server.rest.access import AccessMiddleware, route_templates
 from server.rest.responses import error
 from server.service import Service
 from server.settings import Settings
+from server.telemetry.issues import IssueBoard
+from server.telemetry.requests import RequestStats
 
 
 async def _http_error(request: Request, exc: Exception) -> Response:
@@ -21,12 +32,18 @@ async def _http_error(request: Request, exc: Exception) -> Response:
     return error(status, str(detail), time.perf_counter())
 
 
-def build_app(service: Service, settings: Settings) -> Starlette:
+def build_app(service: Service, settings: Settings, stats: RequestStats | None = None,
+              issues: IssueBoard | None = None) -> Starlette:
+    stats = stats or RequestStats()
+    routes = [*service_routes.routes(), *collection_routes.routes(), *point_routes.routes(),
+              *snapshot_routes.routes(), *dashboard_routes.routes(), *telemetry_routes.routes()]
     app = Starlette(
-        routes=[*service_routes.routes(), *collection_routes.routes(), *point_routes.routes(),
-                *snapshot_routes.routes(), *dashboard_routes.routes()],
+        routes=routes,
         exception_handlers={HTTPException: _http_error},
+        middleware=[Middleware(AccessMiddleware, stats=stats.rest, templates=route_templates(routes))],
     )
     app.state.service = service
     app.state.settings = settings
+    app.state.request_stats = stats
+    app.state.issues = issues or IssueBoard()
     return app

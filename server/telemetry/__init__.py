@@ -1,0 +1,1 @@
+"""Operational figures: request statistics shared by both transports, /metrics, /telemetry, /issues."""
