@@ -5,6 +5,7 @@ sync gRPC, async REST, async gRPC; each must give the answers `QdrantClient(":me
 from __future__ import annotations
 
 import asyncio
+import copy
 from typing import Any
 
 import pytest
@@ -41,3 +42,20 @@ def test_python_client_runs_the_shared_scenario(
 
     problems = differences(asyncio.run(scenario()), scenario_expected)
     assert not problems, "\n".join(problems)
+
+
+def test_scenario_comparison_reports_each_wrong_answer(scenario_expected: dict[str, Any]) -> None:
+    """The comparison the seven paths rely on is not vacuous: a changed id, score, count, payload or a
+    missing step are each reported; ids as numeric strings (JS/Go uint64) compare equal to ints."""
+    observed = copy.deepcopy(scenario_expected)
+    assert differences(observed, scenario_expected) == []
+    observed["scroll_faq"] = [str(i) for i in observed["scroll_faq"]]
+    assert differences(observed, scenario_expected) == []
+    observed["search_tenant"][0]["id"] = observed["search_tenant"][-1]["id"]
+    observed["hybrid_dbsf"][0]["score"] += 1e-3
+    observed["count_docs"] += 1
+    observed["set_payload_records"][0]["payload"]["year"] = 1
+    del observed["snapshot"]
+    problems = differences(observed, scenario_expected)
+    assert [p.split(":")[0] for p in problems] == [
+        "search_tenant", "hybrid_dbsf", "count_docs", "set_payload_records", "snapshot"]
