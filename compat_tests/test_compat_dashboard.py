@@ -32,6 +32,7 @@ from compat_dashboard_browser import (
     type_into,
     wait,
 )
+from compat_dashboard_proxy import UNAUTHORIZED, key_proxy
 from conftest import unique_collection_name
 from selenium import webdriver
 from selenium.webdriver.common.keys import Keys
@@ -416,3 +417,30 @@ def test_narrow_screen_has_no_horizontal_page_scroll(
     assert width <= NARROW[0], f"page is {width}px wide on a {NARROW[0]}px screen"
     save(page, shots, "narrow-" + fragment.split("/")[-1].replace("{c}", "collection"))
     assert console_errors(page) == []
+
+
+def test_a_401_prompts_for_a_key_kept_in_session_storage_and_sent_as_api_key(
+    page: webdriver.Chrome, server: Any, seeded: dict[str, str], shots: Path
+) -> None:
+    with key_proxy(server.url, "s3cret-key") as proxy:
+        page.get(f"{proxy.url}/dashboard/#/collections")  # the files themselves need no key
+        dialog = css(page, "#key-dialog")
+        wait(page, lambda d: dialog.get_attribute("open") is not None)
+        assert "401" in text_of(page, "#key-reason")
+        save(page, shots, "api-key-prompt")
+        type_into(css(page, "#key-input"), "wrong")
+        css(page, "#key-save").click()
+        wait(page, lambda d: dialog.get_attribute("open") is not None and "wrong" in proxy.seen_keys)
+        type_into(css(page, "#key-input"), "s3cret-key")
+        css(page, "#key-input").send_keys(Keys.ENTER)
+        css(page, f'tr[data-collection="{seeded["name"]}"]')
+        assert page.execute_script("return sessionStorage.getItem('quiver.apiKey')") == "s3cret-key"
+        assert proxy.seen_keys[0] is None and proxy.seen_keys[-1] == "s3cret-key"
+
+        # Cancelling the prompt shows the server's refusal instead of the page.
+        page.execute_script("sessionStorage.clear()")
+        page.refresh()
+        wait(page, lambda d: css(d, "#key-dialog").get_attribute("open") is not None)
+        css(page, "#key-cancel").click()
+        wait(page, lambda d: text_of(d, "#main .error") == UNAUTHORIZED.decode())
+        assert console_errors(page, allowed=[r" - Failed to load resource: .* 401"]) == []
