@@ -381,6 +381,10 @@ def test_projection_plots_the_sample_coloured_by_payload_and_points_are_clickabl
     wait(page, lambda d: text_of(d, "#detail-id") == dots[3].get_attribute("data-id"))
     Select(css(page, "#projection-colour")).select_by_value("price")
     wait(page, lambda d: len(all_css(d, "#projection-legend li")) == 2)  # 50 numbers: a ramp, min and max
+    shown = text_of(page, "#detail-id")
+    css(page, "#detail-open").click()  # the point in the points browser, through a has_id filter
+    wait(page, lambda d: [r.get_attribute("data-id") for r in all_css(d, "#points-table tbody tr")] == [shown])
+    assert text_of(page, "#points-filter-status") == "Valid filter: 1 point matches"
     assert console_errors(page) == []
 
 

@@ -174,3 +174,7 @@ export function confirmButton(label, confirmLabel, action, attrs = {}) {
   });
   return button;
 }
+
+export function plural(n, word) {
+  return `${fmt(n)} ${word}${n === 1 ? '' : 's'}`;
+}

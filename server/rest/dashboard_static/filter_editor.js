@@ -2,7 +2,7 @@
 // count the matching points, so the message shown is Qdrant's own error text for a bad filter.
 
 import { call, collectionPath, errorText } from './api.js';
-import { debounce, fmt, h } from './dom.js';
+import { debounce, h, plural } from './dom.js';
 
 export function filterEditor(name, { id = 'filter', initial = '', onValid, rows = 5 } = {}) {
   const area = h('textarea', {
@@ -37,7 +37,7 @@ export function filterEditor(name, { id = 'filter', initial = '', onValid, rows 
     if (r.ok) {
       state.valid = true;
       state.filter = filter;
-      show('valid', `${filter ? 'Valid filter' : 'No filter'}: ${fmt(r.body.result.count)} points match`);
+      show('valid', `${filter ? 'Valid filter' : 'No filter'}: ${plural(r.body.result.count, 'point')} match${r.body.result.count === 1 ? 'es' : ''}`);
       if (onValid) onValid(filter, r.body.result.count);
     } else {
       state.valid = false;

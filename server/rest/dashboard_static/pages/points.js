@@ -1,7 +1,7 @@
 // Points browser: scroll with a validated filter, payload as a tree, vectors abbreviated, paging.
 
 import { collectionPath, rest } from '../api.js';
-import { clear, errorBox, h, jsonTree, stackable, vectorsCell } from '../dom.js';
+import { clear, errorBox, h, jsonTree, plural, stackable, vectorsCell } from '../dom.js';
 import { filterEditor } from '../filter_editor.js';
 import { collectionHeader } from './tabs.js';
 
@@ -42,7 +42,7 @@ export async function render(view, { name }) {
     offsets[page + 1] = answer.next_page_offset ?? undefined;
     prev.disabled = page === 0;
     next.disabled = answer.next_page_offset === null || answer.next_page_offset === undefined;
-    pageInfo.textContent = `Page ${page + 1} · ${answer.points.length} points`;
+    pageInfo.textContent = `Page ${page + 1} · ${plural(answer.points.length, 'point')}`;
     if (!answer.points.length) {
       clear(results, h('p', { class: 'muted' }, 'No points match.'));
       return;

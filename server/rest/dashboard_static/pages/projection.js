@@ -1,7 +1,7 @@
 // A 2-D projection (PCA) of a random sample of the collection's vectors, coloured by a payload
 // key; every dot can be clicked (or focused and Enter pressed) to show its point.
 
-import { collectionPath, rest } from '../api.js';
+import { collectionPath, enc, rest } from '../api.js';
 import { clear, denseVectors, errorBox, h, jsonTree, s, vectorsCell } from '../dom.js';
 import { pca2 } from '../pca.js';
 import { collectionHeader } from './tabs.js';
@@ -76,7 +76,11 @@ export async function render(view, { name }) {
     const p = points[i];
     clear(detail, h('h2', null, 'Point ', h('code', { id: 'detail-id' }, String(p.id))),
       h('h3', null, 'Payload'), jsonTree(p.payload || {}, { open: 2 }),
-      h('h3', null, 'Vector'), vectorsCell(p.vector));
+      h('h3', null, 'Vector'), vectorsCell(p.vector),
+      h('p', null, h('a', {
+        href: `#/collections/${enc(name)}/points`, id: 'detail-open',
+        onclick: () => sessionStorage.setItem(`quiver.filter.${name}`, JSON.stringify({ must: [{ has_id: [p.id] }] })),
+      }, 'Open in the points browser')));
   }
 
   function draw() {
