@@ -1,10 +1,12 @@
 """Compile a `Filter` into a tree of nodes and evaluate it against a segment.
 
-Each node answers three questions: a bool vector over a set of offsets (`eval`), one point
-(`test`, for HNSW callbacks) and, inside `nested`, one array element (`on_payload`). Leaves on
-a key with a payload index are answered by the index with numpy (offsets the index was unsure
-about are re-checked on the payload); other leaves scan `payload_at` over the offsets still
-alive. `must` clauses narrow the offsets before later clauses run, cheap (vectorised) first.
+Each node answers three questions: the sorted matching offsets among a sorted candidate set
+(`select`; None = every live offset), one point (`test`, for HNSW callbacks) and, inside
+`nested`, one array element (`on_payload`). Leaves on a key with a payload index (the user's, or
+the target's automatic one for unindexed keys) answer from the index's posting arrays; offsets
+the index was unsure about are re-checked on the payload. Other leaves scan `payload_at`, only
+over the offsets still in play: `must` clauses narrow the set before later clauses run,
+index-answered and most selective first (by `estimate`), so the cost follows the candidates.
 """
 
 from __future__ import annotations
@@ -18,8 +20,9 @@ import numpy as np
 
 from engine.errors import BadInput
 from engine.filters import estimate as est
+from engine.filters import offsets as ofs
 from engine.filters.siphash import id_slice
-from engine.filters.target import Cardinality, FilterTarget, HasPointIds
+from engine.filters.target import Cardinality, FilterTarget, HasAutoIndexes, HasPointIds
 from engine.filters.values import (
     field_value_matches,
     is_empty_values,
@@ -53,36 +56,81 @@ _NO_PAYLOAD: dict[str, Any] = {}
 
 @dataclass(slots=True)
 class _IndexAnswer:
-    mask: np.ndarray
+    hits: np.ndarray
+    """Sorted unique offsets the index finds (sure matches)."""
     unsure: np.ndarray
-    unsure_set: frozenset[int]
+    """Sorted offsets the index could not represent, minus `hits`: re-checked on the payload."""
+    size: int
+    _mask: np.ndarray | None = None
+    _unsure_set: frozenset[int] | None = None
+
+    def mask(self) -> np.ndarray:
+        if self._mask is None:
+            self._mask = np.zeros(self.size, dtype=bool)
+            self._mask[self.hits] = True
+        return self._mask
+
+    def is_unsure(self, offset: int) -> bool:
+        if self._unsure_set is None:
+            self._unsure_set = frozenset(self.unsure.tolist())
+        return offset in self._unsure_set
 
 
 class _Context:
-    """Per-(filter, target) caches: index answers, id and vector masks."""
+    """Per-(filter, target) caches: index answers, id and vector masks; the live mask of a call."""
 
     def __init__(self, target: FilterTarget) -> None:
         self.target = target
         self.size = int(target.size)
         self._index: dict[int, _IndexAnswer | None] = {}
         self._masks: dict[int, np.ndarray] = {}
+        self.live: np.ndarray | None = None
+        """bool[size] of the offsets a `candidates` call may return (None: all)."""
+        self._universe: np.ndarray | None = None
 
     def payload(self, offset: int) -> dict[str, Any]:
         payload = self.target.payload_at(offset)
         return _NO_PAYLOAD if payload is None else payload
 
+    def set_live(self, live: np.ndarray | None) -> None:
+        self.live = None if live is None else live[: self.size]
+        self._universe = None
+
+    def universe(self) -> np.ndarray:
+        """Every offset a candidates call may return, sorted (the fallback when no index narrows)."""
+        if self._universe is None:
+            self._universe = (np.arange(self.size, dtype=np.int64) if self.live is None
+                              else np.flatnonzero(self.live))
+        return self._universe
+
+    def restrict(self, offsets: np.ndarray, within: np.ndarray | None) -> np.ndarray:
+        """Sorted unique `offsets` kept to `within` (or to the live offsets when None)."""
+        if within is not None:
+            return ofs.intersect(offsets, within, self.size)
+        if self.live is None or offsets.size == 0:
+            return offsets
+        kept: np.ndarray = offsets[self.live[offsets]]
+        return kept
+
     def index_answer(self, leaf: _FieldLeaf) -> _IndexAnswer | None:
         key = id(leaf)
         if key not in self._index:
-            answer: _IndexAnswer | None = None
-            index: PayloadIndex | None = self.target.payload_index(leaf.cond.key)
-            if index is not None:
-                mask = index.condition_mask(leaf.cond, self.size)
-                if mask is not None:
-                    unsure = index.unsure_offsets()
-                    answer = _IndexAnswer(mask, unsure, frozenset(unsure.tolist()))
-            self._index[key] = answer
+            self._index[key] = self._answer(leaf)
         return self._index[key]
+
+    def _answer(self, leaf: _FieldLeaf) -> _IndexAnswer | None:
+        index: PayloadIndex | None = self.target.payload_index(leaf.cond.key)
+        if index is None and isinstance(self.target, HasAutoIndexes):
+            index = self.target.auto_index(leaf.cond)
+        if index is None:
+            return None
+        hits = index.condition_offsets(leaf.cond, self.size)
+        if hits is None:
+            return None
+        unsure = index.unsure_offsets()
+        if unsure.size:
+            unsure = ofs.difference(unsure[unsure < self.size], hits, self.size)
+        return _IndexAnswer(hits, unsure, self.size)
 
     def cached_mask(self, node: object, build: Callable[[], np.ndarray]) -> np.ndarray:
         key = id(node)
@@ -95,11 +143,7 @@ class _Context:
 class _Node(ABC):
     @abstractmethod
     def cheap(self, ctx: _Context) -> bool:
-        """True when `eval` needs no payload scan."""
-
-    @abstractmethod
-    def eval(self, ctx: _Context, offs: np.ndarray) -> np.ndarray:
-        """bool per entry of `offs`."""
+        """True when `select` needs no payload scan."""
 
     @abstractmethod
     def test(self, ctx: _Context, offset: int) -> bool: ...
@@ -110,6 +154,17 @@ class _Node(ABC):
 
     @abstractmethod
     def estimate(self, ctx: _Context) -> Cardinality: ...
+
+    def select(self, ctx: _Context, within: np.ndarray | None) -> np.ndarray:
+        """Sorted unique matching offsets among `within` (sorted unique; None = the live ones).
+
+        The default evaluates every offset of `within`; indexed leaves and masks override it to
+        answer from their posting arrays, so the cost follows the candidates, not the segment."""
+        offs = ctx.universe() if within is None else within
+        if offs.size == 0:
+            return offs
+        kept: np.ndarray = offs[self._scan(ctx, offs)]
+        return kept
 
     def _scan(self, ctx: _Context, offs: np.ndarray) -> np.ndarray:
         return np.fromiter(
@@ -125,9 +180,6 @@ class _PayloadLeaf(_Node):
 
     def cheap(self, ctx: _Context) -> bool:
         return False
-
-    def eval(self, ctx: _Context, offs: np.ndarray) -> np.ndarray:
-        return self._scan(ctx, offs)
 
     def test(self, ctx: _Context, offset: int) -> bool:
         return self.predicate(ctx.payload(offset))
@@ -152,28 +204,29 @@ class _FieldLeaf(_Node):
     def on_payload(self, payload: Any) -> bool:
         return any(field_value_matches(self.cond, v) for v in extract_values(payload, self.path))
 
-    def eval(self, ctx: _Context, offs: np.ndarray) -> np.ndarray:
+    def select(self, ctx: _Context, within: np.ndarray | None) -> np.ndarray:
         answer = ctx.index_answer(self)
         if answer is None:
-            return self._scan(ctx, offs)
-        out: np.ndarray = answer.mask[offs]
-        if answer.unsure.size:
-            recheck = np.flatnonzero(np.isin(offs, answer.unsure))
-            if recheck.size:
-                out[recheck] = self._scan(ctx, offs[recheck])
-        return out
+            return super().select(ctx, within)
+        hits = ctx.restrict(answer.hits, within)
+        if not answer.unsure.size:
+            return hits
+        unsure = ctx.restrict(answer.unsure, within)
+        if not unsure.size:
+            return hits
+        return ofs.union([hits, unsure[self._scan(ctx, unsure)]], ctx.size)
 
     def test(self, ctx: _Context, offset: int) -> bool:
         answer = ctx.index_answer(self)
-        if answer is None or offset in answer.unsure_set:
+        if answer is None or answer.is_unsure(offset):
             return self.on_payload(ctx.payload(offset))
-        return bool(answer.mask[offset])
+        return bool(answer.mask()[offset])
 
     def estimate(self, ctx: _Context) -> Cardinality:
         answer = ctx.index_answer(self)
         if answer is None:
             return est.unknown(ctx.size)
-        hits = int(np.count_nonzero(answer.mask))
+        hits = int(answer.hits.size)
         return Cardinality(hits, hits, min(ctx.size, hits + int(answer.unsure.size)))
 
 
@@ -189,11 +242,15 @@ class _MaskLeaf(_Node):
     def cheap(self, ctx: _Context) -> bool:
         return True
 
-    def eval(self, ctx: _Context, offs: np.ndarray) -> np.ndarray:
-        return np.asarray(self._mask(ctx)[offs], dtype=bool)
-
     def test(self, ctx: _Context, offset: int) -> bool:
         return bool(self._mask(ctx)[offset])
+
+    def select(self, ctx: _Context, within: np.ndarray | None) -> np.ndarray:
+        mask = self._mask(ctx)
+        if within is not None:
+            kept: np.ndarray = within[mask[within]]
+            return kept
+        return np.flatnonzero(mask if ctx.live is None else mask & ctx.live)
 
     def on_payload(self, payload: Any) -> bool:
         return False
@@ -261,33 +318,43 @@ class _BoolNode(_Node):
     def _cheap_first(ctx: _Context, nodes: list[_Node]) -> list[_Node]:
         return sorted(nodes, key=lambda n: not n.cheap(ctx))
 
-    def eval(self, ctx: _Context, offs: np.ndarray) -> np.ndarray:
-        alive = np.ones(len(offs), dtype=bool)
-        clauses = [(n, False) for n in self.must] + [(n, True) for n in self.must_not]
-        for node, negate in sorted(clauses, key=lambda c: not c[0].cheap(ctx)):
-            idx = np.flatnonzero(alive)
-            if idx.size == 0:
-                return alive
-            hit = node.eval(ctx, offs[idx])
-            alive[idx] = ~hit if negate else hit
+    def _planned(self, ctx: _Context, nodes: list[_Node]) -> list[_Node]:
+        """Index-answered clauses first, the most selective (by estimate) first among them."""
+        return sorted(nodes, key=lambda n: (not n.cheap(ctx), n.estimate(ctx).expected))
+
+    def select(self, ctx: _Context, within: np.ndarray | None) -> np.ndarray:
+        cur = within
+        for node in self._planned(ctx, self.must):
+            cur = node.select(ctx, cur)
+            if cur.size == 0:
+                return cur
+        for node in self._cheap_first(ctx, self.must_not):
+            base = ctx.universe() if cur is None else cur
+            cur = ofs.difference(base, node.select(ctx, base), ctx.size)
+            if cur.size == 0:
+                return cur
         if self.should:
-            found = np.zeros(len(offs), dtype=bool)
-            for node in self._cheap_first(ctx, self.should):
-                idx = np.flatnonzero(alive & ~found)
-                if idx.size == 0:
-                    break
-                found[idx] = node.eval(ctx, offs[idx])
-            alive &= found
-        if self.min_should is not None:
+            cur = self._select_should(ctx, cur)
+        if self.min_should is not None and (cur is None or cur.size):
             nodes, need = self.min_should
-            counts = np.zeros(len(offs), dtype=np.int64)
-            idx = np.flatnonzero(alive)
-            for node in self._cheap_first(ctx, list(nodes)):
-                if idx.size == 0:
+            cur = ofs.at_least([n.select(ctx, cur) for n in nodes], need, ctx.size)
+        return ctx.universe() if cur is None else cur
+
+    def _select_should(self, ctx: _Context, within: np.ndarray | None) -> np.ndarray:
+        """Indexed alternatives from their postings; the rest only over what is not found yet."""
+        cheap = [n for n in self.should if n.cheap(ctx)]
+        costly = [n for n in self.should if not n.cheap(ctx)]
+        found = [n.select(ctx, within) for n in cheap]
+        if costly:
+            base = ctx.universe() if within is None else within
+            rest = ofs.difference(base, ofs.union(found, ctx.size), ctx.size)
+            for node in costly:
+                if rest.size == 0:
                     break
-                counts[idx] += node.eval(ctx, offs[idx])
-            alive &= counts >= need
-        return alive
+                hit = node.select(ctx, rest)
+                found.append(hit)
+                rest = ofs.difference(rest, hit, ctx.size)
+        return ofs.union(found, ctx.size)
 
     def test(self, ctx: _Context, offset: int) -> bool:
         return self._decide(lambda n: n.test(ctx, offset))
@@ -400,11 +467,22 @@ class BoundFilter:
             if offs.size and (offs[0] < 0 or offs[-1] >= size):
                 offs = offs[(offs >= 0) & (offs < size)]
         out = np.zeros(size, dtype=bool)
-        out[offs[self._root.eval(self._ctx, offs)]] = True
+        out[self._root.select(self._ctx, offs)] = True
         return out
 
     def estimate(self) -> Cardinality:
         return self._root.estimate(self._ctx)
+
+    def candidates(self, live: np.ndarray | None = None) -> np.ndarray:
+        """Sorted offsets that match, among those set in `live` (bool[size]; None = all).
+
+        Answered from payload-index postings (intersected, united, subtracted); only clauses no
+        index can answer are evaluated, and only over the offsets still in play."""
+        self._ctx.set_live(live)
+        try:
+            return self._root.select(self._ctx, None)
+        finally:
+            self._ctx.set_live(None)
 
 
 class CompiledFilter:
@@ -424,6 +502,10 @@ class CompiledFilter:
 
     def check(self, target: FilterTarget, offset: int) -> bool:
         return self.bind(target).check(offset)
+
+    def candidates(self, target: FilterTarget, live: np.ndarray | None = None) -> np.ndarray:
+        """Sorted offsets of `target` that match and are set in `live` (see `BoundFilter`)."""
+        return self.bind(target).candidates(live)
 
     def estimate(self, target: FilterTarget) -> Cardinality:
         """From indexes and id/vector masks only: no payload scan."""

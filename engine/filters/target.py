@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Any, Protocol, runtime_checkable
 import numpy as np
 
 from engine.point_id import PointId
+from engine.types.filters import FieldCondition
 
 if TYPE_CHECKING:
     from engine.payload_index import PayloadIndex
@@ -34,6 +35,14 @@ class HasPointIds(Protocol):
     """Optional extra a target offers for `slice` conditions: the external id at an offset."""
 
     def point_id_at(self, offset: int) -> PointId | None: ...
+
+
+@runtime_checkable
+class HasAutoIndexes(Protocol):
+    """Optional extra: a hidden index that can answer `cond` on a key without a payload index
+    (built by the target on first use and kept up to date on writes), or None."""
+
+    def auto_index(self, cond: FieldCondition) -> PayloadIndex | None: ...
 
 
 @dataclass(frozen=True, slots=True)

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from engine.payload_index.base import PayloadIndex, offsets_to_mask
+from engine.payload_index.auto import AutoIndexes
+from engine.payload_index.base import PayloadIndex, offsets_to_mask, values_by_offset
 from engine.payload_index.geo_index import GeoIndex
 from engine.payload_index.text_index import TextIndex
 from engine.payload_index.value_indexes import (
@@ -33,6 +34,7 @@ def create_payload_index(key: str, schema: PayloadSchema) -> PayloadIndex:
 
 
 __all__ = [
+    "AutoIndexes",
     "BoolIndex",
     "DatetimeIndex",
     "FloatIndex",
@@ -44,4 +46,5 @@ __all__ = [
     "UuidIndex",
     "create_payload_index",
     "offsets_to_mask",
+    "values_by_offset",
 ]

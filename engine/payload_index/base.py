@@ -14,10 +14,13 @@ from __future__ import annotations
 
 import threading
 from abc import ABC, abstractmethod
+from collections.abc import Iterable, Sequence
 from typing import Any
 
 import numpy as np
 
+from engine.filters.offsets import sorted_unique
+from engine.json_path import JsonPath, Key, extract_values
 from engine.types.filters import FieldCondition
 from engine.types.payload_schema import PayloadSchema
 
@@ -30,8 +33,32 @@ def offsets_to_mask(offsets: np.ndarray, size: int) -> np.ndarray:
     return mask
 
 
+def values_by_offset(payloads: Sequence[dict[str, Any] | None], path: JsonPath,
+                     offsets: Iterable[int]) -> Iterable[tuple[int, list[Any]]]:
+    """(offset, the flattened values under `path`) for each of `offsets` that has some; a
+    one-key path is read with a dict lookup (the common case of a build)."""
+    if len(path.items) == 1 and isinstance(path.items[0], Key):
+        name = path.items[0].name
+        for offset in offsets:
+            payload = payloads[offset]
+            if payload and name in payload:
+                value = payload[name]
+                yield offset, (value if isinstance(value, list) else [value])
+        return
+    for offset in offsets:
+        payload = payloads[offset]
+        if payload:
+            values = extract_values(payload, path)
+            if values:
+                yield offset, values
+
+
 class PayloadIndex(ABC):
     """An index over the values stored under one payload key in one segment."""
+
+    foreign_values_may_match = True
+    """Whether a value this index cannot hold may still satisfy a condition it answers (then
+    its offset is *unsure* and re-checked)."""
 
     def __init__(self, key: str, schema: PayloadSchema) -> None:
         self.key = key
@@ -58,11 +85,31 @@ class PayloadIndex(ABC):
                 kept.append(value)
             else:
                 unsure = True
-        if unsure:
+        if unsure and self.foreign_values_may_match:
             self._unsure.add(offset)
             self._unsure_array = None
         if kept:
             self._values[offset] = kept
+            self._store(offset, kept)
+
+    def add_many(self, entries: Iterable[tuple[int, list[Any]]]) -> None:
+        """Bulk `add` into an index that holds none of these offsets yet (builds, rebuilds)."""
+        accepts = self._accepts
+        batch: list[tuple[int, list[Any]]] = []
+        with self._lock:
+            for offset, values in entries:
+                kept = [v for v in values if v is not None and accepts(v)]
+                if (len(kept) < len(values) and self.foreign_values_may_match
+                        and any(v is not None and not accepts(v) for v in values)):
+                    self._unsure.add(offset)
+                if kept:
+                    self._values[offset] = kept
+                    batch.append((offset, kept))
+            self._unsure_array = None
+            self._store_many(batch)
+
+    def _store_many(self, batch: list[tuple[int, list[Any]]]) -> None:
+        for offset, kept in batch:
             self._store(offset, kept)
 
     def remove(self, offset: int) -> None:
@@ -92,6 +139,17 @@ class PayloadIndex(ABC):
             if self._unsure_array is None:
                 self._unsure_array = np.array(sorted(self._unsure), dtype=np.int64)
             return self._unsure_array
+
+    def condition_offsets(self, cond: FieldCondition, size: int) -> np.ndarray | None:
+        """Sorted unique offsets (< `size`) whose indexed values satisfy `cond`; None if this
+        index can't say. Exact for every offset not in `unsure_offsets()`."""
+        with self._lock:
+            offsets = self.matching_offsets(cond)
+        if offsets is None:
+            return None
+        if offsets.size and int(offsets.max()) >= size:
+            offsets = offsets[offsets < size]
+        return sorted_unique(offsets, size)
 
     def condition_mask(self, cond: FieldCondition, size: int) -> np.ndarray | None:
         """bool[size]: points whose indexed values satisfy `cond`; None if this index can't say.

@@ -1,7 +1,8 @@
 """A mutable column of (code, offset) pairs kept sorted by code in numpy arrays.
 
 Writes go to a small pending dict and a removed set; the first read after writes folds them
-into the sorted arrays with numpy (isin + stable argsort). Reads are then searchsorted / isin:
+into the sorted arrays with numpy (isin + lexsort by code, then offset, so the offsets of one code
+are sorted and unique). Reads are then searchsorted / isin:
 no Python loop per point.
 """
 
@@ -21,7 +22,14 @@ class SortedColumn:
     def put(self, offset: int, codes: list[int | float]) -> None:
         self.drop(offset)
         if codes:
-            self._pending[offset] = codes
+            self._pending[offset] = list(dict.fromkeys(codes))  # one entry per (code, offset)
+
+    def put_many(self, entries: list[tuple[int, list[int | float]]]) -> None:
+        """`put` for offsets this column does not hold yet (a bulk build)."""
+        pending = self._pending
+        for offset, codes in entries:
+            if codes:
+                pending[offset] = list(dict.fromkeys(codes))
 
     def drop(self, offset: int) -> None:
         self._removed.add(offset)
@@ -40,7 +48,7 @@ class SortedColumn:
             new_codes = np.array([c for cs in self._pending.values() for c in cs], dtype=self._dtype)
             codes = np.concatenate([self._codes, new_codes])
             offs = np.concatenate([self._offs, new_offs])
-            order = np.argsort(codes, kind="stable")
+            order = np.lexsort((offs, codes))  # by code, then offset: equal() slices come sorted
             self._codes, self._offs = codes[order], offs[order]
             self._pending.clear()
         return self._codes, self._offs

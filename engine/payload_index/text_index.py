@@ -56,14 +56,10 @@ class TextIndex(PayloadIndex):
         self._postings: dict[str, set[int]] = {}
         self._tokens: dict[int, set[str]] = {}
 
+    foreign_values_may_match = False  # values of other types never satisfy a text condition
+
     def _accepts(self, value: Any) -> bool:
         return isinstance(value, str)
-
-    def _add(self, offset: int, values: list[Any]) -> None:
-        super()._add(offset, values)
-        # values of other types can never satisfy a text condition: nothing to re-check
-        self._unsure.discard(offset)
-        self._unsure_array = None
 
     def _store(self, offset: int, values: list[Any]) -> None:
         tokens: set[str] = set()

@@ -54,6 +54,10 @@ class _CodedIndex(PayloadIndex):
     def _store(self, offset: int, values: list[Any]) -> None:
         self._column.put(offset, [self._code(v) for v in values])
 
+    def _store_many(self, batch: list[tuple[int, list[Any]]]) -> None:
+        code = self._code
+        self._column.put_many([(offset, [code(v) for v in values]) for offset, values in batch])
+
     def _unstore(self, offset: int) -> None:
         self._column.drop(offset)
 

@@ -71,10 +71,9 @@ def search_segment(seg: Segment, q: SegmentQuery, compiled: CompiledFilter | Non
 
 
 def _candidates(seg: Segment, live: np.ndarray, compiled: CompiledFilter | None) -> np.ndarray:
-    offsets = np.flatnonzero(live)
-    if compiled is None or offsets.size == 0:
-        return offsets
-    return offsets[compiled.mask(seg, offsets)[offsets]]
+    if compiled is None:
+        return np.flatnonzero(live)
+    return compiled.candidates(seg, live)
 
 
 DENSE_FRACTION = 0.25

@@ -14,7 +14,7 @@ import numpy as np
 
 from engine.filters import CompiledFilter
 from engine.json_path import extract_values, parse_path
-from engine.payload_index import PayloadIndex, create_payload_index
+from engine.payload_index import AutoIndexes, PayloadIndex, create_payload_index, values_by_offset
 from engine.point_id import PointId
 from engine.segment.column_image import ColumnImage
 from engine.segment.hnsw_index import HnswIndex
@@ -24,6 +24,7 @@ from engine.segment.rwlock import RWLock
 from engine.segment.sparse_column import SparseColumn
 from engine.segment.vector_column import VectorColumn
 from engine.types.config import SparseVectorParams, VectorParams
+from engine.types.filters import FieldCondition
 from engine.types.payload_schema import PayloadSchema
 from engine.types.points import Payload, SparseVector, Vectors, VectorValue
 
@@ -48,6 +49,8 @@ class Segment:
         self.payloads: list[Payload | None] = []
         self.alive = np.zeros(64, dtype=bool)
         self.indexes: dict[str, PayloadIndex] = {}
+        self.auto_indexes = AutoIndexes()
+        """Hidden indexes for filters on keys without a payload index (engine/payload_index/auto.py)."""
         self.hnsw: dict[str, HnswIndex] = {}
         self.lock = RWLock()
         """Readers share it, the shard's writer takes it alone (protocol: engine/shard/holder.py)."""
@@ -77,6 +80,10 @@ class Segment:
     def payload_index(self, key: str) -> PayloadIndex | None:
         return self.indexes.get(key)
 
+    def auto_index(self, cond: FieldCondition) -> PayloadIndex | None:
+        """The optional HasAutoIndexes protocol: a hidden index answering `cond` (unindexed key)."""
+        return self.auto_indexes.get(cond, self.payloads, self.size)
+
     def point_id_at(self, offset: int) -> PointId | None:
         """External id of a live offset (the optional HasPointIds protocol, used by `slice`)."""
         return self.ids.external[offset] if self.alive[offset] else None
@@ -93,8 +100,7 @@ class Segment:
         live = self.live_mask()
         if flt is None:
             return np.flatnonzero(live)
-        candidates = np.flatnonzero(live)
-        return np.flatnonzero(flt.mask(self, candidates) & live)
+        return flt.candidates(self, live)
 
     def offset_of(self, pid: PointId) -> int | None:
         return self.ids.offset_of(pid)
@@ -171,6 +177,7 @@ class Segment:
             self.columns[name].load(start, image)
         for key in list(self.indexes):
             self.create_index(key, self.indexes[key].schema)
+        self.auto_indexes.clear()
 
     def delete(self, pid: PointId) -> bool:
         offset = self.ids.remove(pid)
@@ -207,6 +214,7 @@ class Segment:
 
     def _write_payload(self, offset: int, payload: Payload | None) -> None:
         self.payloads[offset] = payload if payload else None
+        self.auto_indexes.write(offset, self.payloads[offset])
         for key, index in self.indexes.items():
             index.remove(offset)
             if payload:
@@ -217,14 +225,10 @@ class Segment:
     # ---- payload indexes -------------------------------------------------------------------
     def create_index(self, key: str, schema: PayloadSchema) -> None:
         index = create_payload_index(key, schema)
-        path = parse_path(key)
-        for offset in np.flatnonzero(self.live_mask()):
-            payload = self.payloads[int(offset)]
-            if payload:
-                values = extract_values(payload, path)
-                if values:
-                    index.add(int(offset), values)
+        live = np.flatnonzero(self.live_mask()).tolist()
+        index.add_many(values_by_offset(self.payloads, parse_path(key), live))
         self.indexes[key] = index
+        self.auto_indexes.drop_key(key)
 
     def drop_index(self, key: str) -> None:
         self.indexes.pop(key, None)

@@ -2,8 +2,9 @@
 
 Filters are generated as REST JSON and read by both sides (our converter, qdrant_client's
 models), so the converter is exercised too. Each scenario runs with no payload index, with
-indexes of the matching types, and with deliberately mismatched index types (mostly
-re-checked values), and also checks `check`, candidate restriction and estimate bounds.
+indexes of the matching types, with deliberately mismatched index types (mostly re-checked
+values), and with automatic indexes for unindexed keys; it also checks `check`, `candidates`
+under a live mask, candidate restriction and estimate bounds.
 """
 
 from __future__ import annotations
@@ -15,7 +16,14 @@ import numpy as np
 import pytest
 from qdrant_client.http import models
 from qdrant_client.local.payload_filters import check_filter
-from test_filters_support import FIELD_KEYS, MemoryTarget, rand_condition, rand_filter, rand_payload
+from test_filters_support import (
+    FIELD_KEYS,
+    AutoTarget,
+    MemoryTarget,
+    rand_condition,
+    rand_filter,
+    rand_payload,
+)
 
 from engine.filters import compile_filter
 from engine.types.payload_schema import IndexParams, PayloadSchema
@@ -56,18 +64,23 @@ def _oracle(f: models.Filter, target: MemoryTarget) -> np.ndarray:
     return out
 
 
-def _scenario(seed: int, n_points: int = 150) -> MemoryTarget:
+def _scenario(seed: int, n_points: int = 150, auto: bool = False) -> MemoryTarget:
     rng = random.Random(seed)
     payloads = [rand_payload(rng) for _ in range(n_points)]
     ids: list[Any] = [i * 7 if rng.random() < 0.9 else f"00000000-0000-0000-0000-{i:012d}" for i in range(n_points)]
     vectors = {"": [rng.random() < 0.8 for _ in ids], "img": [rng.random() < 0.4 for _ in ids]}
-    return MemoryTarget(payloads, ids, vectors)
+    return (AutoTarget if auto else MemoryTarget)(payloads, ids, vectors)
 
 
-@pytest.mark.parametrize("indexes", [None, MATCHING, MISMATCHED], ids=["scan", "indexed", "mismatched"])
+MODES = {"scan": (None, False), "indexed": (MATCHING, False), "mismatched": (MISMATCHED, False),
+         "auto": (None, True), "auto+indexed": ({"k": MATCHING["k"], "f": MISMATCHED["f"]}, True)}
+
+
+@pytest.mark.parametrize("mode", list(MODES))
 @pytest.mark.parametrize("seed", range(6))
-def test_random_filters_match_local_mode(seed: int, indexes: dict[str, PayloadSchema] | None) -> None:
-    target = _scenario(seed)
+def test_random_filters_match_local_mode(seed: int, mode: str) -> None:
+    indexes, auto = MODES[mode]
+    target = _scenario(seed, auto=auto)
     for key, schema in (indexes or {}).items():
         target.create_index(key, schema)
     rng = random.Random(1000 + seed)
@@ -87,6 +100,11 @@ def test_random_filters_match_local_mode(seed: int, indexes: dict[str, PayloadSc
         assert not restricted[np.setdiff1d(np.arange(target.size), candidates)].any()
         assert np.array_equal(restricted[candidates], expected[candidates]), raw
 
+        live = np.random.default_rng(checked + 1).random(target.size) < 0.7
+        found = compiled.candidates(target, live)
+        assert np.array_equal(found, np.flatnonzero(expected & live)), (raw, found)
+        assert np.array_equal(compiled.candidates(target), np.flatnonzero(expected)), raw
+
         bound = compiled.bind(target)
         for offset in rng.sample(range(target.size), 10):
             assert bound.check(offset) == expected[offset], (raw, offset)
@@ -96,10 +114,11 @@ def test_random_filters_match_local_mode(seed: int, indexes: dict[str, PayloadSc
         checked += 1
 
 
-@pytest.mark.parametrize("indexes", [None, MATCHING, MISMATCHED], ids=["scan", "indexed", "mismatched"])
-def test_random_single_conditions_match_local_mode(indexes: dict[str, PayloadSchema] | None) -> None:
+@pytest.mark.parametrize("mode", list(MODES))
+def test_random_single_conditions_match_local_mode(mode: str) -> None:
     """One leaf per filter (alone and negated): every condition kind against every field kind."""
-    target = _scenario(99, n_points=200)
+    indexes, auto = MODES[mode]
+    target = _scenario(99, n_points=200, auto=auto)
     for key, schema in (indexes or {}).items():
         target.create_index(key, schema)
     rng = random.Random(7)
@@ -112,5 +131,6 @@ def test_random_single_conditions_match_local_mode(indexes: dict[str, PayloadSch
             assert ours is not None
             got = compile_filter(ours).mask(target)
             assert np.array_equal(got, expected), (raw, np.flatnonzero(got ^ expected))
+            assert np.array_equal(compile_filter(ours).candidates(target), np.flatnonzero(expected)), raw
         informative += 0 < expected.sum() < target.size
     assert informative > 150  # the generator really discriminates between points

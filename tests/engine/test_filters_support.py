@@ -10,8 +10,9 @@ from typing import Any
 import numpy as np
 
 from engine.json_path import extract_values, parse_path
-from engine.payload_index import PayloadIndex, create_payload_index
+from engine.payload_index import AutoIndexes, PayloadIndex, create_payload_index
 from engine.point_id import PointId
+from engine.types.filters import FieldCondition
 from engine.types.payload_schema import PayloadSchema
 
 
@@ -59,6 +60,21 @@ class MemoryTarget:
                     index.add(offset, values)
         self.indexes[key] = index
         return index
+
+
+class AutoTarget(MemoryTarget):
+    """A MemoryTarget that also offers automatic indexes for unindexed keys (as a Segment does)."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.auto = AutoIndexes()
+
+    def auto_index(self, cond: FieldCondition) -> PayloadIndex | None:
+        return self.auto.get(cond, self.payloads, self.size)
+
+    def set_payload(self, offset: int, payload: dict[str, Any] | None) -> None:
+        self.payloads[offset] = payload
+        self.auto.write(offset, payload)
 
 
 # ---- random data ----------------------------------------------------------------------------
