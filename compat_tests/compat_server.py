@@ -80,11 +80,11 @@ class ServerProcess:
             return None
 
 
-def start_server(workdir: Path, log_name: str = "server.log") -> ServerProcess:
+def start_server(workdir: Path, log_name: str = "server.log", env: dict[str, str] | None = None) -> ServerProcess:
     """Launch the server with storage under `workdir` and wait until /readyz answers 200.
 
     Starting again with the same `workdir` reuses its storage (a restart); `log_name` keeps each
-    run's log apart.
+    run's log apart; `env` adds settings (e.g. `QDRANT__SERVICE__API_KEY`).
     """
     http_port, grpc_port = free_port(), free_port()
     while grpc_port == http_port:
@@ -92,6 +92,7 @@ def start_server(workdir: Path, log_name: str = "server.log") -> ServerProcess:
     storage, snapshots = workdir / "storage", workdir / "snapshots"
     storage.mkdir(parents=True, exist_ok=True)
     snapshots.mkdir(parents=True, exist_ok=True)
+    overrides = env or {}
     env = dict(os.environ)
     env.update(
         {
@@ -103,6 +104,7 @@ def start_server(workdir: Path, log_name: str = "server.log") -> ServerProcess:
             "PYTHONUNBUFFERED": "1",
         }
     )
+    env.update(overrides)
     log_path = workdir / log_name
     log_file = log_path.open("wb")
     process = subprocess.Popen(

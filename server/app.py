@@ -12,6 +12,8 @@ import uvicorn
 
 from engine.toc import TableOfContents
 from engine.workers import Flusher, Optimizer
+from server.auth.policy import AuthPolicy
+from server.auth.stateful import value_exists_check
 from server.grpc.access import AccessInterceptor
 from server.grpc.server import build_grpc_server
 from server.rest.app import build_app
@@ -54,7 +56,10 @@ async def serve(settings: Settings, snapshots: StartupSnapshots | None = None) -
                               slow_query_s=settings.service.slow_query_secs)
     issues.still_open = service.still_unindexed
     stats = RequestStats()
-    app = build_app(service, settings, stats, issues)
+    policy = AuthPolicy.create(settings.service.api_key, settings.service.read_only_api_key,
+                               bool(settings.service.jwt_rbac), value_exists=value_exists_check(service),
+                               alt_api_key=settings.service.alt_api_key)
+    app = build_app(service, settings, stats, issues, policy)
     host = settings.service.host
     config = uvicorn.Config(app, host=host, port=settings.service.http_port, log_config=None,
                             access_log=False, lifespan="off", limit_concurrency=None)
@@ -68,7 +73,7 @@ async def serve(settings: Settings, snapshots: StartupSnapshots | None = None) -
         # no size cap on gRPC messages (Qdrant's max_request_size_mb limits REST only)
         grpc_server = build_grpc_server(service, host, settings.service.grpc_port,
                                         snapshots_path=storage.snapshots_path,
-                                        interceptors=[AccessInterceptor(stats.grpc)])
+                                        interceptors=[AccessInterceptor(stats.grpc)], policy=policy)
         await grpc_server.start()
     log.info("listening", extra={"http": f"{host}:{settings.service.http_port}",
                                  "grpc": f"{host}:{settings.service.grpc_port}"})

@@ -43,6 +43,7 @@ from engine.types.requests import (
     QueryRequest,
     ScrollRequest,
 )
+from server.auth.context import visible
 
 T = TypeVar("T")
 log = logging.getLogger("quiver.service")
@@ -70,7 +71,7 @@ class Service:
 
     # ---- collections -----------------------------------------------------------------------
     async def list_collections(self) -> list[str]:
-        return self.toc.names()
+        return visible(self.toc.names())  # a per-collection token sees only its collections
 
     async def collection_info(self, name: str) -> CollectionInfo:
         return await self.call(lambda: self.toc.get(name).info())
@@ -98,7 +99,9 @@ class Service:
         return True
 
     async def list_aliases(self, collection: str | None = None) -> list[tuple[str, str]]:
-        return self.toc.list_aliases(collection)
+        pairs = self.toc.list_aliases(collection)
+        shown = set(visible([target for _, target in pairs]))
+        return [(alias, target) for alias, target in pairs if target in shown]
 
     # ---- updates ---------------------------------------------------------------------------
     async def update(self, name: str, op: Operation, wait: bool = True, timeout: float | None = None) -> UpdateResult:

@@ -13,9 +13,11 @@ import grpc
 from grpc_health.v1 import health_pb2_grpc  # type: ignore[import-untyped]
 from grpc_reflection.v1alpha import reflection  # type: ignore[import-untyped]
 
+from server.auth.policy import AuthPolicy
 from server.grpc.collections_service import CollectionsService
 from server.grpc.health_service import SERVICE_NAME as HEALTH_SERVICE
 from server.grpc.health_service import HealthService
+from server.grpc.interceptor import RequestGuard
 from server.grpc.points_service import PointsService
 from server.grpc.qdrant_service import QdrantService
 from server.grpc.snapshots_service import SnapshotsService
@@ -34,13 +36,15 @@ UNLIMITED = -1
 
 def build_grpc_server(service: Service, host: str, port: int, max_message_bytes: int = UNLIMITED,
                       snapshots_path: str = "./data/snapshots",
-                      interceptors: Sequence[grpc.aio.ServerInterceptor] = ()) -> grpc.aio.Server:
+                      interceptors: Sequence[grpc.aio.ServerInterceptor] = (),
+                      policy: AuthPolicy | None = None) -> grpc.aio.Server:
     """A configured, not yet started server listening on host:port (insecure, as Qdrant's default)."""
     options = [
         ("grpc.max_receive_message_length", max_message_bytes),
         ("grpc.max_send_message_length", max_message_bytes),
     ]
-    server = grpc.aio.server(options=options, interceptors=list(interceptors))
+    # access logs first (they see refusals too), then authentication, access and decoding
+    server = grpc.aio.server(options=options, interceptors=[*interceptors, RequestGuard(policy)])
     qdrant_pb2_grpc.add_QdrantServicer_to_server(QdrantService(), server)  # type: ignore[no-untyped-call]
     collections_service_pb2_grpc.add_CollectionsServicer_to_server(CollectionsService(service), server)  # type: ignore[no-untyped-call]
     points_service_pb2_grpc.add_PointsServicer_to_server(PointsService(service), server)  # type: ignore[no-untyped-call]

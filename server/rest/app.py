@@ -10,6 +10,7 @@ from starlette.middleware import Middleware
 from starlette.requests import Request
 from starlette.responses import Response
 
+from server.auth.policy import AuthPolicy
 from server.rest import (
     collection_routes,
     dashboard_routes,
@@ -19,6 +20,7 @@ from server.rest import (
     telemetry_routes,
 )
 from server.rest.access import AccessMiddleware, route_templates
+from server.rest.auth_middleware import AuthMiddleware
 from server.rest.responses import error
 from server.service import Service
 from server.settings import Settings
@@ -33,15 +35,15 @@ async def _http_error(request: Request, exc: Exception) -> Response:
 
 
 def build_app(service: Service, settings: Settings, stats: RequestStats | None = None,
-              issues: IssueBoard | None = None) -> Starlette:
+              issues: IssueBoard | None = None, policy: AuthPolicy | None = None) -> Starlette:
     stats = stats or RequestStats()
     routes = [*service_routes.routes(), *collection_routes.routes(), *point_routes.routes(),
               *snapshot_routes.routes(), *dashboard_routes.routes(), *telemetry_routes.routes()]
-    app = Starlette(
-        routes=routes,
-        exception_handlers={HTTPException: _http_error},
-        middleware=[Middleware(AccessMiddleware, stats=stats.rest, templates=route_templates(routes))],
-    )
+    # the access log is outermost so that refused requests are logged and counted too
+    middleware = [Middleware(AccessMiddleware, stats=stats.rest, templates=route_templates(routes))]
+    if policy is not None:
+        middleware.append(Middleware(AuthMiddleware, policy=policy, routes=routes))
+    app = Starlette(routes=routes, exception_handlers={HTTPException: _http_error}, middleware=middleware)
     app.state.service = service
     app.state.settings = settings
     app.state.request_stats = stats
