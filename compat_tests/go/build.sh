@@ -19,4 +19,4 @@ protoc -I "$repo/proto" --go_out="$work/src" --go_opt="$mapping" \
 cp "$src"/*.go "$work/src/quiver/program/"
 export GO111MODULE=off GOPROXY=off GOFLAGS="" GOPATH="$work:/usr/share/gocode"
 export GOCACHE="${GOCACHE:-${HOME:-/tmp}/.cache/go-build}"
-cd "$work/src/quiver/program" && go build -o "$out" .
+cd "$work/src/quiver/program" && go build -trimpath -o "$out" .
