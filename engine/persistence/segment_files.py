@@ -4,12 +4,15 @@ Base (only for sealed segments; written once, when the optimizer has built the s
 modified afterwards; format `SEGMENT_FORMAT` in segment.json):
 
     segment.json          {"format": 1, "size": n, "max_version": v, "vectors": [{"name", "kind",
-                           "arrays"}], "hnsw": {vector index: {"count": c}}}   (written last)
+                           "arrays"}], "hnsw": {vector index: {"count": c}}, "payload_indexes":
+                           [{"key", "file"}]}   (written last)
     ids-int.npy  ids-is-uuid.npy  ids-uuid.npy    external ids (IdArrays)
     versions.npy  alive.npy                        per-offset version and liveness at build time
     payloads.msgpack                               one msgpack array of n payload maps (or nil)
     vec-<i>-<present|rows|counts|indices|values>.npy   the ColumnImage of vector i (sorted names)
     hnsw-<i>.bin                                   hnswlib graph of dense vector i
+    index-<j>.msgpack                              payload index j: key, schema, state
+                                                   (engine/payload_index/index_io.py)
 
 Delta log (`deltas.log`, storage.delta_log): one PointsImage record per flush that changed the
 segment. Sealed segments get versions, liveness and payloads of the changed offsets only; a
@@ -18,7 +21,8 @@ persisted entirely as records that also carry ids and vectors.
 
 Loading = base arrays (dense vectors memory-mapped when the vector is `on_disk`), then every
 record applied in order, last write wins — numpy assignments, no Python loop per stored point
-except payload entries of changed points.
+except payload entries of changed points. Payload indexes stored in the base are loaded and
+amended for the changed points; others (created later, geo, text) are rebuilt from payloads.
 """
 
 from __future__ import annotations
@@ -34,7 +38,10 @@ from typing import Any
 import msgpack
 import numpy as np
 
-from engine.persistence.codec import FormatError
+from engine.json_path import extract_values, parse_path
+from engine.payload_index.base import PayloadIndex
+from engine.payload_index.index_io import export_state, import_state
+from engine.persistence.codec import FormatError, decode_document, encode_document, from_plain, to_plain
 from engine.persistence.points_image import PointsImage, decode_points
 from engine.segment import Segment
 from engine.segment.column_image import ColumnImage
@@ -88,6 +95,8 @@ def write_base(seg: Segment, directory: Path, lock: threading.RLock | None = Non
                 images[name] = ColumnImage(present=column.present[:size].copy(), rows=column.data[:size])
             else:
                 images[name] = column.image(everyone)
+        indexes = [(key, index.schema, state) for key, index in sorted(seg.indexes.items())
+                   if (state := export_state(index)) is not None]
         graphs = {names.index(name): index for name, index in seg.hnsw.items()}
         counts = {i: graph.save(str(directory / f"hnsw-{i}.bin")) for i, graph in graphs.items()}
     for i in graphs:
@@ -104,9 +113,14 @@ def write_base(seg: Segment, directory: Path, lock: threading.RLock | None = Non
         for field in arrays:
             save_array(directory / f"vec-{i}-{field}.npy", getattr(images[name], field))
         vectors.append({"name": name, "kind": _KINDS[type(seg.columns[name])], "arrays": arrays})
+    payload_indexes = []
+    for j, (key, schema, state) in enumerate(indexes):
+        record = {"key": key, "schema": encode_document(schema), "state": {k: to_plain(v) for k, v in state.items()}}
+        atomic_write_bytes(directory / f"index-{j}.msgpack", msgpack.packb(record, use_bin_type=True))
+        payload_indexes.append({"key": key, "file": f"index-{j}.msgpack"})
     max_version = int(versions.max()) if size else 0
     meta = {"format": SEGMENT_FORMAT, "size": size, "max_version": max_version, "vectors": vectors,
-            "hnsw": {str(i): {"count": count} for i, count in counts.items()}}
+            "hnsw": {str(i): {"count": count} for i, count in counts.items()}, "payload_indexes": payload_indexes}
     atomic_write_bytes(directory / BASE_FILE, json.dumps(meta, indent=1).encode())  # the base is complete
     fsync_dir(directory.parent)
     return BaseState(size=size, max_version=max_version, alive=alive)
@@ -147,8 +161,20 @@ def load_segment(directory: Path, records: list[bytes], sealed: bool, config: Co
     else:
         _attach_logged_vectors(seg, deltas, size)
         seg.sealed = sealed
+    changed = np.unique(np.concatenate([d.offsets for d in deltas])) if deltas else np.empty(0, np.int64)
     for key, s in schema.items():
-        seg.create_index(key, s)
+        loaded = _load_index(directory, base[1], key, s) if base is not None else None
+        if loaded is None:
+            seg.create_index(key, s)  # not in the base (created after it, or a kind rebuilt on load)
+            continue
+        path = parse_path(key)
+        for offset in changed.tolist():  # points whose payload or liveness changed since the base
+            loaded.remove(offset)
+            payload = payloads[offset] if alive[offset] else None
+            values = extract_values(payload, path) if payload else None
+            if values:
+                loaded.add(offset, values)
+        seg.indexes[key] = loaded
     state = BaseState(size=base[0].size, max_version=int(base[1]["max_version"]),
                       alive=base[0].alive) if base else None
     return seg, state
@@ -174,6 +200,17 @@ def _read_base(directory: Path, config: CollectionConfig) -> tuple[PointsImage, 
                         alive=load_array(directory / "alive.npy"), payloads=payloads, ids=ids, vectors=vectors)
     meta["names"] = [entry["name"] for entry in meta["vectors"]]
     return image, meta
+
+
+def _load_index(directory: Path, meta: dict[str, Any], key: str, schema: PayloadSchema) -> PayloadIndex | None:
+    for entry in meta.get("payload_indexes", ()):
+        if entry["key"] != key:
+            continue
+        record = msgpack.unpackb(read_bytes(directory / entry["file"]), raw=False, strict_map_key=False)
+        if decode_document(record["schema"]) != schema:
+            return None  # the index was re-created with other parameters since the base was written
+        return import_state(key, schema, {k: from_plain(v) for k, v in record["state"].items()})
+    return None
 
 
 def _attach_base_vectors(seg: Segment, base: PointsImage, alive: np.ndarray) -> None:

@@ -230,3 +230,34 @@ def test_sealed_vectors_are_mapped_when_on_disk(tmp_path: Path, on_disk: bool | 
         assert isinstance(seg.dense[""].data, np.memmap) == bool(on_disk)
     assert state(again) == expected
     os.sync()
+
+
+def test_payload_indexes_of_sealed_segments_are_loaded_not_rebuilt(tmp_path: Path,
+                                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+    from engine.segment import Segment
+    from engine.types.requests import CountRequest
+
+    toc, col = optimized(tmp_path)
+    col.update(SetPayload(payload={"k": "changed"}, ids=[5, 7]))  # deltas the loaded index must reflect
+    col.update(DeletePoints(ids=[6, 9]))
+    values = ["v0", "v1", "v2", "changed"]
+
+    def counts(c: Collection) -> list[int]:
+        return [reads.count(c, CountRequest(filter=Filter(must=(FieldMatch(key="k", match=MatchValue(value=v)),))))
+                for v in values]
+
+    expected = counts(col)
+    crash(toc)
+    rebuilt: list[bool] = []
+    original = Segment.create_index
+
+    def spy(self: Segment, key: str, schema: PayloadSchema) -> None:
+        rebuilt.append(self.sealed)
+        original(self, key, schema)
+
+    monkeypatch.setattr(Segment, "create_index", spy)
+    again = reopen(tmp_path)
+    assert True not in rebuilt  # only unsealed segments built theirs from payloads
+    assert counts(again) == expected
+    sealed = next(s for s in again.segments if s.sealed)
+    assert sealed.indexes["k"].points_count == len(sealed)
