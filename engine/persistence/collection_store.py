@@ -16,6 +16,10 @@ manifest rename leaves the previous manifest, whose delta lengths cut off whatev
 since; the WAL still holds every operation after its `op_num`. Replay is idempotent (per-point
 versions).
 
+A segment without a base (the appendable one) whose delta log has grown to several times its
+live points is written afresh into a new directory by the next flush (one record of its current
+points); the old directory goes once the manifest names the new one.
+
 Optimizer results: `write_segment` writes a sealed segment's base (outside the collection lock,
 before the swap); the next flush — the optimizer calls `Collection.flush()` right after its swap —
 lists it in the manifest instead of the segments it replaced. A restart after that flush finds the
@@ -159,6 +163,12 @@ class CollectionStore:
                                    alive=np.zeros(0, dtype=bool))
             if id(seg) in pending:
                 structural = True
+            elif _worth_rewriting(tracked):
+                # A segment kept only as records accumulates every version of its points: start a
+                # fresh directory holding just the current ones (the old one goes at the commit).
+                tracked = _Tracked(seg=seg, name=uuid.uuid4().hex, based=False, threshold=0,
+                                   alive=np.zeros(0, dtype=bool))
+                structural = True
             size = seg.size
             alive = seg.alive[:size].copy()
             before = np.zeros(size, dtype=bool)
@@ -265,6 +275,18 @@ class CollectionStore:
         for child in root.iterdir():
             if child.name not in keep:
                 shutil.rmtree(child, ignore_errors=True)
+
+
+REWRITE_MIN_BYTES = 8 * MIB
+
+
+def _worth_rewriting(tracked: _Tracked) -> bool:
+    """A records-only segment whose log is several times the size of its live points."""
+    if tracked.based or tracked.log is None or tracked.log.length < REWRITE_MIN_BYTES:
+        return False
+    seg = tracked.seg
+    per_point = 64 + sum(c.dim * c.item_bytes for c in seg.dense.values())  # ids, version, flags, payload
+    return tracked.log.length > 4 * max(1, len(seg)) * per_point
 
 
 def save_config(directory: Path, config: CollectionConfig) -> None:

@@ -261,3 +261,24 @@ def test_payload_indexes_of_sealed_segments_are_loaded_not_rebuilt(tmp_path: Pat
     assert counts(again) == expected
     sealed = next(s for s in again.segments if s.sealed)
     assert sealed.indexes["k"].points_count == len(sealed)
+
+
+def test_an_overwritten_appendable_segment_is_rewritten_compactly(tmp_path: Path,
+                                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+    from engine.persistence import collection_store
+
+    monkeypatch.setattr(collection_store, "REWRITE_MIN_BYTES", 4096)
+    toc = TableOfContents(tmp_path)
+    col = toc.create("c", make_config(threshold=0))  # never sealed: only records
+    root = tmp_path / "collections" / "c" / "segments"
+    names = set()
+    for salt in range(20):  # the same 50 points over and over: ~7.5 KB of records per flush
+        upsert(col, range(0, 50), salt=salt)
+        col.flush()
+        names |= {p.name for p in root.iterdir()}
+    logs = [p.stat().st_size for p in root.glob("*/deltas.log")]
+    assert len(logs) == 1 and logs[0] < 50_000  # 20 flushes without rewriting: ~150 KB
+    assert len(names) > 1
+    expected = state(col)
+    crash(toc)
+    assert state(reopen(tmp_path)) == expected
