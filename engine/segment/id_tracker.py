@@ -26,19 +26,6 @@ class IdArrays:
     is_uuid: np.ndarray  # bool[n]
     uuids: np.ndarray  # uint8[n, 16] (zero rows for integer ids)
 
-    @classmethod
-    def from_ids(cls, ids: list[PointId]) -> IdArrays:
-        n = len(ids)
-        is_uuid = np.fromiter((isinstance(p, str) for p in ids), dtype=bool, count=n)
-        int_keys = np.zeros(n, dtype=np.uint64)
-        uuids = np.zeros((n, 16), dtype=np.uint8)
-        if n and not is_uuid.all():
-            int_keys[~is_uuid] = np.array([p for p in ids if not isinstance(p, str)], dtype=np.uint64)
-        if is_uuid.any():
-            raw = b"".join(bytes.fromhex(p.replace("-", "")) for p in ids if isinstance(p, str))
-            uuids[is_uuid] = np.frombuffer(raw, dtype=np.uint8).reshape(-1, 16)
-        return cls(int_keys=int_keys, is_uuid=is_uuid, uuids=uuids)
-
     def to_ids(self) -> list[PointId]:
         """Python ids (int or canonical UUID string) of every offset."""
         out: list[PointId] = list(self.int_keys.tolist())
