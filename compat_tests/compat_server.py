@@ -35,10 +35,12 @@ class ServerProcess:
     http_port: int
     grpc_port: int
     log_path: Path
+    tls_ca: Path | None = None
+    """The CA that signed the server's certificate when it serves TLS (then the URL is https)."""
 
     @property
     def url(self) -> str:
-        return f"http://127.0.0.1:{self.http_port}"
+        return f"{'https' if self.tls_ca else 'http'}://127.0.0.1:{self.http_port}"
 
     def log_tail(self, max_chars: int = 6000) -> str:
         try:
@@ -80,7 +82,8 @@ class ServerProcess:
             return None
 
 
-def start_server(workdir: Path, log_name: str = "server.log", env: dict[str, str] | None = None) -> ServerProcess:
+def start_server(workdir: Path, log_name: str = "server.log", env: dict[str, str] | None = None,
+                 tls_ca: Path | None = None) -> ServerProcess:
     """Launch the server with storage under `workdir` and wait until /readyz answers 200.
 
     Starting again with the same `workdir` reuses its storage (a restart); `log_name` keeps each
@@ -116,7 +119,7 @@ def start_server(workdir: Path, log_name: str = "server.log", env: dict[str, str
         start_new_session=True,
     )
     log_file.close()  # the child holds its own descriptor
-    server = ServerProcess(process, http_port, grpc_port, log_path)
+    server = ServerProcess(process, http_port, grpc_port, log_path, tls_ca)
     deadline = time.monotonic() + STARTUP_TIMEOUT_S
     while time.monotonic() < deadline:
         if not server.alive():
@@ -124,7 +127,8 @@ def start_server(workdir: Path, log_name: str = "server.log", env: dict[str, str
                 f"server exited with {process.returncode} during start-up:\n{server.log_tail()}"
             )
         try:
-            if httpx.get(f"{server.url}/readyz", timeout=1.0).status_code == 200:
+            verify = str(tls_ca) if tls_ca else True
+            if httpx.get(f"{server.url}/readyz", timeout=1.0, verify=verify).status_code == 200:
                 return server
         except httpx.HTTPError:
             pass

@@ -16,12 +16,14 @@ from server.auth.policy import AuthPolicy
 from server.auth.stateful import value_exists_check
 from server.grpc.access import AccessInterceptor
 from server.grpc.server import build_grpc_server
+from server.listen import bind_exclusive
 from server.rest.app import build_app
 from server.settings import Settings
 from server.startup import StartupSnapshots, recover_collections, restore_storage
 from server.telemetry.issues import IssueBoard
 from server.telemetry.observed_service import ObservedService
 from server.telemetry.requests import RequestStats
+from server.tls import load_tls
 
 log = logging.getLogger("quiver")
 
@@ -43,6 +45,15 @@ def _request_exit(server: uvicorn.Server) -> None:
 async def serve(settings: Settings, snapshots: StartupSnapshots | None = None) -> None:
     snapshots = snapshots or StartupSnapshots()
     storage = settings.storage
+    service_config, tls_config = settings.service, settings.tls
+    # unusable TLS files stop the start before anything is loaded or bound
+    tls = load_tls(service_config.enable_tls, tls_config.cert if tls_config else None,
+                   tls_config.key if tls_config else None, tls_config.ca_cert if tls_config else None,
+                   service_config.verify_https_client_certificate)
+    # both ports are claimed before storage loads: a busy one is a one-line exit, nothing to undo
+    rest_socket = bind_exclusive(service_config.host, service_config.http_port, "REST")
+    if service_config.grpc_port is not None:
+        bind_exclusive(service_config.host, service_config.grpc_port, "gRPC").close()
     restore_storage(snapshots, storage.storage_path)
     toc = TableOfContents(storage.storage_path, fsync=storage.wal_fsync)
     toc.load()
@@ -62,7 +73,9 @@ async def serve(settings: Settings, snapshots: StartupSnapshots | None = None) -
     app = build_app(service, settings, stats, issues, policy)
     host = settings.service.host
     config = uvicorn.Config(app, host=host, port=settings.service.http_port, log_config=None,
-                            access_log=False, lifespan="off", limit_concurrency=None)
+                            access_log=False, lifespan="off", limit_concurrency=None,
+                            timeout_keep_alive=service_config.http_keep_alive_timeout_sec,
+                            **(tls.uvicorn_options() if tls else {}))
     server = _Server(config)
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGINT, signal.SIGTERM):
@@ -73,12 +86,13 @@ async def serve(settings: Settings, snapshots: StartupSnapshots | None = None) -
         # no size cap on gRPC messages (Qdrant's max_request_size_mb limits REST only)
         grpc_server = build_grpc_server(service, host, settings.service.grpc_port,
                                         snapshots_path=storage.snapshots_path,
-                                        interceptors=[AccessInterceptor(stats.grpc)], policy=policy)
+                                        interceptors=[AccessInterceptor(stats.grpc)], policy=policy,
+                                        credentials=tls.grpc_credentials() if tls else None)
         await grpc_server.start()
-    log.info("listening", extra={"http": f"{host}:{settings.service.http_port}",
+    log.info("listening", extra={"tls": tls is not None, "http": f"{host}:{settings.service.http_port}",
                                  "grpc": f"{host}:{settings.service.grpc_port}"})
     try:
-        await server.serve()
+        await server.serve(sockets=[rest_socket])
     finally:
         log.info("shutting down")
         if grpc_server is not None:

@@ -37,11 +37,15 @@ UNLIMITED = -1
 def build_grpc_server(service: Service, host: str, port: int, max_message_bytes: int = UNLIMITED,
                       snapshots_path: str = "./data/snapshots",
                       interceptors: Sequence[grpc.aio.ServerInterceptor] = (),
-                      policy: AuthPolicy | None = None) -> grpc.aio.Server:
-    """A configured, not yet started server listening on host:port (insecure, as Qdrant's default)."""
+                      policy: AuthPolicy | None = None,
+                      credentials: grpc.ServerCredentials | None = None) -> grpc.aio.Server:
+    """A configured, not yet started server bound to host:port: TLS with `credentials`, else plain
+    (Qdrant's default). A port it cannot bind is a one-line `SystemExit`."""
     options = [
         ("grpc.max_receive_message_length", max_message_bytes),
         ("grpc.max_send_message_length", max_message_bytes),
+        # exclusive: with SO_REUSEPORT (grpc's default) a second server shares the port silently
+        ("grpc.so_reuseport", 0),
     ]
     # access logs first (they see refusals too), then authentication, access and decoding
     server = grpc.aio.server(options=options, interceptors=[*interceptors, RequestGuard(policy)])
@@ -51,5 +55,12 @@ def build_grpc_server(service: Service, host: str, port: int, max_message_bytes:
     snapshots_service_pb2_grpc.add_SnapshotsServicer_to_server(SnapshotsService(service, snapshots_path), server)  # type: ignore[no-untyped-call]
     health_pb2_grpc.add_HealthServicer_to_server(HealthService(PUBLIC_SERVICES), server)
     reflection.enable_server_reflection((*PUBLIC_SERVICES, HEALTH_SERVICE, reflection.SERVICE_NAME), server)
-    server.add_insecure_port(f"{host}:{port}")
+    address = f"[{host}]:{port}" if ":" in host else f"{host}:{port}"
+    try:
+        if credentials is None:
+            server.add_insecure_port(address)
+        else:
+            server.add_secure_port(address, credentials)
+    except RuntimeError:
+        raise SystemExit(f"cannot listen on {address} for gRPC: address in use or not available") from None
     return server
