@@ -32,7 +32,7 @@ from compat_dashboard_browser import (
     type_into,
     wait,
 )
-from compat_dashboard_proxy import UNAUTHORIZED, key_proxy
+from compat_server import start_server
 from conftest import unique_collection_name
 from selenium import webdriver
 from selenium.webdriver.common.keys import Keys
@@ -44,6 +44,7 @@ pytestmark = pytest.mark.raw_http
 DIM = 16
 COUNT = 400
 CITIES = ["Berlin", "Paris", "Rome", "Oslo"]
+API_KEY = "dashboard-test-key"
 
 
 @pytest.fixture(scope="module")
@@ -395,7 +396,8 @@ def test_keyboard_alone_reaches_a_collection_from_the_list(
     open_page(page, server, "collections")
     css(page, f'tr[data-collection="{name}"]')
     target = f"#/collections/{name}"
-    for _ in range(40):
+    focusable = len(all_css(page, "a[href], button, input, select, textarea"))  # other tests' collections too
+    for _ in range(focusable + 2):
         page.switch_to.active_element.send_keys(Keys.TAB)
         if page.switch_to.active_element.get_attribute("href") == f"{server.url}/dashboard/{target}":
             break
@@ -423,28 +425,43 @@ def test_narrow_screen_has_no_horizontal_page_scroll(
     assert console_errors(page) == []
 
 
-def test_a_401_prompts_for_a_key_kept_in_session_storage_and_sent_as_api_key(
-    page: webdriver.Chrome, server: Any, seeded: dict[str, str], shots: Path
-) -> None:
-    with key_proxy(server.url, "s3cret-key") as proxy:
-        page.get(f"{proxy.url}/dashboard/#/collections")  # the files themselves need no key
-        dialog = css(page, "#key-dialog")
-        wait(page, lambda d: dialog.get_attribute("open") is not None)
-        assert "401" in text_of(page, "#key-reason")
-        save(page, shots, "api-key-prompt")
-        type_into(css(page, "#key-input"), "wrong")
-        css(page, "#key-save").click()
-        wait(page, lambda d: dialog.get_attribute("open") is not None and "wrong" in proxy.seen_keys)
-        type_into(css(page, "#key-input"), "s3cret-key")
-        css(page, "#key-input").send_keys(Keys.ENTER)
-        css(page, f'tr[data-collection="{seeded["name"]}"]')
-        assert page.execute_script("return sessionStorage.getItem('quiver.apiKey')") == "s3cret-key"
-        assert proxy.seen_keys[0] is None and proxy.seen_keys[-1] == "s3cret-key"
+@pytest.fixture(scope="module")
+def keyed_server(tmp_path_factory: pytest.TempPathFactory, server: Any) -> Iterator[Any]:
+    """A second server that demands an API key (the session's server runs without auth)."""
+    proc = start_server(tmp_path_factory.mktemp("dashboard-auth"), env={"QDRANT__SERVICE__API_KEY": API_KEY})
+    try:
+        yield proc
+    finally:
+        proc.stop()
 
-        # Cancelling the prompt shows the server's refusal instead of the page.
-        page.execute_script("sessionStorage.clear()")
-        page.refresh()
-        wait(page, lambda d: css(d, "#key-dialog").get_attribute("open") is not None)
-        css(page, "#key-cancel").click()
-        wait(page, lambda d: text_of(d, "#main .error") == UNAUTHORIZED.decode())
-        assert console_errors(page, allowed=[r" - Failed to load resource: .* 401"]) == []
+
+def test_with_auth_on_the_page_loads_without_a_key_and_a_401_prompts_for_one_kept_in_session_storage(
+    page: webdriver.Chrome, keyed_server: Any, shots: Path
+) -> None:
+    name = unique_collection_name("keyed")
+    keyed = httpx.Client(base_url=keyed_server.url, headers={"api-key": API_KEY}, timeout=60)
+    assert keyed.put(f"/collections/{name}", json={"vectors": {"size": 4, "distance": "Dot"}}).status_code == 200
+    anonymous = httpx.get(f"{keyed_server.url}/collections", timeout=60)
+    assert anonymous.status_code == 401 and httpx.get(f"{keyed_server.url}/dashboard/", timeout=60).status_code == 200
+
+    page.get(f"{keyed_server.url}/dashboard/#/collections")  # the files themselves need no key
+    dialog = css(page, "#key-dialog")
+    wait(page, lambda d: dialog.get_attribute("open") is not None)
+    assert "401" in text_of(page, "#key-reason")
+    save(page, shots, "api-key-prompt")
+    type_into(css(page, "#key-input"), "wrong")
+    css(page, "#key-save").click()  # refused again: the prompt comes back
+    wait(page, lambda d: dialog.get_attribute("open") is not None and css(d, "#key-input").get_attribute("value") == "wrong")
+    type_into(css(page, "#key-input"), API_KEY)
+    css(page, "#key-input").send_keys(Keys.ENTER)
+    css(page, f'tr[data-collection="{name}"]')  # listed: the key was sent as api-key
+    assert page.execute_script("return sessionStorage.getItem('quiver.apiKey')") == API_KEY
+
+    # Cancelling the prompt shows the server's refusal instead of the page.
+    page.execute_script("sessionStorage.clear()")
+    page.refresh()
+    wait(page, lambda d: css(d, "#key-dialog").get_attribute("open") is not None)
+    css(page, "#key-cancel").click()
+    wait(page, lambda d: text_of(d, "#main .error") == anonymous.text)
+    assert console_errors(page, allowed=[r" - Failed to load resource: .* 401"]) == []
+    keyed.close()
