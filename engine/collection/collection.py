@@ -212,13 +212,16 @@ class Collection:
 
     # ---- info ------------------------------------------------------------------------------
     def info(self) -> CollectionInfo:
+        # status first: `pending` takes the writer mutex, which must never be awaited while holding
+        # segment read locks (the optimizer holds the mutex while it waits for a segment's write lock)
+        status = self._status()
         with self.shard.reading() as view:
             schema = {
                 key: (s, sum(seg.index_points(key) for seg in view.segments))
                 for key, s in view.payload_schema.items()
             }
             return CollectionInfo(
-                status=self._status(),
+                status=status,
                 optimizer_status="ok" if self.shard.optimizer_error is None else self.shard.optimizer_error,
                 points_count=view.points_count(),
                 indexed_vectors_count=sum(seg.indexed_vectors() for seg in view.segments),
