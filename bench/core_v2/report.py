@@ -115,7 +115,8 @@ def _details(r: dict[str, Any]) -> list[str]:
     if srv:
         ing, rec = srv["ingest"], srv["recall"]
         out += ["", f"Server layout after the stock-client ingest ({ing['points_per_s']:,.0f} points/s, wait=true): "
-                f"{ing['status']} {ing['seconds_to_green_after_ingest']} s after the last upsert, "
+                f"{ing['status']} {ing['seconds_to_green_after_ingest']} s after the last upsert (slowest collection-info "
+                f"answer meanwhile {ing['slowest_info_s']} s, {ing['info_timeouts']} timed out), "
                 f"{ing['segments_count']} segments, {ing['indexed_vectors_count']:,} of {ing['points_count']:,} "
                 f"vectors indexed; unfiltered recall@10 {rec['recall_at_10']} (default ef), server `time` p50 "
                 f"{rec['server_time_p50_ms']} ms.", ""]
