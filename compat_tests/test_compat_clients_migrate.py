@@ -6,6 +6,7 @@ servers, and the stock `QdrantClient.migrate()` against Quiver.
 - dense + sparse + multivector collection with payload indexes and an alias, over gRPC: verified
   field by field by the tool and again here.
 - a tampered target (payload changed, a point deleted) fails the verification with exit code 1.
+- API keys per server (`--api-key-from/--api-key-to`), over gRPC; a wrong key exits 2.
 """
 
 from __future__ import annotations
@@ -193,3 +194,28 @@ def test_stock_client_migrate_from_memory_and_between_quivers(server: ServerProc
     memory.close()
     src.close()
     dest.close()
+
+
+def test_api_keys_of_both_servers(tmp_path: Path) -> None:
+    """Each server gets its own key: a wrong one is refused (exit 2, message), the right ones copy."""
+    source = start_server(tmp_path / "a", env={"QDRANT__SERVICE__API_KEY": "source-key"})
+    dest = start_server(tmp_path / "b", env={"QDRANT__SERVICE__API_KEY": "target-key"})
+    try:
+        src = QdrantClient(url=source.url, api_key="source-key", timeout=CLIENT_TIMEOUT_S)
+        src.create_collection("keyed", vectors_config=models.VectorParams(size=2, distance=models.Distance.DOT))
+        src.upsert("keyed", points=[models.PointStruct(id=i, vector=[i, 1.0]) for i in range(40)], wait=True)
+        refused = _migrate(source, dest, tmp_path / "s1.json", "--api-key-from", "source-key", "--api-key-to", "wrong")
+        output, _ = refused.communicate(timeout=120)
+        assert refused.returncode == 2 and "refused" in output, output
+        run = _migrate(source, dest, tmp_path / "s2.json", "--api-key-from", "source-key", "--api-key-to",
+                       "target-key", "--grpc", "--from-grpc-port", str(source.grpc_port),
+                       "--to-grpc-port", str(dest.grpc_port))
+        output, _ = run.communicate(timeout=120)
+        assert run.returncode == 0, output
+        dest_client = QdrantClient(url=dest.url, api_key="target-key", timeout=CLIENT_TIMEOUT_S)
+        assert dest_client.count("keyed", exact=True).count == 40
+        dest_client.close()
+        src.close()
+    finally:
+        source.stop()
+        dest.stop()

@@ -1,6 +1,7 @@
 """`quiver migrate --from URL --to URL [--collections A B] [--batch N] [--grpc] [--api-key-from K]
 [--api-key-to K] [--state FILE]`: copy collections, resume from the state file, verify, and exit 1 on
-any mismatch (2 on bad arguments or a target collection that exists without a checkpoint)."""
+any mismatch (2 on bad arguments, a refused request such as a wrong API key, or a target collection
+that exists without a checkpoint)."""
 
 from __future__ import annotations
 
@@ -9,7 +10,9 @@ import sys
 from pathlib import Path
 from urllib.parse import urlparse
 
+import grpc
 from qdrant_client import QdrantClient
+from qdrant_client.http.exceptions import UnexpectedResponse
 from rich.console import Console
 from rich.table import Table
 
@@ -96,6 +99,9 @@ def main(argv: list[str]) -> int:
                          args.batch, console, not args.no_progress, args.sample, args.searches, args.min_overlap)
     except ValueError as exc:
         print(f"quiver migrate: {exc}", file=sys.stderr)
+        return 2
+    except (UnexpectedResponse, grpc.RpcError) as exc:  # e.g. a wrong API key; the state file is kept
+        print(f"quiver migrate: a server refused a request: {exc}", file=sys.stderr)
         return 2
     print_checks(console, checks)
     return 0 if all(c.ok for c in checks) else 1
