@@ -24,7 +24,7 @@ from engine.segment import Segment
 from engine.shard.holder import ShardView
 from engine.shard.optimizer import pending
 from engine.shard.shard import Shard
-from engine.shard.validate import check_vector_name, check_vectors
+from engine.shard.validate import check_points_vectors, check_vector_name, check_vectors
 from engine.types.config import CollectionConfig
 from engine.types.operations import (
     ClearPayload,
@@ -157,10 +157,9 @@ class Collection:
         params = view.config.params
         match op:
             case UpsertPoints(points=points, update_filter=flt):
-                for point in points:
-                    if not point.vectors and params.unnamed:
-                        raise BadInput("Vector is required for point in collection with unnamed vector")
-                    check_vectors(params, point.vectors)
+                if params.unnamed and not all(point.vectors for point in points):
+                    raise BadInput("Vector is required for point in collection with unnamed vector")
+                check_points_vectors(params, [point.vectors for point in points])
                 view.compile(flt)
             case UpdateVectors(points=points, update_filter=flt):
                 for pid, vectors in points:

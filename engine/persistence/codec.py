@@ -15,6 +15,9 @@ so a payload key can never be taken for a tag):
     {"~t": [...]} / {"~s": [...]}        a tuple / a frozenset
     {"~m": [[key, value], ...]}          a dict (payloads, named vectors, configs)
     {"~dt": iso-8601}                    a datetime
+    {"~": "op.upsert_rows", ...}         an upsert batch in columns (see `_upsert_rows`): its ids, one
+                                         array per dense vector name every point has, the other
+                                         vectors per point, and the JSON payloads as one msgpack blob
 """
 
 from __future__ import annotations
@@ -73,6 +76,10 @@ class FormatError(ValueError):
 
 def to_plain(value: Any) -> Any:
     """An engine value as msgpack-able data (see the module docstring for the shapes)."""
+    if type(value) is op.UpsertPoints and value.points:
+        rows = _upsert_rows(value)
+        if rows is not None:
+            return rows
     match value:
         case None | bool() | int() | float() | str() | bytes():
             return value
@@ -101,11 +108,51 @@ def to_plain(value: Any) -> Any:
     raise TypeError(f"cannot store a value of type {type(value).__name__}")
 
 
+def _upsert_rows(value: op.UpsertPoints) -> dict[str, Any] | None:
+    """An ingest batch without a Python call per vector and per payload value: dense vectors that
+    every point has are stacked into one array per name, payloads (JSON values: msgpack's own
+    types) packed in one call. None when the payloads hold anything msgpack cannot pack as is."""
+    points = value.points
+    first = points[0].vectors
+    stacked = [name for name, vec in first.items()
+               if isinstance(vec, np.ndarray) and vec.ndim == 1
+               and all(isinstance(v := p.vectors.get(name), np.ndarray) and v.shape == vec.shape for p in points)]
+    try:
+        payloads = msgpack.packb([p.payload for p in points], use_bin_type=True)
+    except (TypeError, ValueError, OverflowError):
+        return None
+    taken = set(stacked)
+    return {
+        "~": "op.upsert_rows",
+        "ids": [p.id for p in points],
+        "rows": [[name, to_plain(np.stack([p.vectors[name] for p in points]))] for name in stacked],
+        "other": [to_plain({k: v for k, v in p.vectors.items() if k not in taken}) for p in points]
+        if any(len(p.vectors) > len(taken) for p in points) else None,
+        "payloads": payloads,
+        "update_filter": to_plain(value.update_filter),
+    }
+
+
+def _from_upsert_rows(value: dict[str, Any]) -> op.UpsertPoints:
+    rows = [(name, from_plain(array)) for name, array in value["rows"]]
+    other = value["other"]
+    payloads = msgpack.unpackb(value["payloads"], raw=False, strict_map_key=False)
+    points = []
+    for i, pid in enumerate(value["ids"]):
+        vectors = {name: array[i] for name, array in rows}
+        if other is not None:
+            vectors.update(from_plain(other[i]))
+        points.append(pt.PointStruct(id=pid, vectors=vectors, payload=payloads[i]))
+    return op.UpsertPoints(points=points, update_filter=from_plain(value["update_filter"]))
+
+
 def from_plain(value: Any) -> Any:
     if isinstance(value, list):
         return [from_plain(v) for v in value]
     if not isinstance(value, dict):
         return value
+    if value.get("~") == "op.upsert_rows":
+        return _from_upsert_rows(value)
     if "~" in value:
         cls = _class(value["~"])
         names = {f.name for f in dataclasses.fields(cls)}

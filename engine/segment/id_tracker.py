@@ -80,6 +80,24 @@ class IdTracker:
             self.is_uuid[offset] = True
         return offset
 
+    def allocate_many(self, pids: list[PointId]) -> int:
+        """Allocate consecutive offsets for new, distinct ids; returns the first."""
+        start = len(self.external)
+        end = start + len(pids)
+        self.external.extend(pids)
+        self._offsets.update(zip(pids, range(start, end), strict=True))
+        while end > self.versions.shape[0]:
+            self.versions = _grown(self.versions)
+            self.int_keys = _grown(self.int_keys)
+            self.is_uuid = _grown(self.is_uuid)
+        is_uuid = np.fromiter((isinstance(p, str) for p in pids), dtype=bool, count=len(pids))
+        self.is_uuid[start:end] = is_uuid
+        if not is_uuid.all():
+            keys = np.zeros(len(pids), dtype=np.uint64)
+            keys[~is_uuid] = np.fromiter((p for p in pids if not isinstance(p, str)), dtype=np.uint64)
+            self.int_keys[start:end] = keys
+        return start
+
     def remove(self, pid: PointId) -> int | None:
         return self._offsets.pop(pid, None)
 

@@ -161,6 +161,30 @@ class Segment:
             case _:
                 raise TypeError(f"vector {name!r} of the wrong kind reached the segment")
 
+    def append_new(self, ids: list[PointId], version: int, vectors: list[Vectors],
+                   payloads: list[Payload | None]) -> None:
+        """Insert points that are in no segment yet (an ingest batch; ids distinct): each dense
+        column gets its rows in one slice assignment instead of one row per point."""
+        start = self.ids.allocate_many(ids)
+        end = self.size
+        self._grow(end)
+        for name, column in self.columns.items():
+            having = [i for i, v in enumerate(vectors) if name in v]
+            if isinstance(column, VectorColumn) and len(having) == len(vectors) and having:
+                column.set_rows(start, np.stack([v[name] for v in vectors]).astype(np.float32, copy=False))
+                continue
+            for i in having:
+                self._set_vector(name, start + i, vectors[i][name])
+        self.ids.versions[start:end] = version
+        self.payloads.extend(p if p else None for p in payloads)
+        for key, index in self.indexes.items():
+            path = parse_path(key)
+            for i, payload in enumerate(payloads):
+                values = extract_values(payload, path) if payload else None
+                if values:
+                    index.add(start + i, values)
+        self.alive[start:end] = True  # last: the new points are complete when they appear
+
     def bulk_insert(self, ids: list[PointId], versions: np.ndarray, vectors: dict[str, ColumnImage],
                     payloads: list[Payload | None]) -> None:
         """Append many new points at once (optimizer rebuilds); vectors are copied column images

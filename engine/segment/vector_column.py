@@ -45,6 +45,13 @@ class VectorColumn:
         self.data[offset] = dist.encode(self.distance, self.datatype, vector)
         self.present[offset] = True
 
+    def set_rows(self, start: int, rows: np.ndarray) -> None:
+        """Store validated vectors (n×dim float32) at offsets start.. in one slice assignment."""
+        end = start + rows.shape[0]
+        self.ensure_capacity(end)
+        self.data[start:end] = dist.encode(self.distance, self.datatype, rows)
+        self.present[start:end] = True
+
     def unset(self, offset: int) -> None:
         if offset < self.present.shape[0]:
             self.present[offset] = False

@@ -29,7 +29,7 @@ from engine.types.operations import (
     UpdateVectors,
     UpsertPoints,
 )
-from engine.types.points import Payload
+from engine.types.points import Payload, PointStruct
 
 Target = tuple[Segment, int]
 
@@ -49,6 +49,12 @@ def _segments(targets: Iterable[Target]) -> list[Segment]:
 def apply_point_operation(holder: SegmentHolder, view: ShardView, op_num: int, op: PointOperation) -> None:
     appendable = holder.appendable
     match op:
+        case UpsertPoints(points=points, update_filter=None) if _all_new(view, points):
+            # An ingest batch of new, distinct ids: one bulk append. The payload dicts are the
+            # operation's own (never mutated afterwards), so they are stored without a copy.
+            with holder.writing([appendable]):
+                appendable.append_new([p.id for p in points], op_num, [p.vectors for p in points],
+                                      [p.payload for p in points])
         case UpsertPoints(points=points, update_filter=flt):
             located = {point.id: view.locate(point.id) for point in points}
             # update_filter: existing points are replaced only if they match; new ids are inserted.
@@ -119,6 +125,11 @@ def apply_point_operation(holder: SegmentHolder, view: ShardView, op_num: int, o
                     if segment.version_at(offset) <= op_num:
                         segment, offset = _writable(appendable, segment, offset)
                         segment.unset_vectors(offset, op_num, names)
+
+
+def _all_new(view: ShardView, points: list[PointStruct]) -> bool:
+    ids = {p.id for p in points}
+    return len(ids) == len(points) and all(view.locate(pid) is None for pid in ids)
 
 
 def _writable(appendable: Segment, segment: Segment, offset: int) -> Target:

@@ -68,6 +68,30 @@ def check_vector(params: CollectionParams, name: str, vector: VectorValue) -> No
             _check_dense(dense.size, vector)
 
 
+def check_points_vectors(params: CollectionParams, points: list[Vectors]) -> None:
+    """`check_vectors` for a batch. When every point has the same dense vectors of the right size,
+    one finiteness check per name covers the batch; otherwise (or on any failure, to report the
+    first offending point with its own message) each point is checked on its own."""
+    if points and _uniform_dense(params, points):
+        return
+    for vectors in points:
+        check_vectors(params, vectors)
+
+
+def _uniform_dense(params: CollectionParams, points: list[Vectors]) -> bool:
+    names = points[0].keys()
+    for name in names:
+        space = params.vectors.get(name)
+        if space is None or space.multivector_config is not None:
+            return False
+        column = [v.get(name) for v in points]
+        if not all(isinstance(vec, np.ndarray) and vec.shape == (space.size,) for vec in column):
+            return False
+        if not np.isfinite(np.stack(column)).all():  # type: ignore[arg-type]
+            return False
+    return all(v.keys() == names for v in points)
+
+
 def check_vectors(params: CollectionParams, vectors: Vectors) -> None:
     for name, vector in vectors.items():
         check_vector(params, name, vector)
