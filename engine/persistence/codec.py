@@ -25,7 +25,7 @@ from __future__ import annotations
 import dataclasses
 import enum
 from datetime import datetime
-from typing import Any
+from typing import Any, cast
 
 import msgpack
 import numpy as np
@@ -125,7 +125,7 @@ def _upsert_rows(value: op.UpsertPoints) -> dict[str, Any] | None:
     return {
         "~": "op.upsert_rows",
         "ids": [p.id for p in points],
-        "rows": [[name, to_plain(np.stack([p.vectors[name] for p in points]))] for name in stacked],
+        "rows": [[name, to_plain(np.stack([cast(np.ndarray, p.vectors[name]) for p in points]))] for name in stacked],
         "other": [to_plain({k: v for k, v in p.vectors.items() if k not in taken}) for p in points]
         if any(len(p.vectors) > len(taken) for p in points) else None,
         "payloads": payloads,

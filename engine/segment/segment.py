@@ -8,7 +8,7 @@ an operation older than the point's version is ignored, which makes WAL replay i
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import Any
+from typing import Any, cast
 
 import numpy as np
 
@@ -171,7 +171,7 @@ class Segment:
         for name, column in self.columns.items():
             having = [i for i, v in enumerate(vectors) if name in v]
             if isinstance(column, VectorColumn) and len(having) == len(vectors) and having:
-                column.set_rows(start, np.stack([v[name] for v in vectors]).astype(np.float32, copy=False))
+                column.set_rows(start, np.stack([cast(np.ndarray, v[name]) for v in vectors]).astype(np.float32, copy=False))
                 continue
             for i in having:
                 self._set_vector(name, start + i, vectors[i][name])
