@@ -35,6 +35,18 @@ def check_collection_name(name: str) -> None:
         )
 
 
+MAX_VECTOR_SIZE = 65536
+"""Qdrant's limit on a dense vector's dimension (larger sizes could never be allocated anyway)."""
+
+
+def check_vector_sizes(config: CollectionConfig) -> None:
+    """Refuse a vector size over Qdrant's limit before anything is created (either transport)."""
+    for params in config.params.vectors.values():
+        if params.size > MAX_VECTOR_SIZE:
+            raise ValidationError(f"Validation error in JSON body: [vectors.size: value {params.size} invalid, "
+                                  f"must be from 1 to {MAX_VECTOR_SIZE}]")
+
+
 @dataclass(slots=True)
 class CreateAlias:
     collection_name: str
@@ -154,6 +166,7 @@ class TableOfContents:
 
     def create(self, name: str, config: CollectionConfig) -> Collection:
         check_collection_name(name)
+        check_vector_sizes(config)
         with self.lock:
             if name in self.collections:
                 raise AlreadyExists(f"Collection `{name}` already exists!")

@@ -49,6 +49,7 @@ from engine.types.filters import (
     ValuesCount,
 )
 from server.convert.json_fields import check_fields, format_error
+from server.convert.nesting import check_payload_value
 
 _FILTER_KEYS = ("must", "should", "must_not", "min_should")
 _FIELD_KEYS = (
@@ -69,6 +70,9 @@ def filter_from_json(obj: Any) -> Filter | None:
     """A `Filter` from REST JSON; None for null / absent."""
     if obj is None:
         return None
+    problem = check_payload_value(obj, "filter")  # deep nesting first: the reader below recurses
+    if problem is not None:
+        raise format_error(problem)
     return _filter(obj, "filter")
 
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import math
 from collections.abc import Iterable
 from typing import Any
 
@@ -12,6 +11,7 @@ from engine.errors import BadInput, BadRequest, MalformedRequest, ValidationErro
 from engine.point_id import PointId, parse_point_id
 from engine.types.points import PayloadSelector, SparseVector, Vectors, VectorSelector, VectorValue
 from engine.types.requests import DEFAULT_LIMIT
+from server.convert.nesting import check_payload_value
 
 U32_MAX = 2**32 - 1
 
@@ -35,6 +35,9 @@ def check_fields(obj: dict[str, Any], allowed: Iterable[str]) -> None:
             raise format_error(f"unknown field `{key}`, expected one of {expected}")
 
 
+U64_MAX = 2**64 - 1
+
+
 def opt_int(obj: dict[str, Any], key: str, *, minimum: int = 0, default: int | None = None) -> int | None:
     value = obj.get(key)
     if value is None:
@@ -46,6 +49,8 @@ def opt_int(obj: dict[str, Any], key: str, *, minimum: int = 0, default: int | N
             raise format_error(f"invalid type for `{key}`: expected an integer, got {value!r}")
     if value < minimum:
         raise ValidationError(f"Validation error in JSON body: [{key}: value {value} invalid, must be {minimum} or larger]")
+    if value > U64_MAX:  # every integer of the schema is at most a u64 (Python's would be unbounded)
+        raise format_error(f"invalid value: integer `{value}` for `{key}`, expected u64")
     return value
 
 
@@ -179,19 +184,10 @@ def payload(raw: Any, key: str = "payload") -> dict[str, Any] | None:
         return None
     if not isinstance(raw, dict):
         raise format_error(f"invalid type for `{key}`: expected a JSON object")
-    _reject_non_finite(raw)
+    problem = check_payload_value(raw, "payload")
+    if problem is not None:
+        raise format_error(problem)
     return raw
-
-
-def _reject_non_finite(value: Any) -> None:
-    if isinstance(value, float) and not math.isfinite(value):
-        raise format_error("payload contains a non-finite number")
-    if isinstance(value, dict):
-        for v in value.values():
-            _reject_non_finite(v)
-    elif isinstance(value, list):
-        for v in value:
-            _reject_non_finite(v)
 
 
 def with_payload(raw: Any, default: bool) -> PayloadSelector:

@@ -7,6 +7,7 @@ import time
 from starlette.applications import Starlette
 from starlette.exceptions import HTTPException
 from starlette.middleware import Middleware
+from starlette.middleware.cors import CORSMiddleware
 from starlette.requests import Request
 from starlette.responses import Response
 
@@ -21,6 +22,7 @@ from server.rest import (
 )
 from server.rest.access import AccessMiddleware, route_templates
 from server.rest.auth_middleware import AuthMiddleware
+from server.rest.path_guard import PathGuard
 from server.rest.responses import error
 from server.service import Service
 from server.settings import Settings
@@ -41,6 +43,10 @@ def build_app(service: Service, settings: Settings, stats: RequestStats | None =
               *snapshot_routes.routes(), *dashboard_routes.routes(), *telemetry_routes.routes()]
     # the access log is outermost so that refused requests are logged and counted too
     middleware = [Middleware(AccessMiddleware, stats=stats.rest, templates=route_templates(routes))]
+    middleware.append(Middleware(PathGuard))
+    if settings.service.enable_cors:  # as Qdrant: any origin, method and header; preflights answered
+        middleware.insert(0, Middleware(CORSMiddleware, allow_origins=["*"], allow_methods=["*"],
+                                        allow_headers=["*"]))
     if policy is not None:
         middleware.append(Middleware(AuthMiddleware, policy=policy, routes=routes))
     app = Starlette(routes=routes, exception_handlers={HTTPException: _http_error}, middleware=middleware)

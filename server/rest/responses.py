@@ -53,6 +53,10 @@ async def read_json(request: Request, limit: int) -> Any:
     raw = b"".join(chunks)
     if not raw.strip():
         return None
+    if not _is_json(request.headers.get("content-type")):
+        # as Qdrant (actix's Json extractor): a browser's cross-origin "simple" request (text/plain,
+        # a form) can then never reach a handler, so a web page cannot write without a preflight
+        raise MalformedRequest("Content type error")
     try:
         return orjson.loads(raw)
     except orjson.JSONDecodeError as exc:
@@ -61,3 +65,11 @@ async def read_json(request: Request, limit: int) -> Any:
 
 def _too_large(size: int, limit: int) -> TooLarge:
     return TooLarge(f"JSON payload ({size} bytes) is larger than allowed (limit: {limit} bytes).")
+
+
+def _is_json(content_type: str | None) -> bool:
+    """`application/json` or any `+json` type, parameters ignored (what actix accepts)."""
+    if content_type is None:
+        return False
+    subtype = content_type.split(";", 1)[0].strip().lower().partition("/")[2]
+    return subtype == "json" or subtype.endswith("+json")
