@@ -127,3 +127,10 @@ def test_malformed_grpc_message(seeded: tuple[str, str], server: ServerProcess |
     assert len(caught.value.details() or "") < 300
     assert "class" not in (caught.value.details() or "")
     assert _snapshot(url, name) == before
+
+
+def test_snapshot_recovery_from_a_non_http_port(seeded: tuple[str, str], server: ServerProcess | None) -> None:
+    """Our own gRPC port speaks HTTP/2 frames: a 4xx with a plain message, no raw bytes, no 500."""
+    assert server is not None
+    _probe(seeded, "PUT", "/collections/{name}/snapshots/recover?wait=true", 400, "did not answer with HTTP",
+           json={"location": f"http://127.0.0.1:{server.grpc_port}/x.snapshot"}, headers={"api-key": "caller-key"})

@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import contextlib
+import http.client
 import secrets
 import shutil
 import urllib.error
@@ -65,12 +66,22 @@ def _download(location: str, download_dir: Path, api_key: str | None) -> LocalSn
                 out.write(chunk)
                 done += len(chunk)
                 progress(done, max(total, done))
-    except (urllib.error.URLError, OSError, ValueError) as exc:
+    except (urllib.error.URLError, http.client.HTTPException, OSError, ValueError) as exc:
         with contextlib.suppress(FileNotFoundError):
             target.unlink()
-        raise BadRequest(f"Failed to download snapshot from {location}: {exc}") from None
+        # a non-HTTP peer (e.g. a gRPC port) makes http.client quote its raw bytes: never echo them
+        raise BadRequest(f"Failed to download snapshot from {progress.name}: {_plain(exc)}") from None
     progress.finished(bytes=done)
     return LocalSnapshot(target, temporary=True)
+
+
+def _plain(exc: Exception) -> str:
+    if isinstance(exc, http.client.HTTPException):
+        return "the server did not answer with HTTP"
+    text = str(exc)
+    if not text.isprintable() or len(text) > 200:
+        return type(exc).__name__
+    return text
 
 
 def fetch(location: str, snapshots_dir: Path, download_dir: Path, api_key: str | None = None) -> LocalSnapshot:

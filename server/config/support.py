@@ -2,7 +2,7 @@
 validated, then named once at start as ignored, so no setting is silently dropped.
 
 A key is implemented when it, or a section above it, is listed in IMPLEMENTED. Whoever wires a
-key moves it here from PENDING (the security work still to land: TLS, CORS)."""
+key moves it here from PENDING."""
 
 from __future__ import annotations
 
@@ -20,18 +20,20 @@ IMPLEMENTED: frozenset[str] = frozenset({
     "service.max_request_size_mb",
     "service.metrics_prefix",
     "service.slow_query_secs",
+    "service.enable_tls",
+    "service.enable_cors",
+    "service.verify_https_client_certificate",
+    "service.http_keep_alive_timeout_sec",
+    "tls.cert",
+    "tls.key",
+    "tls.ca_cert",
     "storage.storage_path",
     "storage.snapshots_path",
     "storage.wal_fsync",
     "storage.performance.max_search_threads",
 })
 
-PENDING: frozenset[str] = frozenset({
-    "service.enable_tls",
-    "service.enable_cors",
-    "service.verify_https_client_certificate",
-    "tls",
-})
+PENDING: frozenset[str] = frozenset()
 """Parsed and validated, wired by a later change: reported as "not implemented yet"."""
 
 
