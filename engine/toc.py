@@ -172,8 +172,14 @@ class TableOfContents:
                 raise AlreadyExists(f"Collection `{name}` already exists!")
             if name in self.aliases:
                 raise AlreadyExists(f"Alias `{name}` already exists!")
-            collection = Collection(name, config)
             directory = self._collection_dir(name)
+            if name in self.failed or (directory is not None and directory.exists()):
+                # never write over data that did not load: acknowledged points may be in its WAL
+                raise AlreadyExists(
+                    f"Collection `{name}` exists on disk but failed to load "
+                    f"({self.failed.get(name, 'not loaded')}); its data is kept in collections/{name}: "
+                    "move that directory away or recover a snapshot into it to use the name again")
+            collection = Collection(name, config)
             if directory is not None:
                 collection.store = CollectionStore.create(directory, config, self.fsync)
             self.collections[name] = collection
