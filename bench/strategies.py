@@ -7,6 +7,8 @@ with the same parameters. For each filter selectivity it times, at the same `ef`
 - `callback`: graph search with hnswlib's per-node Python filter callback;
 - `planner`: what the engine chooses (`nearest()`, including computing the filter from the index);
 - raw hnswlib (plain, and with the callback) as the ceiling.
+Then the planner next to qdrant-edge (same vectors, payloads and HNSW parameters, in the same
+run) for a 1% keyword filter (indexed, and on a key without a payload index) and 10% / 30% ranges.
 Results: bench/results/strategies.json and the table between markers in bench/README.md.
 """
 
@@ -35,7 +37,7 @@ from engine.segment.vector_column import VectorColumn
 from engine.shard.optimizer import optimize_shard
 from engine.shard.search import nearest
 from engine.types.config import CollectionConfig, CollectionParams, Distance, OptimizersConfig, VectorParams
-from engine.types.filters import FieldRange, Filter, Range
+from engine.types.filters import FieldMatch, FieldRange, Filter, MatchValue, Range
 from engine.types.operations import CreateFieldIndex, UpsertPoints
 from engine.types.payload_schema import PayloadSchema
 from engine.types.points import PointStruct
@@ -53,11 +55,17 @@ def build(n: int, dim: int) -> tuple[Collection, np.ndarray, np.ndarray, np.ndar
     params = CollectionParams(vectors={"": VectorParams(size=dim, distance=Distance.COSINE)}, unnamed=True)
     col = Collection("b", CollectionConfig(params=params, optimizer_config=OptimizersConfig(indexing_threshold=1)))
     col.update(CreateFieldIndex(key="rank", schema=PayloadSchema(type="integer")))
+    col.update(CreateFieldIndex(key="cat", schema=PayloadSchema(type="keyword")))
     for s in range(0, n, 5000):
-        col.update(UpsertPoints(points=[PointStruct(id=i, vectors={"": ds.vectors[i]}, payload={"rank": int(rank[i])})
+        col.update(UpsertPoints(points=[PointStruct(id=i, vectors={"": ds.vectors[i]}, payload=_payload(i, rank))
                                         for i in range(s, min(s + 5000, n))]))
     optimize_shard(col.shard)  # seals the one segment and builds its graph
     return col, ds.vectors, ds.queries, rank
+
+
+def _payload(i: int, rank: np.ndarray) -> dict[str, object]:
+    """`cat` (indexed) and `tag` (no index) hold the same 1-in-100 keyword."""
+    return {"rank": int(rank[i]), "cat": f"c{i % 100}", "tag": f"c{i % 100}"}
 
 
 def timed(fn: object, queries: np.ndarray) -> tuple[float, list[set[int]]]:
@@ -95,7 +103,79 @@ def run(n: int, dim: int, ef: int) -> list[dict[str, object]]:
         for name, fn in _strategies(col, index, raw, column, allowed, sel, ef).items():
             ms, found = timed(fn, queries)
             rows.append({"filter": f"{sel:.1%}", "strategy": name, "p50_ms": ms, "recall": recall(found, truth)})
+    rows.extend(_against_edge(col, vectors, queries, rank, ef))
     return rows
+
+
+def _filters(n: int) -> dict[str, tuple[Filter, Callable[[np.ndarray], np.ndarray]]]:
+    """name → (engine filter, which of the offsets 0..n-1 (= point ids) it allows)."""
+    ids = np.arange(n)
+    cat = Filter(must=(FieldMatch(key="cat", match=MatchValue("c7")),))
+    tag = Filter(must=(FieldMatch(key="tag", match=MatchValue("c7")),))
+    r10 = Filter(must=(FieldRange(key="rank", range=Range(lt=0.1 * n)),))
+    r30 = Filter(must=(FieldRange(key="rank", range=Range(lt=0.3 * n)),))
+    return {"1% keyword": (cat, lambda rank: ids % 100 == 7),
+            "1% keyword, no index": (tag, lambda rank: ids % 100 == 7),
+            "10% range": (r10, lambda rank: rank < 0.1 * n),
+            "30% range": (r30, lambda rank: rank < 0.3 * n)}
+
+
+def _against_edge(col: Collection, vectors: np.ndarray, queries: np.ndarray, rank: np.ndarray,
+                  ef: int) -> list[dict[str, object]]:
+    """The planner and qdrant-edge on the same data, filters and ef (edge skipped if missing)."""
+    n = vectors.shape[0]
+    params = SearchParams(hnsw_ef=ef)
+    edge = _edge(vectors, rank, ef)
+    rows: list[dict[str, object]] = []
+    for name, (flt, allowed_of) in _filters(n).items():
+        offsets = np.flatnonzero(allowed_of(rank))
+        truth = [set(offsets[np.argsort(-(vectors[offsets] @ q))[:K]].tolist()) for q in queries]
+        nearest(col.shard.view(), "", queries[0], flt, K, params)  # a first query builds an automatic index
+        ms, found = timed(lambda q, f=flt: {seg.point_id(o) for _, seg, o in nearest(col.shard.view(), "", q, f, K, params)},
+                          queries)
+        row: dict[str, object] = {"filter": name, "strategy": "planner vs qdrant-edge", "p50_ms": ms,
+                                  "recall": recall(found, truth)}
+        if edge is not None:
+            edge_ms, edge_found = timed(lambda q, f=name: edge(q, f), queries)
+            row.update(edge_ms=edge_ms, edge_recall=recall(edge_found, truth), ratio=ms / edge_ms)
+        rows.append(row)
+    return rows
+
+
+def _edge(vectors: np.ndarray, rank: np.ndarray, ef: int) -> Callable[[np.ndarray, str], set[int]] | None:
+    try:
+        import qdrant_edge as qe
+    except ImportError:
+        return None
+    import tempfile
+
+    n, dim = vectors.shape
+    path = tempfile.mkdtemp(prefix="strategies-edge-")
+    config = qe.EdgeConfig(
+        vectors=qe.EdgeVectorParams(size=dim, distance=qe.Distance.Cosine),
+        hnsw_config=qe.HnswIndexConfig(m=16, ef_construct=100, full_scan_threshold=10_000),
+        optimizers=qe.EdgeOptimizersConfig(indexing_threshold=1_000))
+    shard = qe.EdgeShard.create(path, config)
+    for s in range(0, n, 1000):
+        shard.update(qe.UpdateOperation.upsert_points(
+            [qe.Point(i, vectors[i].tolist(), _payload(i, rank)) for i in range(s, min(s + 1000, n))]))
+    shard.update(qe.UpdateOperation.create_field_index("cat", qe.PayloadSchemaType.Keyword))
+    shard.update(qe.UpdateOperation.create_field_index("rank", qe.PayloadSchemaType.Integer))
+    shard.optimize()
+    filters = {
+        "1% keyword": qe.Filter(must=[qe.FieldCondition(key="cat", match=qe.MatchValue("c7"))]),
+        "1% keyword, no index": qe.Filter(must=[qe.FieldCondition(key="tag", match=qe.MatchValue("c7"))]),
+        "10% range": qe.Filter(must=[qe.FieldCondition(key="rank", range=qe.RangeFloat(lt=0.1 * n))]),
+        "30% range": qe.Filter(must=[qe.FieldCondition(key="rank", range=qe.RangeFloat(lt=0.3 * n))]),
+    }
+    search = qe.SearchParams(hnsw_ef=ef)
+
+    def query(q: np.ndarray, name: str) -> set[int]:
+        request = qe.QueryRequest(limit=K, query=qe.Query.Nearest(q.tolist()), filter=filters[name],
+                                  params=search, with_payload=False)
+        return {int(p.id) for p in shard.query(request)}
+
+    return query
 
 
 def _strategies(col: Collection, index: HnswIndex, raw: hnswlib.Index, column: VectorColumn, allowed: np.ndarray,
@@ -134,7 +214,16 @@ def render(rows: list[dict[str, object]], n: int, dim: int, ef: int) -> str:
              f"(ratio {head['ratio']:.2f}×).", "",
              "| filter | strategy | p50 ms | recall@10 |", "|---|---|---|---|"]
     for r in rows[1:]:
-        lines.append(f"| {r['filter']} | {r['strategy']} | {r['p50_ms']:.3f} | {r['recall']:.3f} |")
+        if "edge_ms" not in r and r["strategy"] != "planner vs qdrant-edge":
+            lines.append(f"| {r['filter']} | {r['strategy']} | {r['p50_ms']:.3f} | {r['recall']:.3f} |")
+    lines += ["", "The planner (`nearest()`, filter answered by `CompiledFilter.candidates`) beside qdrant-edge, "
+              "same data and ef, same run:", "",
+              "| filter | planner p50 ms | recall@10 | qdrant-edge p50 ms | recall@10 | ratio |", "|---|---|---|---|---|---|"]
+    for r in rows[1:]:
+        if r["strategy"] == "planner vs qdrant-edge":
+            edge = (f"{r['edge_ms']:.3f} | {r['edge_recall']:.3f} | {r['ratio']:.2f}×" if "edge_ms" in r
+                    else "– | – | –")
+            lines.append(f"| {r['filter']} | {r['p50_ms']:.3f} | {r['recall']:.3f} | {edge} |")
     return "\n".join(lines)
 
 

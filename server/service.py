@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import IO, Any, TypeVar
 
 from engine.collection import Collection, CollectionInfo, reads
+from engine.deadline import Deadline
 from engine.errors import Timeout
 from engine.point_id import PointId
 from engine.snapshots import SnapshotDescription, SnapshotManager
@@ -42,6 +43,7 @@ from engine.types.requests import (
     MatrixResult,
     QueryRequest,
     ScrollRequest,
+    validate_batch,
 )
 from server.auth.context import visible
 
@@ -129,7 +131,17 @@ class Service:
     async def query_batch(self, name: str, requests: list[QueryRequest],
                           timeout: float | None = None) -> list[list[ScoredPoint]]:
         collection = self._collection(name)
-        return await self.call(lambda: [reads.query(collection, r, self.toc.shard) for r in requests], timeout=timeout)
+        validate_batch(requests)
+        deadline = Deadline.after(timeout)
+
+        def run() -> list[list[ScoredPoint]]:
+            out = []
+            for r in requests:
+                if deadline is not None:
+                    deadline.check()  # a timed-out batch stops between its searches
+                out.append(reads.query(collection, r, self.toc.shard))
+            return out
+        return await self.call(run, timeout=timeout)
 
     async def query_groups(self, name: str, request: GroupsRequest, timeout: float | None = None) -> list[PointGroup]:
         collection = self._collection(name)
@@ -137,7 +149,7 @@ class Service:
 
     async def search_matrix(self, name: str, request: MatrixRequest, timeout: float | None = None) -> MatrixResult:
         collection = self._collection(name)
-        return await self.call(reads.search_matrix, collection, request, timeout=timeout)
+        return await self.call(reads.search_matrix, collection, request, Deadline.after(timeout), timeout=timeout)
 
     async def retrieve(self, name: str, ids: list[PointId], with_payload: PayloadSelector,
                        with_vector: VectorSelector) -> list[Record]:

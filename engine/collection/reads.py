@@ -9,6 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 from engine.collection.collection import Collection
+from engine.deadline import Deadline
 from engine.errors import BadRequest, NotFound
 from engine.filters import CompiledFilter
 from engine.json_path import extract_values, parse_path
@@ -51,20 +52,23 @@ def _check_vector_selector(col: ShardView, selector: VectorSelector) -> None:
 # ---- query API -------------------------------------------------------------------------------
 def query(col: Collection, req: QueryRequest, collections: Collections | None = None) -> list[ScoredPoint]:
     """`points/query` (and the legacy search/recommend/discover endpoints converted to it)."""
+    req.validate()
     with col.reading() as view:
         _check_vector_selector(view, req.with_vector)
         return execute.query(view, req, collections or _no_other(col.shard))
 
 
 def query_groups(col: Collection, req: GroupsRequest, collections: Collections | None = None) -> list[PointGroup]:
+    req.validate()
     with col.reading() as view:
         _check_vector_selector(view, req.query.with_vector)
         return groups.groups(view, req, collections or _no_other(col.shard))
 
 
-def search_matrix(col: Collection, req: MatrixRequest) -> MatrixResult:
+def search_matrix(col: Collection, req: MatrixRequest, deadline: Deadline | None = None) -> MatrixResult:
+    req.validate()
     with col.reading() as view:
-        return matrix.matrix(view, req)
+        return matrix.matrix(view, req, deadline)
 
 
 def _no_other(shard: Shard) -> Collections:
@@ -94,6 +98,7 @@ def retrieve(col: Collection, ids: list[PointId], with_payload: PayloadSelector,
 
 
 def scroll(col: Collection, req: ScrollRequest) -> ScrollPage:
+    req.validate()
     with col.reading() as view:
         _check_vector_selector(view, req.with_vector)
         compiled = view.compile(req.filter)
@@ -122,6 +127,7 @@ def count(col: Collection, req: CountRequest) -> int:
 
 
 def facet(col: Collection, req: FacetRequest) -> list[FacetHit]:
+    req.validate()
     with col.reading() as view:
         schema = view.payload_schema.get(req.key)
         if schema is None or schema.type not in FACET_INDEX_TYPES:

@@ -1,5 +1,9 @@
 """Read requests: the universal query (prefetch tree + query variants), groups, distance matrix,
-scroll, count, facet. Defaults match Qdrant's and live only here."""
+scroll, count, facet. Defaults match Qdrant's and live only here, and so do the upper bounds of
+every parameter that multiplies work (`validate()` per request type; the engine calls it before
+any work, so every transport and in-process caller gets the same 422). Qdrant itself bounds
+none of them (only strict mode does), so the caps are generous: they stop a request that would
+run for minutes or exhaust memory, not any realistic use."""
 
 from __future__ import annotations
 
@@ -7,6 +11,7 @@ import enum
 from dataclasses import dataclass, field
 from typing import Any
 
+from engine.errors import ValidationError
 from engine.point_id import PointId
 from engine.types.expressions import Expression
 from engine.types.filters import Filter
@@ -17,12 +22,47 @@ DEFAULT_GROUP_SIZE = 3
 DEFAULT_MATRIX_SAMPLE = 10
 DEFAULT_MATRIX_LIMIT = 3
 
+MAX_LIMIT = 1_000_000
+"""`limit` of a query, prefetch, scroll page or facet."""
+MAX_OFFSET = 1_000_000
+"""`offset` of a query (the engine ranks offset + limit points)."""
+MAX_HNSW_EF = 100_000
+MAX_PREFETCHES = 256
+"""Prefetch stages in one query tree, all levels together (depth is limited to 64 separately,
+with Qdrant's error, by the planner)."""
+MAX_GROUP_SIZE = 1_000
+MAX_GROUPS_HITS = 100_000
+"""Groups × group size: the hits a group query may return."""
+MAX_MATRIX_SAMPLE = 5_000
+MAX_MATRIX_LIMIT = 1_000
+MAX_BATCH = 1_000
+"""Searches in one batch request."""
+
+
+def check_range(name: str, value: int, low: int, high: int) -> None:
+    """Qdrant's validator texts: `value V invalid, must be L or larger` / `... H or smaller`."""
+    if value < low:
+        raise ValidationError(f"Validation error in body: [{name}: value {value} invalid, must be {low} or larger]")
+    if value > high:
+        raise ValidationError(f"Validation error in body: [{name}: value {value} invalid, must be {high} or smaller]")
+
+
+def validate_batch(requests: list[QueryRequest]) -> None:
+    """A batch of searches: at most MAX_BATCH, each valid."""
+    check_range("searches", len(requests), 0, MAX_BATCH)
+    for request in requests:
+        request.validate()
+
 
 @dataclass(slots=True)
 class SearchParams:
     hnsw_ef: int | None = None
     exact: bool = False
     indexed_only: bool = False
+
+    def validate(self) -> None:
+        if self.hnsw_ef is not None:
+            check_range("hnsw_ef", self.hnsw_ef, 0, MAX_HNSW_EF)
 
 
 @dataclass(slots=True)
@@ -136,6 +176,10 @@ class Prefetch:
     limit: int = DEFAULT_LIMIT
     lookup_from: LookupLocation | None = None
 
+    def validate(self) -> None:
+        check_range("prefetch.limit", self.limit, 1, MAX_LIMIT)
+        self.params.validate()
+
 
 @dataclass(slots=True)
 class QueryRequest:
@@ -150,6 +194,19 @@ class QueryRequest:
     with_payload: PayloadSelector = NO_PAYLOAD
     with_vector: VectorSelector = False
     lookup_from: LookupLocation | None = None
+
+    def validate(self) -> None:
+        check_range("limit", self.limit, 1, MAX_LIMIT)
+        check_range("offset", self.offset, 0, MAX_OFFSET)
+        self.params.validate()
+        stack, count = list(self.prefetch), 0
+        while stack:  # iterative: a deep tree must get an error, not a RecursionError
+            stage = stack.pop()
+            count += 1
+            if count > MAX_PREFETCHES:
+                check_range("prefetch", count, 0, MAX_PREFETCHES)
+            stage.validate()
+            stack.extend(stage.prefetch)
 
 
 @dataclass(slots=True)
@@ -170,6 +227,11 @@ class GroupsRequest:
     group_size: int = DEFAULT_GROUP_SIZE
     with_lookup: WithLookup | None = None
 
+    def validate(self) -> None:
+        self.query.validate()
+        check_range("group_size", self.group_size, 1, MAX_GROUP_SIZE)
+        check_range("limit", self.query.limit, 1, MAX_GROUPS_HITS // self.group_size)
+
 
 @dataclass(slots=True)
 class MatrixRequest:
@@ -179,6 +241,10 @@ class MatrixRequest:
     sample: int = DEFAULT_MATRIX_SAMPLE
     limit: int = DEFAULT_MATRIX_LIMIT
     using: str = ""
+
+    def validate(self) -> None:
+        check_range("sample", self.sample, 2, MAX_MATRIX_SAMPLE)
+        check_range("limit", self.limit, 1, MAX_MATRIX_LIMIT)
 
 
 @dataclass(slots=True)
@@ -198,6 +264,9 @@ class ScrollRequest:
     with_vector: VectorSelector = False
     order_by: OrderBy | None = None
 
+    def validate(self) -> None:
+        check_range("limit", self.limit, 1, MAX_LIMIT)
+
 
 @dataclass(slots=True)
 class CountRequest:
@@ -211,3 +280,6 @@ class FacetRequest:
     filter: Filter | None = None
     limit: int = DEFAULT_LIMIT
     exact: bool = False
+
+    def validate(self) -> None:
+        check_range("limit", self.limit, 1, MAX_LIMIT)
