@@ -114,7 +114,7 @@ def dense_vector(raw: Any) -> np.ndarray:
         arr = np.asarray(raw, dtype=np.float32)
     except (TypeError, ValueError, OverflowError):
         raise format_error("invalid type: expected a list of numbers as vector") from None
-    if arr.ndim != 1 or any(isinstance(x, bool) for x in raw):
+    if arr.ndim != 1 or bool in set(map(type, raw)):  # C-level scan: no Python call per element
         raise format_error("invalid type: expected a flat list of numbers as vector")
     return arr
 
