@@ -92,28 +92,34 @@ def _needs_reindex(col: Shard, seg: Segment) -> bool:
 def plan_rebuild(col: Shard) -> tuple[list[Segment], str] | None:
     """Which sealed segments to rebuild next, and why: re-index, vacuum, or merge."""
     with col.holder.writer:
-        sealed = [s for s in col.holder.segments[:-1] if s.sealed and not s.indexing and (s.hnsw or not _indexable_names(col))]
-        for seg in sealed:
-            if seg.hnsw and _needs_reindex(col, seg):
-                return [seg], "reindex"
-        oc = col.config.optimizer_config
-        for seg in sealed:
-            deleted = seg.size - len(seg)
-            if seg.size >= oc.vacuum_min_vector_number and deleted > oc.deleted_threshold * seg.size:
-                return [seg], "vacuum"
-        target = oc.default_segment_number or max(2, os.cpu_count() or 2)
-        if len(sealed) > target:
-            smallest = sorted(sealed, key=len)[:2]
-            limit = (oc.max_segment_size or 0) * 1024
-            if not limit or sum(s.vector_bytes() for s in smallest) <= limit:
-                return smallest, "merge"
-        return None
+        return _plan(col)
+
+
+def _plan(col: Shard) -> tuple[list[Segment], str] | None:
+    """The rebuild plan over one read of the segment tuple (the caller decides on locking)."""
+    sealed = [s for s in col.holder.segments[:-1] if s.sealed and not s.indexing and (s.hnsw or not _indexable_names(col))]
+    for seg in sealed:
+        if seg.hnsw and _needs_reindex(col, seg):
+            return [seg], "reindex"
+    oc = col.config.optimizer_config
+    for seg in sealed:
+        deleted = seg.size - len(seg)
+        if seg.size >= oc.vacuum_min_vector_number and deleted > oc.deleted_threshold * seg.size:
+            return [seg], "vacuum"
+    target = oc.default_segment_number or max(2, os.cpu_count() or 2)
+    if len(sealed) > target:
+        smallest = sorted(sealed, key=len)[:2]
+        limit = (oc.max_segment_size or 0) * 1024
+        if not limit or sum(s.vector_bytes() for s in smallest) <= limit:
+            return smallest, "merge"
+    return None
 
 
 def pending(col: Shard) -> bool:
-    """Work the optimizer would start now (collection status `grey` until it does)."""
-    with col.holder.writer:
-        return _pick(col) is not None or plan_rebuild(col) is not None
+    """Work the optimizer would start now (collection status `grey` until it does). Takes no lock:
+    status polling must never wait for the writer (it may be writing a segment's files); the
+    answer is over one tuple of segments and at worst a moment old."""
+    return _pick(col) is not None or _plan(col) is not None
 
 
 def optimize_shard(col: Shard, threads: int = 0) -> bool:
