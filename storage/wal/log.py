@@ -188,17 +188,8 @@ class Wal:
                 if self._synced_seq >= seq:
                     return  # the fsync we waited for covered it
                 target = self._next_seq - 1
-                # dup so the fsync runs without `_lock` (appends go on meanwhile); a roll that
-                # closes the original fd syncs that segment itself first.
                 fd = os.dup(self._fd)
-            try:
-                _datasync(fd)
-            except OSError as exc:
-                with self._lock:
-                    self._failed = exc
-                raise
-            finally:
-                os.close(fd)
+            self._sync_dup(fd)
             with self._lock:
                 self._synced_seq = max(self._synced_seq, target)
 
@@ -286,9 +277,13 @@ class Wal:
             if self._closed or self._failed is not None or not self._dirty:
                 return
             self._dirty = False
-            # dup so the fsync can run without the lock (appends continue meanwhile); a roll
-            # that closes the original fd syncs that segment itself.
             fd = os.dup(self._fd)
+        self._sync_dup(fd)
+
+    def _sync_dup(self, fd: int) -> None:
+        """fdatasync `fd` (a dup of the active segment's fd, taken under the lock) without holding
+        the lock, so appends go on meanwhile; a roll that closes the original fd syncs that segment
+        itself. Closes `fd`; a failure makes the log unusable (see `_sync_locked`)."""
         try:
             _datasync(fd)
         except OSError as exc:
