@@ -47,8 +47,9 @@ def build_grpc_server(service: Service, host: str, port: int, max_message_bytes:
         # exclusive: with SO_REUSEPORT (grpc's default) a second server shares the port silently
         ("grpc.so_reuseport", 0),
     ]
-    # access logs first (they see refusals too), then authentication, access and decoding
-    server = grpc.aio.server(options=options, interceptors=[*interceptors, RequestGuard(policy)])
+    # the guard first: it decodes the request, so the accounting after it sees the message (its
+    # collection_name); a refused call therefore never reaches the access log
+    server = grpc.aio.server(options=options, interceptors=[RequestGuard(policy), *interceptors])
     qdrant_pb2_grpc.add_QdrantServicer_to_server(QdrantService(), server)  # type: ignore[no-untyped-call]
     collections_service_pb2_grpc.add_CollectionsServicer_to_server(CollectionsService(service), server)  # type: ignore[no-untyped-call]
     points_service_pb2_grpc.add_PointsServicer_to_server(PointsService(service), server)  # type: ignore[no-untyped-call]
