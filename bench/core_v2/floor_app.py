@@ -55,8 +55,9 @@ def build_app(template: dict[str, Any], workers: int) -> Starlette:
 
 
 async def serve(port: int, template: dict[str, Any], workers: int) -> None:
-    config = uvicorn.Config(build_app(template, workers), host="127.0.0.1", port=port, log_level="warning",
-                            access_log=False, lifespan="off", limit_concurrency=None)
+    # the arguments server/app.py passes (timeout_keep_alive: Qdrant's default 5 s, as the server's)
+    config = uvicorn.Config(build_app(template, workers), host="127.0.0.1", port=port, log_config=None,
+                            access_log=False, lifespan="off", limit_concurrency=None, timeout_keep_alive=5)
     await uvicorn.Server(config).serve()
 
 
