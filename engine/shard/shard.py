@@ -54,10 +54,19 @@ class Shard:
 
     @contextmanager
     def reading(self) -> Iterator[ShardView]:
-        """A view whose segments are read-locked until the block ends (no shard-wide lock)."""
-        view = self.view()
-        with locked(view.segments, write=False):
-            yield view
+        """A view whose segments are read-locked until the block ends (no shard-wide lock).
+
+        The tuple must still be the current one once its locks are held: a swap in between would
+        leave this view with swapped-out segments (frozen copies) next to the live appendable one,
+        which later writes reach, so a moved point could be seen twice. Once the locks are held, a
+        swap is harmless: every write that could disagree with the frozen copies needs the write
+        lock of a segment this view holds, and waits for the read to end."""
+        while True:
+            view = self.view()
+            with locked(view.segments, write=False):
+                if self.holder.segments is view.segments:
+                    yield view
+                    return
 
     # ---- the writer ------------------------------------------------------------------------
     def apply(self, op_num: int, op: Operation) -> None:
