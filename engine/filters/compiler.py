@@ -20,9 +20,9 @@ import numpy as np
 
 from engine.errors import BadInput
 from engine.filters import estimate as est
+from engine.filters import masks
 from engine.filters import offsets as ofs
-from engine.filters.siphash import id_slice
-from engine.filters.target import Cardinality, FilterTarget, HasAutoIndexes, HasPointIds
+from engine.filters.target import Cardinality, FilterTarget, HasAutoIndexes
 from engine.filters.values import (
     field_value_matches,
     is_empty_values,
@@ -259,39 +259,6 @@ class _MaskLeaf(_Node):
         return est.exact(int(np.count_nonzero(self._mask(ctx))))
 
 
-def _has_id_mask(ids: frozenset[Any]) -> Callable[[FilterTarget, int], np.ndarray]:
-    def build(target: FilterTarget, size: int) -> np.ndarray:
-        mask = np.zeros(size, dtype=bool)
-        offs = np.asarray(target.offsets_for_ids(ids), dtype=np.int64)
-        mask[offs[(offs >= 0) & (offs < size)]] = True
-        return mask
-
-    return build
-
-
-def _has_vector_mask(name: str) -> Callable[[FilterTarget, int], np.ndarray]:
-    def build(target: FilterTarget, size: int) -> np.ndarray:
-        mask = np.zeros(size, dtype=bool)
-        got = np.asarray(target.vector_mask(name), dtype=bool)[:size]
-        mask[: got.size] = got
-        return mask
-
-    return build
-
-
-def _slice_mask(total: int, index: int) -> Callable[[FilterTarget, int], np.ndarray]:
-    def build(target: FilterTarget, size: int) -> np.ndarray:
-        if not isinstance(target, HasPointIds):
-            raise BadInput("slice conditions are not supported here")
-        ids = (target.point_id_at(o) for o in range(size))
-        mask: np.ndarray = np.fromiter(
-            (pid is not None and id_slice(pid, total) == index for pid in ids), dtype=bool, count=size
-        )
-        return mask
-
-    return build
-
-
 class _BoolNode(_Node):
     """A `Filter`: all of must, none of must_not, one of should (if any), min_should."""
 
@@ -415,13 +382,13 @@ def _compile(cond: Condition) -> _Node:
             path = parse_path(key)
             return _PayloadLeaf(lambda p: is_null_values(extract_values(p, path, flat=False)))
         case HasId(ids):
-            return _MaskLeaf(_has_id_mask(ids))
+            return _MaskLeaf(masks.has_id_mask(ids))
         case HasVector(name):
-            return _MaskLeaf(_has_vector_mask(name))
+            return _MaskLeaf(masks.has_vector_mask(name))
         case Slice(total, index):
             if total < 1 or not 0 <= index < total:
                 raise BadInput(f"Slice index must be in [0;{total - 1}], got {index}")
-            return _MaskLeaf(_slice_mask(total, index))
+            return _MaskLeaf(masks.slice_mask(total, index))
         case Nested(key, inner):
             # `data` and `data[]` both name the array whose elements the filter applies to
             raw = key[:-2] if len(key) > 2 and key.endswith("[]") else key
