@@ -62,9 +62,9 @@ def _expect(cred: str, op: str) -> str | int:
         return _NO_AUTH[cred]
     if cred in ("full", "jwt_m"):
         return OK
-    kind = OPERATIONS[op][0]
+    kind = OPERATIONS[op][0] if op in OPERATIONS else RAW_KINDS[op]
     if cred in ("read_only", "jwt_r"):
-        return OK if kind in ("any", "read_a", "read_b") else FORBID
+        return OK if kind in ("any", "read_a", "read_b", "read_a_b") else FORBID
     grants = {"jwt_a_r": ("any", "read_a"), "jwt_a_rw": ("any", "read_a", "write_a", "extras_a"),
               "jwt_a_prw": ("any", "read_a", "write_a")}
     return OK if kind in grants[cred] else FORBID
@@ -80,12 +80,23 @@ OPERATIONS: dict[str, tuple[str, Callable[[QdrantClient], Any]]] = {
     "count_a": ("read_a", lambda c: c.count(A)),
     "query_a": ("read_a", lambda c: c.query_points(A, query=[1.0, 0.0], limit=1)),
     "query_b": ("read_b", lambda c: c.query_points(B, query=[1.0, 0.0], limit=1)),
+    # a second collection named by the request needs read access too (Qdrant's rbac checks)
+    "query_a_lookup_from_b": ("read_a_b", lambda c: c.query_points(
+        A, query=1, lookup_from=models.LookupLocation(collection=B), limit=1)),
+    "recommend_a_lookup_from_b": ("read_a_b", lambda c: c.query_points(
+        A, query=models.RecommendQuery(recommend=models.RecommendInput(positive=[1])),
+        lookup_from=models.LookupLocation(collection=B), limit=1)),
+    "groups_a_with_lookup_b": ("read_a_b", lambda c: c.query_points_groups(
+        A, group_by="user", query=[1.0, 0.0], with_lookup=models.WithLookup(collection=B), limit=1)),
     "upsert_a": ("write_a", lambda c: _upsert(c, A)),
     "upsert_b": ("write_b", lambda c: _upsert(c, B)),
     "create_index_a": ("extras_a", lambda c: c.create_payload_index(A, "w", models.PayloadSchemaType.INTEGER)),
     "create_collection": ("manage", lambda c: c.create_collection(
         f"auth_new_{uuid.uuid4().hex[:8]}", vectors_config=models.VectorParams(size=2, distance=models.Distance.DOT))),
 }
+
+RAW_KINDS = {"discover_a_lookup_from_b": "read_a_b", "search_groups_a_with_lookup_b": "read_a_b"}
+"""Raw-HTTP-only operations (the legacy endpoints the stock client no longer calls)."""
 
 # the same operations as raw HTTP requests
 RAW: dict[str, tuple[str, str, Any]] = {
@@ -94,6 +105,16 @@ RAW: dict[str, tuple[str, str, Any]] = {
     "count_a": ("POST", f"/collections/{A}/points/count", {}),
     "query_a": ("POST", f"/collections/{A}/points/query", {"query": [1.0, 0.0], "limit": 1}),
     "query_b": ("POST", f"/collections/{B}/points/query", {"query": [1.0, 0.0], "limit": 1}),
+    "query_a_lookup_from_b": ("POST", f"/collections/{A}/points/query",
+                              {"query": 1, "lookup_from": {"collection": B}, "limit": 1}),
+    "recommend_a_lookup_from_b": ("POST", f"/collections/{A}/points/recommend",
+                                  {"positive": [1], "lookup_from": {"collection": B}, "limit": 1}),
+    "discover_a_lookup_from_b": ("POST", f"/collections/{A}/points/discover",
+                                 {"target": 1, "context": [{"positive": 1, "negative": 2}],
+                                  "lookup_from": {"collection": B}, "limit": 1}),
+    "search_groups_a_with_lookup_b": ("POST", f"/collections/{A}/points/search/groups",
+                                      {"vector": [1.0, 0.0], "group_by": "user", "limit": 1, "group_size": 1,
+                                       "with_lookup": B}),
     "upsert_a": ("PUT", f"/collections/{A}/points?wait=true", {"points": [{"id": 99, "vector": [0.5, 0.5]}]}),
     "upsert_b": ("PUT", f"/collections/{B}/points?wait=true", {"points": [{"id": 99, "vector": [0.5, 0.5]}]}),
     "create_index_a": ("PUT", f"/collections/{A}/index?wait=true", {"field_name": "w", "field_schema": "integer"}),
@@ -208,6 +229,8 @@ def test_forbidden_texts(auth_server: ServerProcess) -> None:
     assert error(CREDENTIALS["jwt_a_r"] or "", "GET", f"/collections/{B}") == \
         f"Forbidden: Access to collection {B} is required"
     assert error(CREDENTIALS["jwt_a_rw"] or "", "GET", "/snapshots") == "Forbidden: Global access is required"
+    assert error(CREDENTIALS["jwt_a_rw"] or "", "POST", f"/collections/{A}/points/query",
+                 {"query": 1, "lookup_from": {"collection": B}}) == f"Forbidden: Access to collection {B} is required"
     assert error(CREDENTIALS["jwt_a_prw"] or "", "POST", f"/collections/{A}/snapshots") == \
         f"Forbidden: Only points access is allowed for collection {A}"
 

@@ -45,7 +45,7 @@ from engine.types.requests import (
     ScrollRequest,
     validate_batch,
 )
-from server.auth.context import visible
+from server.auth.context import checked_lookup, visible
 
 T = TypeVar("T")
 log = logging.getLogger("quiver.service")
@@ -126,26 +126,28 @@ class Service:
 
     async def query(self, name: str, request: QueryRequest, timeout: float | None = None) -> list[ScoredPoint]:
         collection = self._collection(name)
-        return await self.call(reads.query, collection, request, self.toc.shard, timeout=timeout)
+        return await self.call(reads.query, collection, request, checked_lookup(self.toc.shard), timeout=timeout)
 
     async def query_batch(self, name: str, requests: list[QueryRequest],
                           timeout: float | None = None) -> list[list[ScoredPoint]]:
         collection = self._collection(name)
         validate_batch(requests)
         deadline = Deadline.after(timeout)
+        lookup = checked_lookup(self.toc.shard)
 
         def run() -> list[list[ScoredPoint]]:
             out = []
             for r in requests:
                 if deadline is not None:
                     deadline.check()  # a timed-out batch stops between its searches
-                out.append(reads.query(collection, r, self.toc.shard))
+                out.append(reads.query(collection, r, lookup))
             return out
         return await self.call(run, timeout=timeout)
 
     async def query_groups(self, name: str, request: GroupsRequest, timeout: float | None = None) -> list[PointGroup]:
         collection = self._collection(name)
-        return await self.call(reads.query_groups, collection, request, self.toc.shard, timeout=timeout)
+        return await self.call(reads.query_groups, collection, request, checked_lookup(self.toc.shard),
+                               timeout=timeout)
 
     async def search_matrix(self, name: str, request: MatrixRequest, timeout: float | None = None) -> MatrixResult:
         collection = self._collection(name)
