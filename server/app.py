@@ -10,6 +10,7 @@ from collections.abc import Iterator
 
 import uvicorn
 
+from engine.snapshots import DownloadPolicy
 from engine.toc import TableOfContents
 from engine.workers import Flusher, Optimizer
 from server.auth.policy import AuthPolicy
@@ -66,6 +67,10 @@ async def serve(settings: Settings, snapshots: StartupSnapshots | None = None) -
     service = ObservedService(toc, storage.performance.max_search_threads, issues=issues,
                               slow_query_s=settings.service.slow_query_secs)
     issues.still_open = service.still_unindexed
+    service.downloads = DownloadPolicy(enabled=service_config.enable_snapshot_url_recovery,
+                                       max_bytes=service_config.snapshot_url_max_size_mb << 20,
+                                       timeout_s=service_config.snapshot_url_timeout_sec,
+                                       allowed_hosts=tuple(service_config.snapshot_url_allowed_hosts))
     stats = RequestStats()
     policy = AuthPolicy.create(settings.service.api_key, settings.service.read_only_api_key,
                                bool(settings.service.jwt_rbac), value_exists=value_exists_check(service),

@@ -20,7 +20,7 @@ from engine.collection import Collection, CollectionInfo, reads
 from engine.deadline import Deadline
 from engine.errors import Timeout
 from engine.point_id import PointId
-from engine.snapshots import SnapshotDescription, SnapshotManager
+from engine.snapshots import DownloadPolicy, SnapshotDescription, SnapshotManager
 from engine.toc import AliasOperation, TableOfContents
 from engine.types.config import CollectionConfig, CollectionParams
 from engine.types.operations import Operation
@@ -56,6 +56,8 @@ class Service:
         self.toc = toc
         self.pool = ThreadPoolExecutor(max_workers=workers or (os.cpu_count() or 2),
                                        thread_name_prefix="engine")
+        self.downloads = DownloadPolicy()
+        """Limits of snapshot recovery from a URL (app.py sets them from `service.snapshot_url_*`)."""
 
     async def call(self, fn: Callable[..., T], *args: Any, timeout: float | None = None) -> T:
         """Run engine work in the pool; `timeout` (seconds) answers Timeout, as Qdrant's `timeout`."""
@@ -175,7 +177,7 @@ class Service:
         """The snapshot manager for `snapshots_path`, made on first use (it clears stale temp files)."""
         manager: SnapshotManager | None = getattr(self, "_snapshots", None)
         if manager is None or manager.root != Path(snapshots_path):
-            manager = SnapshotManager(self.toc, snapshots_path)
+            manager = SnapshotManager(self.toc, snapshots_path, self.downloads)
             self._snapshots = manager
         return manager
 

@@ -7,7 +7,8 @@
 `SnapshotManager` is the facade the service calls; the modules below it do one job each.
 """
 
+from engine.snapshots.locations import DownloadPolicy
 from engine.snapshots.manager import SnapshotManager
 from engine.snapshots.names import SnapshotDescription
 
-__all__ = ["SnapshotDescription", "SnapshotManager"]
+__all__ = ["DownloadPolicy", "SnapshotDescription", "SnapshotManager"]

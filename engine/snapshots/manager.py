@@ -28,9 +28,11 @@ PRIORITIES = ("no_sync", "snapshot", "replica")
 
 
 class SnapshotManager:
-    def __init__(self, toc: TableOfContents, snapshots_path: str | Path) -> None:
+    def __init__(self, toc: TableOfContents, snapshots_path: str | Path,
+                 downloads: locations.DownloadPolicy = locations.DownloadPolicy()) -> None:
         self.toc = toc
         self.root = Path(snapshots_path)
+        self.downloads = downloads
         self._recover_lock = threading.Lock()
         """One recovery at a time: each may replace a collection, and they are rare and heavy."""
         if toc.root is not None:
@@ -66,7 +68,7 @@ class SnapshotManager:
     def recover(self, collection: str, location: str, checksum: str | None = None,
                 api_key: str | None = None) -> bool:
         check_collection_name(collection)
-        source = locations.fetch(location, self.root, self.tmp, api_key)
+        source = locations.fetch(location, self.root, self.tmp, api_key, self.downloads)
         try:
             with self._recover_lock:
                 recover_from_archive(self.toc, collection, source.path, checksum, self.tmp)

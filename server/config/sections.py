@@ -6,9 +6,10 @@ Quiver acts on is listed in `server/config/support.py`."""
 
 from __future__ import annotations
 
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic_settings import NoDecode
 
 LogFormat = Literal["text", "json"]
 Memory = Literal["cold", "cached", "pinned"]
@@ -69,12 +70,26 @@ class ServiceConfig(Section):
     hardware_reporting: bool | None = None
     metrics_prefix: str | None = None
     enable_snapshot_url_recovery: bool = True
+    snapshot_url_max_size_mb: int = Field(default=16384, ge=1)
+    """Quiver's own: the largest snapshot a recovery from a URL downloads (README "Security")."""
+    snapshot_url_timeout_sec: int = Field(default=3600, ge=1)
+    """Quiver's own: the longest a download from a URL may take in total."""
+    snapshot_url_allowed_hosts: Annotated[list[str], NoDecode] = Field(default_factory=list)
+    """Quiver's own: the hosts a snapshot URL may name (empty: any host, as Qdrant)."""
 
     @field_validator("grpc_port", "metrics_port", mode="before")
     @classmethod
     def _null_port(cls, value: Any) -> Any:
         # `QDRANT__SERVICE__GRPC_PORT=null` (or empty) disables gRPC, as `grpc_port: null` in YAML
         return None if isinstance(value, str) and value.strip().lower() in ("", "null", "none") else value
+
+    @field_validator("snapshot_url_allowed_hosts", mode="before")
+    @classmethod
+    def _host_list(cls, value: Any) -> Any:
+        # an environment variable gives one string: comma-separated host names
+        if isinstance(value, str):
+            return [part.strip() for part in value.split(",") if part.strip()]
+        return value
 
     @field_validator("metrics_prefix")
     @classmethod
