@@ -12,7 +12,6 @@ from typing import Any
 
 from engine.filters import geo
 from engine.filters.datetimes import as_aware, parse_datetime
-from engine.filters.text import phrase_matches, text_any_matches, text_matches
 from engine.types.filters import (
     DatetimeRange,
     FieldCondition,
@@ -52,12 +51,13 @@ def match_one(m: Match, value: Any) -> bool:
         case MatchExcept(excluded):
             # null is absence, not a value that differs from everything
             return value is not None and not any(same_value(value, o) for o in excluded)
-        case MatchText(text):
-            return isinstance(value, str) and text_matches(text, value)
+        # Without a full-text index Qdrant 1.19 matches substrings, case-sensitive (its payload
+        # value checker: `stored.contains(text)`; text_any: any whitespace-separated part).
+        # A text index tokenizes instead (engine/payload_index/text_index.py).
+        case MatchText(text) | MatchPhrase(text):
+            return isinstance(value, str) and text in value
         case MatchTextAny(text):
-            return isinstance(value, str) and text_any_matches(text, value)
-        case MatchPhrase(phrase):
-            return isinstance(value, str) and phrase_matches(phrase, value)
+            return isinstance(value, str) and any(part in value for part in text.split())
         case MatchPrefix(prefix):
             return isinstance(value, str) and value.startswith(prefix)
 

@@ -130,6 +130,7 @@ def _upsert_rows(value: op.UpsertPoints) -> dict[str, Any] | None:
         if any(len(p.vectors) > len(taken) for p in points) else None,
         "payloads": payloads,
         "update_filter": to_plain(value.update_filter),
+        "update_mode": value.update_mode,
     }
 
 
@@ -143,7 +144,9 @@ def _from_upsert_rows(value: dict[str, Any]) -> op.UpsertPoints:
         if other is not None:
             vectors.update(from_plain(other[i]))
         points.append(pt.PointStruct(id=pid, vectors=vectors, payload=payloads[i]))
-    return op.UpsertPoints(points=points, update_filter=from_plain(value["update_filter"]))
+    # records written before update_mode existed are plain upserts
+    return op.UpsertPoints(points=points, update_filter=from_plain(value["update_filter"]),
+                           update_mode=value.get("update_mode", "upsert"))
 
 
 def from_plain(value: Any) -> Any:

@@ -49,22 +49,26 @@ def _segments(targets: Iterable[Target]) -> list[Segment]:
 def apply_point_operation(holder: SegmentHolder, view: ShardView, op_num: int, op: PointOperation) -> None:
     appendable = holder.appendable
     match op:
-        case UpsertPoints(points=points, update_filter=None) if _all_new(view, points):
+        case UpsertPoints(points=points, update_filter=None, update_mode="upsert" | "insert_only") \
+                if _all_new(view, points):
             # An ingest batch of new, distinct ids: one bulk append. The payload dicts are the
             # operation's own (never mutated afterwards), so they are stored without a copy.
             with holder.writing([appendable]):
                 appendable.append_new([p.id for p in points], op_num, [p.vectors for p in points],
                                       [p.payload for p in points])
-        case UpsertPoints(points=points, update_filter=flt):
+        case UpsertPoints(points=points, update_filter=flt, update_mode=mode):
             located = {point.id: view.locate(point.id) for point in points}
-            # update_filter: existing points are replaced only if they match; new ids are inserted.
+            # update_filter: existing points are replaced only if they match; new ids are inserted
+            # (update_only: not inserted; insert_only: existing ones are never replaced).
             allowed = _matching_among(view, flt, located)
             with holder.writing([appendable, *_segments(f for f in located.values() if f is not None)]):
                 for point in points:
                     found = view.locate(point.id)
+                    if found is None and mode == "update_only":
+                        continue
                     if found is not None:
                         segment, offset = found
-                        if segment.version_at(offset) > op_num:
+                        if segment.version_at(offset) > op_num or mode == "insert_only":
                             continue
                         if allowed is not None and point.id not in allowed:
                             continue

@@ -3,17 +3,24 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Literal
 
 from engine.point_id import PointId
 from engine.types.filters import Filter
 from engine.types.payload_schema import PayloadSchema
 from engine.types.points import Payload, PointStruct, Vectors
 
+UpdateMode = Literal["upsert", "insert_only", "update_only"]
+UPDATE_MODES: tuple[UpdateMode, ...] = ("upsert", "insert_only", "update_only")
+
 
 @dataclass(slots=True)
 class UpsertPoints:
     points: list[PointStruct]
     update_filter: Filter | None = None
+    update_mode: UpdateMode = "upsert"
+    """Qdrant 1.19's conditional upsert: `insert_only` skips ids that exist, `update_only` skips
+    ids that do not (both still honour `update_filter` for the existing ones)."""
 
 
 @dataclass(slots=True)

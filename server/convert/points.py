@@ -7,6 +7,7 @@ from typing import Any
 
 from engine.errors import BadRequest
 from engine.types.operations import (
+    UPDATE_MODES,
     ClearPayload,
     CreateFieldIndex,
     DeletePayload,
@@ -47,9 +48,11 @@ def upsert_from_json(body: Any) -> UpsertPoints:
         if not isinstance(raw_points, list):
             raise format_error("invalid type for `points`: expected a list")
         points = [_point(p) for p in raw_points]
-    if obj.get("update_mode") not in (None, "upsert"):
-        raise format_error(f"update_mode `{obj['update_mode']}` is not supported; only `upsert` is")
-    return UpsertPoints(points=points, update_filter=filter_from_json(obj.get("update_filter")))
+    mode = obj.get("update_mode")
+    if mode is not None and mode not in UPDATE_MODES:
+        raise format_error(f"unknown variant `{mode}`, expected one of `upsert`, `insert_only`, `update_only`")
+    return UpsertPoints(points=points, update_filter=filter_from_json(obj.get("update_filter")),
+                        update_mode=mode or "upsert")
 
 
 def _point(raw: Any) -> PointStruct:

@@ -15,11 +15,11 @@ from typing import Any
 import numpy as np
 import pytest
 from qdrant_client.http import models
-from qdrant_client.local.payload_filters import check_filter
 from test_filters_support import (
     FIELD_KEYS,
     AutoTarget,
     MemoryTarget,
+    check_filter_as_server,
     rand_condition,
     rand_filter,
     rand_payload,
@@ -56,11 +56,11 @@ MISMATCHED = {
 }
 
 
-def _oracle(f: models.Filter, target: MemoryTarget) -> np.ndarray:
+def _oracle(f: models.Filter, target: MemoryTarget, text_indexed: frozenset[str] = frozenset()) -> np.ndarray:
     out = np.zeros(target.size, dtype=bool)
     for i, payload in enumerate(target.payloads):
         has_vector = {name: True for name, mask in target.vectors.items() if mask[i]}
-        out[i] = check_filter(f, payload or {}, target.ids[i], has_vector)
+        out[i] = check_filter_as_server(f, payload or {}, target.ids[i], has_vector, text_indexed)
     return out
 
 
@@ -83,6 +83,7 @@ def test_random_filters_match_local_mode(seed: int, mode: str) -> None:
     target = _scenario(seed, auto=auto)
     for key, schema in (indexes or {}).items():
         target.create_index(key, schema)
+    text_keys = frozenset(k for k, schema in (indexes or {}).items() if schema.type == "text")
     rng = random.Random(1000 + seed)
     checked = 0
     while checked < 60:
@@ -90,7 +91,7 @@ def test_random_filters_match_local_mode(seed: int, mode: str) -> None:
         theirs = models.Filter.model_validate(raw)
         ours = filter_from_json(raw)
         assert ours is not None
-        expected = _oracle(theirs, target)
+        expected = _oracle(theirs, target, text_keys)
         compiled = compile_filter(ours)
         got = compiled.mask(target)
         assert np.array_equal(got, expected), (raw, np.flatnonzero(got ^ expected))
@@ -121,12 +122,13 @@ def test_random_single_conditions_match_local_mode(mode: str) -> None:
     target = _scenario(99, n_points=200, auto=auto)
     for key, schema in (indexes or {}).items():
         target.create_index(key, schema)
+    text_keys = frozenset(k for k, schema in (indexes or {}).items() if schema.type == "text")
     rng = random.Random(7)
     informative = 0
     for _ in range(300):
         cond = rand_condition(rng, depth=1, keys=FIELD_KEYS)
         for raw in ({"must": [cond]}, {"must_not": cond}):
-            expected = _oracle(models.Filter.model_validate(raw), target)
+            expected = _oracle(models.Filter.model_validate(raw), target, text_keys)
             ours = filter_from_json(raw)
             assert ours is not None
             got = compile_filter(ours).mask(target)

@@ -8,6 +8,8 @@ from collections.abc import Iterable
 from typing import Any
 
 import numpy as np
+from qdrant_client.http import models
+from qdrant_client.local import payload_filters
 
 from engine.json_path import extract_values, parse_path
 from engine.payload_index import AutoIndexes, PayloadIndex, create_payload_index
@@ -273,3 +275,45 @@ def rand_filter(rng: random.Random, depth: int, keys: list[str] = FIELD_KEYS, to
         conds = [rand_condition(rng, depth, keys, top) for _ in range(rng.randint(1, 3))]
         out["min_should"] = {"conditions": conds, "min_count": rng.randint(1, len(conds))}
     return out
+
+
+def _server_text_match(m: models.Match, value: Any) -> bool:
+    """Qdrant 1.19 on a key without a full-text index: case-sensitive substring match (its payload
+    checker's `stored.contains(text)`). qdrant_client's local mode tokenizes here instead; the
+    server is the reference, so the oracle follows it for those keys."""
+    if not isinstance(value, str):
+        return False
+    if isinstance(m, models.MatchText):
+        return m.text in value
+    if isinstance(m, models.MatchPhrase):
+        return m.phrase in value
+    assert isinstance(m, models.MatchTextAny)
+    return any(part in value for part in m.text_any.split())
+
+
+def check_filter_as_server(f: models.Filter, payload: dict[str, Any], pid: Any, has_vector: dict[str, bool],
+                           text_indexed: frozenset[str] = frozenset()) -> bool:
+    """qdrant_client local mode's check_filter, except for full-text conditions on keys without a
+    text index (`text_indexed` names the keys that have one), which follow the server."""
+    local_condition, local_match = payload_filters.check_condition, payload_filters.check_match
+    key: list[str] = [""]
+
+    def condition(cond: Any, *args: Any) -> bool:
+        outer = key[0]
+        key[0] = getattr(cond, "key", outer)
+        try:
+            return bool(local_condition(cond, *args))
+        finally:
+            key[0] = outer
+
+    def match(m: models.Match, value: Any) -> bool:
+        text = isinstance(m, models.MatchText | models.MatchTextAny | models.MatchPhrase)
+        if text and key[0] not in text_indexed:
+            return _server_text_match(m, value)
+        return bool(local_match(m, value))
+
+    payload_filters.check_condition, payload_filters.check_match = condition, match  # type: ignore[assignment]
+    try:
+        return bool(payload_filters.check_filter(f, payload, pid, has_vector))
+    finally:
+        payload_filters.check_condition, payload_filters.check_match = local_condition, local_match

@@ -10,8 +10,7 @@ import numpy as np
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from qdrant_client.http import models
-from qdrant_client.local.payload_filters import check_filter
-from test_filters_support import FIELD_KEYS, AutoTarget, rand_condition, rand_payload
+from test_filters_support import FIELD_KEYS, AutoTarget, check_filter_as_server, rand_condition, rand_payload
 
 from engine.filters import compile_filter
 from engine.payload_index.auto import MAX_AUTO_INDEXES, AutoIndexes, auto_kind
@@ -34,7 +33,7 @@ class CountingTarget(AutoTarget):
 
 def _expected(raw: dict[str, Any], target: AutoTarget) -> np.ndarray:
     f = models.Filter.model_validate(raw)
-    return np.flatnonzero([check_filter(f, p or {}, target.ids[i], {}) for i, p in enumerate(target.payloads)])
+    return np.flatnonzero([check_filter_as_server(f, p or {}, target.ids[i], {}) for i, p in enumerate(target.payloads)])
 
 
 def test_keyword_filter_on_unindexed_key_reads_no_payload_after_the_build() -> None:

@@ -9,6 +9,7 @@ from engine.errors import BadRequest
 from engine.point_id import PointId
 from engine.types.filters import Filter
 from engine.types.operations import (
+    UPDATE_MODES,
     ClearPayload,
     CreateFieldIndex,
     DeleteFieldIndex,
@@ -33,8 +34,6 @@ from server.convert.grpc.values import (
 )
 from server.convert.points import OVERWRITE_KEY_UNSUPPORTED
 
-_UPSERT_MODE = 0  # UpdateMode.Upsert; InsertOnly / UpdateOnly are not implemented by the engine
-
 
 def _points(points: Any) -> list[PointStruct]:
     return [
@@ -46,10 +45,12 @@ def _points(points: Any) -> list[PointStruct]:
 
 
 def _upsert(points: Any, message: Any) -> UpsertPoints:
-    if message.HasField("update_mode") and message.update_mode != _UPSERT_MODE:
-        raise BadRequest("update_mode other than `upsert` is not supported by this server")
+    mode = message.update_mode if message.HasField("update_mode") else 0
+    if not 0 <= mode < len(UPDATE_MODES):
+        raise GrpcInputError(f"unknown update_mode {mode}")
     return UpsertPoints(points=_points(points),
-                        update_filter=filter_from_pb(message.update_filter, message.HasField("update_filter")))
+                        update_filter=filter_from_pb(message.update_filter, message.HasField("update_filter")),
+                        update_mode=UPDATE_MODES[mode])
 
 
 def upsert_from_pb(request: Any) -> UpsertPoints:
