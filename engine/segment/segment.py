@@ -16,6 +16,7 @@ from engine.filters import CompiledFilter
 from engine.json_path import extract_values, parse_path
 from engine.payload_index import AutoIndexes, PayloadIndex, create_payload_index, values_by_offset
 from engine.point_id import PointId
+from engine.quantization import Quantized
 from engine.segment.column_image import ColumnImage
 from engine.segment.hnsw_index import HnswIndex
 from engine.segment.id_tracker import IdTracker
@@ -52,6 +53,8 @@ class Segment:
         self.auto_indexes = AutoIndexes()
         """Hidden indexes for filters on keys without a payload index (engine/payload_index/auto.py)."""
         self.hnsw: dict[str, HnswIndex] = {}
+        self.quantized: dict[str, Quantized] = {}
+        """Quantized codes of dense vectors, built with the graphs of a sealed segment (rows = offsets)."""
         self.lock = RWLock()
         """Readers share it, the shard's writer takes it alone (protocol: engine/shard/holder.py)."""
         self.sealed = False

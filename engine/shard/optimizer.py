@@ -20,6 +20,7 @@ import numpy as np
 
 from engine.segment import Segment
 from engine.segment.hnsw_index import HnswIndex, indexable
+from engine.shard.quantize import built_specs, quantize_segment, wanted_specs
 from engine.shard.rebuild import rebuild
 from engine.shard.shard import Shard
 
@@ -80,7 +81,7 @@ def _seal(col: Shard) -> tuple[Segment, dict[str, tuple[np.ndarray, np.ndarray]]
 
 
 def _needs_reindex(col: Shard, seg: Segment) -> bool:
-    if set(seg.hnsw) != _indexable_names(col):
+    if set(seg.hnsw) != _indexable_names(col) or built_specs(seg) != wanted_specs(col.config):
         return True
     for name, index in seg.hnsw.items():
         want = col.config.effective_hnsw(name)
@@ -142,12 +143,14 @@ def optimize_shard(col: Shard, threads: int = 0) -> bool:
             index = HnswIndex(params.distance, params.size, col.config.effective_hnsw(name), params.storage_type)
             index.build(vectors, offsets, threads)
             built[name] = index
+        quantized = quantize_segment(col.config, seg)
         with col.holder.writer, seg.lock.write():
             for name, index in built.items():
                 offsets = work[name][1]
                 for offset in offsets[~seg.alive[offsets]]:
                     index.mark_deleted(int(offset))
             seg.hnsw = built
+            seg.quantized = quantized
         if col.persistence is not None:  # durable as soon as it is in use: base files, then the manifest
             col.persistence.write_segment(seg, visible=True)
             col.persistence.commit()

@@ -23,6 +23,7 @@ from engine.point_id import PointId
 from engine.segment import Segment
 from engine.segment.column_image import ColumnImage
 from engine.segment.hnsw_index import HnswIndex, indexable
+from engine.shard.quantize import quantize_segment
 from engine.shard.shard import Shard
 from engine.types.points import Payload
 
@@ -82,6 +83,7 @@ def rebuild(col: Shard, sources: list[Segment], reason: str, threads: int = 1) -
             index = HnswIndex(params.distance, params.size, hnsw, params.storage_type)
             index.build(new.dense[name].float_rows(offsets), offsets, threads)
             new.hnsw[name] = index
+        new.quantized = quantize_segment(config, new)
         if col.persistence is not None:  # written once, before anyone can see it; listed by the commit below
             col.persistence.write_segment(new, visible=False)
         with col.holder.writer:

@@ -18,6 +18,7 @@ from engine.point_id import PointId
 from engine.segment import Segment
 from engine.segment.kinds_search import search_multi, search_sparse
 from engine.segment.multi_column import MultiColumn
+from engine.segment.quantized_search import quantized_for, search_quantized
 from engine.segment.search import SegmentQuery, search_segment
 from engine.segment.sparse_column import SparseColumn
 from engine.segment.vector_column import VectorColumn
@@ -137,7 +138,11 @@ def _nearest_dense(col: ShardView, using: str, vector: np.ndarray, compiled: Com
         if params.indexed_only and not seg.hnsw and seg.vector_bytes() > threshold_bytes:
             continue  # a large segment still waiting for its index
         excluded = seg.offsets_for_ids(exclude) if exclude else _NO_OFFSETS
-        scores, offsets = search_segment(seg, q, compiled, excluded)
+        quantized = quantized_for(seg, q)
+        if quantized is not None:
+            scores, offsets = search_quantized(seg, quantized, q, compiled, excluded)
+        else:
+            scores, offsets = search_segment(seg, q, compiled, excluded)
         found.extend(_hits(scores, seg, offsets))
     return found
 

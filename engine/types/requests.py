@@ -55,14 +55,29 @@ def validate_batch(requests: list[QueryRequest]) -> None:
 
 
 @dataclass(slots=True)
+class QuantizationSearchParams:
+    """How a search uses quantized vectors: `ignore` them, `rescore` the preselected candidates on
+    the original vectors (None: the method's default), preselect `oversampling` × limit candidates."""
+
+    ignore: bool = False
+    rescore: bool | None = None
+    oversampling: float | None = None
+
+
+@dataclass(slots=True)
 class SearchParams:
     hnsw_ef: int | None = None
     exact: bool = False
     indexed_only: bool = False
+    quantization: QuantizationSearchParams | None = None
 
     def validate(self) -> None:
         if self.hnsw_ef is not None:
             check_range("hnsw_ef", self.hnsw_ef, 0, MAX_HNSW_EF)
+        oversampling = self.quantization.oversampling if self.quantization is not None else None
+        if oversampling is not None and not oversampling >= 1.0:
+            raise ValidationError("Validation error in body: [params.quantization.oversampling: value "
+                                  f"{oversampling} invalid, must be 1.0 or larger]")
 
 
 @dataclass(slots=True)

@@ -16,6 +16,7 @@ from engine.types.requests import (
     FacetRequest,
     NearestQuery,
     OrderBy,
+    QuantizationSearchParams,
     QueryRequest,
     ScrollRequest,
     SearchParams,
@@ -47,7 +48,17 @@ def search_params(raw: Any) -> SearchParams:
     obj = expect_object(raw, "params")
     check_fields(obj, ("hnsw_ef", "exact", "quantization", "indexed_only", "acorn"))
     return SearchParams(hnsw_ef=opt_int(obj, "hnsw_ef", minimum=1), exact=bool(opt_bool(obj, "exact", False)),
-                        indexed_only=bool(opt_bool(obj, "indexed_only", False)))
+                        indexed_only=bool(opt_bool(obj, "indexed_only", False)),
+                        quantization=quantization_params(obj.get("quantization")))
+
+
+def quantization_params(raw: Any) -> QuantizationSearchParams | None:
+    if raw is None:
+        return None
+    obj = expect_object(raw, "quantization")
+    check_fields(obj, ("ignore", "rescore", "oversampling"))
+    return QuantizationSearchParams(ignore=bool(opt_bool(obj, "ignore", False)), rescore=opt_bool(obj, "rescore"),
+                                    oversampling=opt_float(obj, "oversampling"))
 
 
 def order_by(raw: Any) -> OrderBy | None:

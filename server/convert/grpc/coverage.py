@@ -29,7 +29,6 @@ QUERY_API_PENDING = (
     "corpus), or no sample in tests/server/test_grpc_fields.py shows an effect yet — add one "
     "(BASES/PREPARE) and move it"
 )
-NO_QUANTIZATION = "search always scores full vectors: quantization search options have nothing to tune"
 STORAGE_HINT = "storage placement or tuning hint with no engine equivalent (indexes and payloads live in RAM)"
 AUTO_IS_DEFAULT = "`setting: auto` is what an absent value means already (automatic)"
 EMPTY_MARKER = "an empty marker message: the same as giving no stemmer"
@@ -200,7 +199,8 @@ CONVERTED: dict[str, str] = {
     "qdrant.ScrollPoints": "collection_name filter offset limit with_payload with_vectors order_by timeout",
     "qdrant.SearchBatchPoints": "collection_name search_points timeout",
     "qdrant.SearchMatrixPoints": "collection_name filter sample limit using timeout",
-    "qdrant.SearchParams": "hnsw_ef exact indexed_only",
+    "qdrant.QuantizationSearchParams": "ignore rescore oversampling",
+    "qdrant.SearchParams": "hnsw_ef exact indexed_only quantization",
     "qdrant.SearchPointGroups": (
         "collection_name vector filter limit with_payload params score_threshold "
         "vector_name with_vectors group_by group_size with_lookup timeout sparse_indices"
@@ -381,10 +381,6 @@ IGNORED: dict[str, dict[str, str]] = {
         "qdrant.NearestInputWithMmr": "nearest mmr",
         "qdrant.RelevanceFeedbackInput": "target feedback strategy",
         "qdrant.SearchParams": "acorn idf",
-    },
-    NO_QUANTIZATION: {
-        "qdrant.QuantizationSearchParams": "ignore rescore oversampling",
-        "qdrant.SearchParams": "quantization",
     },
     STORAGE_HINT: {
         "qdrant.CollectionParamsDiff": "read_fan_out_factor read_fan_out_delay_ms payload",

@@ -21,6 +21,7 @@ from engine.types.requests import (
     FacetRequest,
     NearestQuery,
     OrderBy,
+    QuantizationSearchParams,
     QueryRequest,
     ScrollRequest,
     SearchParams,
@@ -62,8 +63,14 @@ def search_params_from_pb(message: Any, present: bool) -> SearchParams:
     hnsw_ef = _opt(message, "hnsw_ef")
     if hnsw_ef is not None and hnsw_ef < 1:
         raise invalid(f"hnsw_ef: value {hnsw_ef} invalid, must be 1 or larger")
+    quantization = None
+    if message.HasField("quantization"):
+        qp = message.quantization
+        oversampling = _opt(qp, "oversampling")
+        quantization = QuantizationSearchParams(ignore=bool(_opt(qp, "ignore", False)), rescore=_opt(qp, "rescore"),
+                                                oversampling=None if oversampling is None else float(oversampling))
     return SearchParams(hnsw_ef=None if hnsw_ef is None else int(hnsw_ef), exact=bool(_opt(message, "exact", False)),
-                        indexed_only=bool(_opt(message, "indexed_only", False)))
+                        indexed_only=bool(_opt(message, "indexed_only", False)), quantization=quantization)
 
 
 def order_by_from_pb(ob: Any) -> OrderBy:
