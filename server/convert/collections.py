@@ -27,19 +27,10 @@ from engine.types.config import (
     WalConfig,
     apply_diff,
 )
-from server.convert.json_fields import check_fields, expect_object, format_error, req
+from server.convert.json_fields import aliased, expect_object, format_error, req
 from server.convert.payload_schema import payload_schema_to_json
 
-CREATE_FIELDS = ("vectors", "shard_number", "sharding_method", "replication_factor", "write_consistency_factor",
-                 "on_disk_payload", "hnsw_config", "wal_config", "optimizers_config", "quantization_config",
-                 "sparse_vectors", "strict_mode_config", "metadata", "init_from")
-UPDATE_FIELDS = ("vectors", "optimizers_config", "params", "hnsw_config", "quantization_config", "sparse_vectors",
-                 "strict_mode_config", "metadata")
-VECTOR_FIELDS = ("size", "distance", "hnsw_config", "quantization_config", "on_disk", "datatype",
-                 "multivector_config", "memory")
 _DISTANCES = {d.value: d for d in Distance}
-SPARSE_FIELDS = ("index", "modifier")
-SPARSE_INDEX_FIELDS = ("full_scan_threshold", "on_disk", "datatype", "memory")
 _MEMORY = ("cold", "cached", "pinned")
 
 
@@ -56,7 +47,6 @@ def _multivector(raw: Any) -> MultiVectorConfig | None:
     if raw is None:
         return None
     obj = expect_object(raw, "multivector_config")
-    check_fields(obj, ("comparator",))
     if obj.get("comparator") != "max_sim":
         raise format_error(f"unknown variant `{obj.get('comparator')}`, expected `max_sim`")
     return MultiVectorConfig()
@@ -66,7 +56,6 @@ def _sparse_index(raw: Any) -> SparseIndexParams | None:
     if raw is None:
         return None
     obj = expect_object(raw, "sparse index params")
-    check_fields(obj, SPARSE_INDEX_FIELDS)
     threshold = obj.get("full_scan_threshold")
     if threshold is not None and (isinstance(threshold, bool) or not isinstance(threshold, int) or threshold < 0):
         raise format_error(f"invalid value for `full_scan_threshold`: {threshold!r}, expected a non-negative integer")
@@ -82,7 +71,6 @@ def _sparse_index(raw: Any) -> SparseIndexParams | None:
 
 def _sparse_params(raw: Any) -> SparseVectorParams:
     obj = expect_object(raw if raw is not None else {}, "sparse vector params")
-    check_fields(obj, SPARSE_FIELDS)
     modifier = obj.get("modifier")
     if modifier is not None and modifier not in ("none", "idf"):
         raise format_error(f"unknown variant `{modifier}`, expected `none` or `idf`")
@@ -124,13 +112,11 @@ def _diff(raw: Any, fields: tuple[str, ...], what: str) -> dict[str, Any] | None
     if raw is None:
         return None
     obj = expect_object(raw, what)
-    check_fields(obj, fields)
-    return obj
+    return {k: v for k, v in obj.items() if k in fields}  # unknown fields are ignored, as by Qdrant
 
 
 def _vector_params(raw: Any) -> VectorParams:
-    obj = expect_object(raw, "vector params")
-    check_fields(obj, VECTOR_FIELDS)
+    obj = aliased(expect_object(raw, "vector params"), _VECTOR_ALIASES)
     size = obj.get("size")
     if isinstance(size, bool) or not isinstance(size, int):
         raise format_error("missing or invalid field `size` of vector params")
@@ -142,7 +128,7 @@ def _vector_params(raw: Any) -> VectorParams:
             f"unknown variant `{obj.get('distance')}`, expected one of `Cosine`, `Euclid`, `Dot`, `Manhattan`"
         )
     return VectorParams(
-        size=size, distance=distance, hnsw_config=_diff(obj.get("hnsw_config"), HNSW_FIELDS, "hnsw_config"),
+        size=size, distance=distance, hnsw_config=_hnsw_diff(obj.get("hnsw_config")),
         quantization_config=obj.get("quantization_config"), on_disk=obj.get("on_disk"),
         datatype=_datatype(obj.get("datatype")), multivector_config=_multivector(obj.get("multivector_config")),
         memory=obj.get("memory"),
@@ -151,7 +137,6 @@ def _vector_params(raw: Any) -> VectorParams:
 
 def config_from_create(body: Any) -> CollectionConfig:
     obj = expect_object(body if body is not None else {})
-    check_fields(obj, CREATE_FIELDS)
     raw_vectors = obj.get("vectors")
     if raw_vectors is None:
         vectors: dict[str, VectorParams] = {}
@@ -176,7 +161,7 @@ def config_from_create(body: Any) -> CollectionConfig:
         raise ValidationError(f"Wrong input: vector name {sorted(clash)[0]} is used by a dense and a sparse vector")
     return CollectionConfig(
         params=params,
-        hnsw_config=apply_diff(HnswConfig(), _diff(obj.get("hnsw_config"), HNSW_FIELDS, "hnsw_config"), HNSW_FIELDS),
+        hnsw_config=apply_diff(HnswConfig(), _hnsw_diff(obj.get("hnsw_config")), HNSW_FIELDS),
         optimizer_config=apply_diff(OptimizersConfig(), _optimizer_diff(obj.get("optimizers_config")),
                                     OPTIMIZER_FIELDS),
         wal_config=apply_diff(WalConfig(), _diff(obj.get("wal_config"), WAL_FIELDS, "wal_config"), WAL_FIELDS),
@@ -186,40 +171,47 @@ def config_from_create(body: Any) -> CollectionConfig:
     )
 
 
+_OPTIMIZER_ALIASES = {f"{name}_kb": name for name in ("max_segment_size", "memmap_threshold", "indexing_threshold")}
+_HNSW_ALIASES = {"full_scan_threshold_kb": "full_scan_threshold"}
+_VECTOR_ALIASES = {"quantization": "quantization_config"}
+
+
 def _optimizer_diff(raw: Any) -> dict[str, Any] | None:
-    diff = _diff(raw, (*OPTIMIZER_FIELDS, "indexing_threshold_kb"), "optimizers_config")
-    if diff and "indexing_threshold_kb" in diff:
-        diff = {**diff, "indexing_threshold": diff.pop("indexing_threshold_kb")}
-    return diff
+    if raw is None:
+        return None
+    return _diff(aliased(expect_object(raw, "optimizers_config"), _OPTIMIZER_ALIASES), OPTIMIZER_FIELDS,
+                 "optimizers_config")
+
+
+def _hnsw_diff(raw: Any) -> dict[str, Any] | None:
+    if raw is None:
+        return None
+    return _diff(aliased(expect_object(raw, "hnsw_config"), _HNSW_ALIASES), HNSW_FIELDS, "hnsw_config")
 
 
 def apply_update(config: CollectionConfig, body: Any) -> CollectionConfig:
     """A new config with a PATCH body applied (the input config is left untouched)."""
     obj = expect_object(body if body is not None else {})
-    check_fields(obj, UPDATE_FIELDS)
     new = copy.deepcopy(config)
     for name, raw in (obj.get("vectors") or {}).items():
         if name not in new.params.vectors:
             raise ValidationError(f"Wrong input: Not existing vector name error: {name}")
-        diff = expect_object(raw, "vector params diff")
-        check_fields(diff, ("hnsw_config", "quantization_config", "on_disk", "memory"))
+        diff = aliased(expect_object(raw, "vector params diff"), _VECTOR_ALIASES)
         target = new.params.vectors[name]
         if diff.get("hnsw_config") is not None:
             target.hnsw_config = {**(target.hnsw_config or {}),
-                                  **(_diff(diff["hnsw_config"], HNSW_FIELDS, "hnsw_config") or {})}
+                                  **(_hnsw_diff(diff["hnsw_config"]) or {})}
         if "quantization_config" in diff:
             target.quantization_config = diff["quantization_config"]
         if diff.get("on_disk") is not None:
             target.on_disk = bool(diff["on_disk"])
-    new.hnsw_config = apply_diff(new.hnsw_config, _diff(obj.get("hnsw_config"), HNSW_FIELDS, "hnsw_config"),
+    new.hnsw_config = apply_diff(new.hnsw_config, _hnsw_diff(obj.get("hnsw_config")),
                                  HNSW_FIELDS)
     new.optimizer_config = apply_diff(new.optimizer_config, _optimizer_diff(obj.get("optimizers_config")),
                                       OPTIMIZER_FIELDS)
     params = obj.get("params")
     if params is not None:
         params = expect_object(params, "params")
-        check_fields(params, ("replication_factor", "write_consistency_factor", "read_fan_out_factor",
-                              "read_fan_out_delay_ms", "on_disk_payload"))
         for key in ("replication_factor", "write_consistency_factor", "on_disk_payload"):
             if params.get(key) is not None:
                 setattr(new.params, key, params[key])
@@ -303,13 +295,10 @@ def _alias_action(raw: Any) -> AliasOperation:
     obj = expect_object(raw, "alias action")
     match obj:
         case {"create_alias": dict() as a}:
-            check_fields(a, ("collection_name", "alias_name"))
             return CreateAlias(collection_name=str(req(a, "collection_name")), alias_name=str(req(a, "alias_name")))
         case {"delete_alias": dict() as a}:
-            check_fields(a, ("alias_name",))
             return DeleteAlias(alias_name=str(req(a, "alias_name")))
         case {"rename_alias": dict() as a}:
-            check_fields(a, ("old_alias_name", "new_alias_name"))
             return RenameAlias(old_alias_name=str(req(a, "old_alias_name")),
                                new_alias_name=str(req(a, "new_alias_name")))
     raise format_error("unknown alias action, expected create_alias, delete_alias or rename_alias")
@@ -318,7 +307,6 @@ def _alias_action(raw: Any) -> AliasOperation:
 def aliases_from_json(body: Any) -> list[AliasOperation]:
     """`POST /collections/aliases`: the actions, applied atomically by the engine."""
     obj = expect_object(body)
-    check_fields(obj, ("actions",))
     actions = req(obj, "actions")
     if not isinstance(actions, list):
         raise format_error("`actions` must be a list")

@@ -1,6 +1,8 @@
 """REST JSON → engine filter types (`engine.types.filters`).
 
-Shape errors (wrong types, unknown keys, no variant fits) raise `MalformedRequest` worded like
+Unknown keys are rejected in a `Filter` only (Qdrant's `deny_unknown_fields` there); inside
+conditions, ranges and geo shapes they are ignored, as serde does for Qdrant's other models.
+Shape errors (wrong types, unknown filter keys, no variant fits) raise `MalformedRequest` worded like
 Qdrant's "Format error in JSON body: ..." (HTTP 400); values the schema forbids (min_count 0,
 latitude 91, an open polygon ring) raise `ValidationError` (HTTP 422). A wire `FieldCondition`
 may carry several checks: each becomes its own engine condition, several on one key are OR-ed
@@ -11,7 +13,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from engine.errors import BadInput, ValidationError
+from engine.errors import BadInput, MalformedRequest, ValidationError
 from engine.filters.datetimes import parse_datetime
 from engine.json_path import parse_path
 from engine.point_id import parse_point_id
@@ -93,7 +95,6 @@ def _filter(obj: Any, where: str) -> Filter:
     min_should = None
     if obj.get("min_should") is not None:
         ms = _object(obj["min_should"], f"{where}.min_should")
-        check_fields(ms, ("conditions", "min_count"))
         conds = ms.get("conditions")
         if not isinstance(conds, list):
             raise format_error(f"`{where}.min_should.conditions` must be an array of conditions")
@@ -140,7 +141,6 @@ def _key(obj: Any, where: str) -> str:
 
 def _payload_field(obj: Any, where: str) -> str:
     field = _object(obj, where)
-    check_fields(field, ("key",))
     return _key(field.get("key"), f"{where}.key")
 
 
@@ -149,31 +149,24 @@ def _condition(obj: Any, where: str) -> Condition:
     if "key" in obj:
         return _field_condition(obj, where)
     if "is_empty" in obj:
-        check_fields(obj, ("is_empty",))
         return IsEmpty(_payload_field(obj["is_empty"], f"{where}.is_empty"))
     if "is_null" in obj:
-        check_fields(obj, ("is_null",))
         return IsNull(_payload_field(obj["is_null"], f"{where}.is_null"))
     if "has_id" in obj:
-        check_fields(obj, ("has_id",))
         ids = obj["has_id"]
         if not isinstance(ids, list):
             raise format_error(f"`{where}.has_id` must be an array of point ids")
         return HasId(frozenset(parse_point_id(i) for i in ids))
     if "has_vector" in obj:
-        check_fields(obj, ("has_vector",))
         if not isinstance(obj["has_vector"], str):
             raise format_error(f"`{where}.has_vector` must be a vector name")
         return HasVector(obj["has_vector"])
     if "nested" in obj:
-        check_fields(obj, ("nested",))
         nested = _object(obj["nested"], f"{where}.nested")
-        check_fields(nested, ("key", "filter"))
         if nested.get("filter") is None:
             raise format_error(f"missing field `filter` at `{where}.nested`")
         return Nested(_key(nested.get("key"), f"{where}.nested.key"), _filter(nested["filter"], f"{where}.nested.filter"))
     if "slice" in obj:
-        check_fields(obj, ("slice",))
         return _slice(obj["slice"], f"{where}.slice")
     if set(obj) <= set(_FILTER_KEYS):
         return _filter(obj, where)
@@ -188,7 +181,6 @@ def _u32(value: Any, where: str) -> int:
 
 def _slice(obj: Any, where: str) -> Slice:
     sl = _object(obj, where)
-    check_fields(sl, ("total", "index"))
     total, index = _u32(sl.get("total"), f"{where}.total"), _u32(sl.get("index"), f"{where}.index")
     if total < 1 or index >= total:
         raise ValidationError(
@@ -198,7 +190,6 @@ def _slice(obj: Any, where: str) -> Slice:
 
 
 def _field_condition(obj: dict[str, Any], where: str) -> Condition:
-    check_fields(obj, _FIELD_KEYS)
     key = _key(obj["key"], f"{where}.key")
     parts: list[Condition] = []
     if obj.get("match") is not None:
@@ -207,7 +198,6 @@ def _field_condition(obj: dict[str, Any], where: str) -> Condition:
         parts.append(FieldRange(key, _range(obj["range"], f"{where}.range")))
     if obj.get("geo_bounding_box") is not None:
         box = _object(obj["geo_bounding_box"], f"{where}.geo_bounding_box")
-        check_fields(box, ("top_left", "bottom_right"))
         parts.append(
             FieldGeoBoundingBox(
                 key,
@@ -243,12 +233,22 @@ _MATCH_KEYS = ("value", "text", "text_any", "phrase", "prefix", "any", "except")
 
 
 def _match(obj: Any, where: str) -> Match:
+    """Qdrant's `Match` is an untagged enum of structs that ignore unknown fields: the first variant
+    (in Qdrant's order) whose field is present and valid wins; the others' fields are ignored."""
     m = _object(obj, where)
     present = [k for k in _MATCH_KEYS if k in m]
-    if len(present) != 1 or len(m) != 1:
+    if not present:
         raise format_error(f"data did not match any variant of untagged enum Match at `{where}`")
-    kind = present[0]
-    value = m[kind]
+    errors: list[MalformedRequest] = []
+    for kind in present:
+        try:
+            return _match_variant(kind, m[kind], where)
+        except MalformedRequest as exc:
+            errors.append(exc)
+    raise errors[0]
+
+
+def _match_variant(kind: str, value: Any, where: str) -> Match:
     match kind:
         case "value":
             if isinstance(value, bool | str) or (isinstance(value, int) and I64_MIN <= value <= I64_MAX):
@@ -286,8 +286,7 @@ _BOUNDS = ("lt", "gt", "gte", "lte")
 
 def _range(obj: Any, where: str) -> Range | DatetimeRange:
     r = _object(obj, where)
-    check_fields(r, _BOUNDS)
-    given = {k: v for k, v in r.items() if v is not None}
+    given = {k: v for k, v in r.items() if v is not None and k in _BOUNDS}
     if all(isinstance(v, int | float) and not isinstance(v, bool) for v in given.values()):
         return Range(**{k: float(v) for k, v in given.items()})
     if all(isinstance(v, str) for v in given.values()):
@@ -303,8 +302,7 @@ def _range(obj: Any, where: str) -> Range | DatetimeRange:
 
 def _values_count(obj: Any, where: str) -> ValuesCount:
     vc = _object(obj, where)
-    check_fields(vc, _BOUNDS)
-    given = {k: v for k, v in vc.items() if v is not None}
+    given = {k: v for k, v in vc.items() if v is not None and k in _BOUNDS}
     for k, v in given.items():
         if isinstance(v, bool) or not isinstance(v, int) or v < 0:
             raise format_error(f"`{where}.{k}` must be an unsigned integer")
@@ -316,7 +314,6 @@ def _values_count(obj: Any, where: str) -> ValuesCount:
 
 def _geo_point(obj: Any, where: str) -> GeoPoint:
     p = _object(obj, where)
-    check_fields(p, ("lon", "lat"))
     coords: dict[str, float] = {}
     for name in ("lon", "lat"):
         value = p.get(name)
@@ -334,7 +331,6 @@ def _geo_point(obj: Any, where: str) -> GeoPoint:
 
 def _geo_radius(obj: Any, where: str) -> GeoRadius:
     g = _object(obj, where)
-    check_fields(g, ("center", "radius"))
     radius = g.get("radius")
     if isinstance(radius, bool) or not isinstance(radius, int | float):
         raise format_error(f"`{where}.radius` must be a number (metres)")
@@ -343,7 +339,6 @@ def _geo_radius(obj: Any, where: str) -> GeoRadius:
 
 def _line(obj: Any, where: str) -> GeoLineString:
     line = _object(obj, where)
-    check_fields(line, ("points",))
     points = line.get("points")
     if not isinstance(points, list):
         raise format_error(f"`{where}.points` must be an array of geo points")
@@ -358,7 +353,6 @@ def _line(obj: Any, where: str) -> GeoLineString:
 
 def _geo_polygon(obj: Any, where: str) -> GeoPolygon:
     g = _object(obj, where)
-    check_fields(g, ("exterior", "interiors"))
     interiors = g.get("interiors") or []
     if not isinstance(interiors, list):
         raise format_error(f"`{where}.interiors` must be an array of line strings")

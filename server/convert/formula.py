@@ -23,7 +23,7 @@ from engine.types.expressions import (
 )
 from engine.types.filters import GeoPoint
 from server.convert.filters import filter_from_json
-from server.convert.json_fields import check_fields, expect_object, format_error, opt_float, req
+from server.convert.json_fields import expect_object, format_error, opt_float, req
 
 UNARY: tuple[UnaryOp, ...] = ("neg", "abs", "sqrt", "exp", "log10", "ln")
 DECAYS: dict[str, DecayKind] = {"lin_decay": "lin", "exp_decay": "exp", "gauss_decay": "gauss"}
@@ -46,7 +46,6 @@ def _geo_point(raw: Any) -> GeoPoint:
 
 def _decay(kind: DecayKind, raw: Any) -> Decay:
     obj = expect_object(raw, "decay")
-    check_fields(obj, ("x", "target", "scale", "midpoint"))
     target = obj.get("target")
     return Decay(kind=kind, x=expression(req(obj, "x")), target=None if target is None else expression(target),
                  scale=opt_float(obj, "scale"), midpoint=opt_float(obj, "midpoint"))
@@ -66,15 +65,12 @@ def expression(raw: Any) -> Expression:
             return Sum(_list(items, "sum"))
         case {"div": params} if len(raw) == 1:
             obj = expect_object(params, "div")
-            check_fields(obj, ("left", "right", "by_zero_default"))
             return Div(expression(req(obj, "left")), expression(req(obj, "right")), opt_float(obj, "by_zero_default"))
         case {"pow": params} if len(raw) == 1:
             obj = expect_object(params, "pow")
-            check_fields(obj, ("base", "exponent"))
             return Pow(expression(req(obj, "base")), expression(req(obj, "exponent")))
         case {"geo_distance": params} if len(raw) == 1:
             obj = expect_object(params, "geo_distance")
-            check_fields(obj, ("origin", "to"))
             to = req(obj, "to")
             if not isinstance(to, str):
                 raise format_error("`geo_distance.to` must be a payload key")

@@ -27,7 +27,9 @@ def expect_object(obj: Any, what: str = "body") -> dict[str, Any]:
 
 
 def check_fields(obj: dict[str, Any], allowed: Iterable[str]) -> None:
-    """Reject unknown keys with serde's wording, so that typos are not silently ignored."""
+    """Reject unknown keys with serde's wording. Only for the models Qdrant marks
+    `deny_unknown_fields` (`Filter`, payload `include`/`exclude`): every other Qdrant request model
+    ignores unknown fields, and so do our readers of them."""
     known = set(allowed)
     for key in obj:
         if key not in known:
@@ -36,6 +38,23 @@ def check_fields(obj: dict[str, Any], allowed: Iterable[str]) -> None:
 
 
 U64_MAX = 2**64 - 1
+
+WITH_VECTORS = {"with_vectors": "with_vector"}
+"""The serde alias most of Qdrant's read requests accept (query, search, recommend, scroll, retrieve)."""
+
+
+def aliased(obj: dict[str, Any], aliases: dict[str, str]) -> dict[str, Any]:
+    """`obj` with serde aliases renamed to their field (alias → field). As serde, giving a field
+    and its alias together is a `duplicate field` error. Copies only when an alias is present."""
+    renamed = obj
+    for alias, name in aliases.items():
+        if alias in obj:
+            if name in obj:
+                raise format_error(f"duplicate field `{name}`")
+            if renamed is obj:
+                renamed = dict(obj)
+            renamed[name] = renamed.pop(alias)
+    return renamed
 
 
 def opt_int(obj: dict[str, Any], key: str, *, minimum: int = 0, default: int | None = None) -> int | None:
@@ -131,7 +150,6 @@ def multi_vector(raw: list[Any]) -> np.ndarray:
 def sparse_vector(raw: dict[str, Any]) -> SparseVector:
     """`{"indices": [u32...], "values": [f32...]}` with Qdrant's checks: indices are u32 (else a format
     error, as serde), lengths match and indices are unique (else a validation error, 422)."""
-    check_fields(raw, ("indices", "values"))
     indices, values = req(raw, "indices"), req(raw, "values")
     if not isinstance(indices, list) or not isinstance(values, list):
         raise format_error("invalid type: expected `indices` and `values` to be lists")

@@ -16,7 +16,8 @@ from engine.types.requests import (
 )
 from server.convert.filters import filter_from_json
 from server.convert.json_fields import (
-    check_fields,
+    WITH_VECTORS,
+    aliased,
     expect_object,
     format_error,
     opt_float,
@@ -27,13 +28,11 @@ from server.convert.json_fields import (
     with_payload,
     with_vector,
 )
-from server.convert.queries import search_params
+from server.convert.queries import SEARCH_ALIASES, search_params
 from server.convert.query_api import _pairs, group_by, lookup_location, strategy, vector_input, with_lookup
 
-COMMON = ("shard_key", "filter", "params", "with_payload", "with_vector", "score_threshold", "using", "lookup_from")
-RECOMMEND_FIELDS = COMMON + ("positive", "negative", "strategy", "limit", "offset")
-DISCOVER_FIELDS = COMMON + ("target", "context", "limit", "offset")
-GROUP_FIELDS = ("group_by", "group_size", "with_lookup")
+RECOMMEND_ALIASES = SEARCH_ALIASES
+DISCOVER_ALIASES = {"top": "limit"}  # Qdrant's discover request has no `with_vectors` alias
 
 
 def _limit(obj: dict[str, Any]) -> int:
@@ -63,14 +62,12 @@ def _recommend_query(obj: dict[str, Any]) -> RecommendQuery:
 
 
 def recommend_from_json(body: Any) -> QueryRequest:
-    obj = expect_object(body)
-    check_fields(obj, RECOMMEND_FIELDS)
+    obj = aliased(expect_object(body), RECOMMEND_ALIASES)
     return _request(obj, _recommend_query(obj), opt_str(obj, "using") or "", opt_int(obj, "offset", default=0) or 0)
 
 
 def discover_from_json(body: Any) -> QueryRequest:
-    obj = expect_object(body)
-    check_fields(obj, DISCOVER_FIELDS)
+    obj = aliased(expect_object(body), DISCOVER_ALIASES)
     target = obj.get("target")
     pairs = _pairs(obj.get("context"))
     query: Query = ContextQuery(pairs) if target is None else DiscoverQuery(vector_input(target), pairs)
@@ -86,16 +83,13 @@ def _groups(obj: dict[str, Any], request: QueryRequest) -> GroupsRequest:
 
 
 def recommend_groups_from_json(body: Any) -> GroupsRequest:
-    obj = expect_object(body)
-    check_fields(obj, RECOMMEND_FIELDS + GROUP_FIELDS)
+    obj = aliased(expect_object(body), WITH_VECTORS)
     return _groups(obj, _request(obj, _recommend_query(obj), opt_str(obj, "using") or ""))
 
 
 def search_groups_from_json(body: Any) -> GroupsRequest:
     """`vector` is a list or {name, vector} (a NamedVectorStruct), as in `points/search`."""
-    obj = expect_object(body)
-    check_fields(obj, ("shard_key", "vector", "filter", "params", "with_payload", "with_vector", "score_threshold",
-                       "limit") + GROUP_FIELDS)
+    obj = aliased(expect_object(body), WITH_VECTORS)
     raw = req(obj, "vector")
     match raw:
         case list():

@@ -15,7 +15,7 @@ from engine.types.payload_schema import (
     SnowballStemmer,
     StopwordsSet,
 )
-from server.convert.json_fields import check_fields, format_error
+from server.convert.json_fields import format_error
 
 _COMMON = ("type", "on_disk", "memory", "enable_hnsw")
 _ALLOWED: dict[str, tuple[str, ...]] = {
@@ -71,12 +71,17 @@ def payload_schema_from_json(field_schema: Any) -> PayloadSchema:
     if not isinstance(field_schema, dict):
         raise format_error("`field_schema` must be a type name or an object with `type`")
     kind = _schema_type(field_schema.get("type"))
-    check_fields(field_schema, _ALLOWED[kind])
     values: dict[str, Any] = {}
+    allowed = _ALLOWED[kind]
     for name, value in field_schema.items():
-        if name == "type" or value is None:
-            continue
+        if name == "type" or value is None or name not in allowed:
+            continue  # unknown fields are ignored, as by Qdrant's index params models
         values[name] = _option(name, value)
+    if kind == "integer" and values.get("lookup") is False and values.get("range") is False:
+        # Qdrant's IntegerIndexParams validator; its error has a code and no message, so the
+        # validator crate's Display ("Validation error: <code> [<params>]") is what clients see
+        raise ValidationError("Validation error in JSON body: [field_schema.lookup: Validation error: the 'lookup' "
+                              "and 'range' capabilities can't be both disabled [{}]]")
     low, high = values.get("min_token_len"), values.get("max_token_len")
     if low is not None and high is not None and low > high:
         raise ValidationError("Validation error in JSON body: [min_token_len must not exceed max_token_len]")
@@ -119,7 +124,6 @@ def _stopwords(value: Any) -> str | StopwordsSet:
         return _language(value, _LANGUAGES, "stopwords")
     if not isinstance(value, dict):
         raise format_error("`stopwords` must be a language or {languages, custom}")
-    check_fields(value, ("languages", "custom"))
     languages, custom = value.get("languages"), value.get("custom")
     if languages is not None and not isinstance(languages, list):
         raise format_error("`stopwords.languages` must be an array")
@@ -134,7 +138,6 @@ def _stopwords(value: Any) -> str | StopwordsSet:
 def _stemmer(value: Any) -> SnowballStemmer:
     if not isinstance(value, dict) or value.get("type") != "snowball":
         raise format_error('`stemmer` must be {"type": "snowball", "language": ...}')
-    check_fields(value, ("type", "language"))
     return SnowballStemmer(_language(value.get("language"), _SNOWBALL, "stemmer.language"))
 
 

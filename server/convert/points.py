@@ -22,7 +22,7 @@ from engine.types.operations import (
 from engine.types.points import PointStruct, VectorValue
 from server.convert.filters import filter_from_json
 from server.convert.json_fields import (
-    check_fields,
+    aliased,
     expect_object,
     format_error,
     payload,
@@ -34,16 +34,15 @@ from server.convert.json_fields import (
 )
 from server.convert.payload_schema import payload_schema_from_json
 
-_SHARD = ("shard_key",)
+VECTOR_ALIAS = {"vectors": "vector"}
+"""Qdrant's serde alias in PointStruct, PointVectors and DeleteVectors."""
 
 
 def upsert_from_json(body: Any) -> UpsertPoints:
     obj = expect_object(body)
     if "batch" in obj:
-        check_fields(obj, ("batch", "update_filter", "update_mode", *_SHARD))
         points = _batch_points(expect_object(obj["batch"], "batch"))
     else:
-        check_fields(obj, ("points", "update_filter", "update_mode", *_SHARD))
         raw_points = req(obj, "points")
         if not isinstance(raw_points, list):
             raise format_error("invalid type for `points`: expected a list")
@@ -56,14 +55,12 @@ def upsert_from_json(body: Any) -> UpsertPoints:
 
 
 def _point(raw: Any) -> PointStruct:
-    obj = expect_object(raw, "point")
-    check_fields(obj, ("id", "vector", "payload"))
+    obj = aliased(expect_object(raw, "point"), VECTOR_ALIAS)
     vectors = vector_struct(obj["vector"]) if obj.get("vector") is not None else {}
     return PointStruct(id=point_id(req(obj, "id")), vectors=vectors, payload=payload(obj.get("payload")))
 
 
 def _batch_points(batch: dict[str, Any]) -> list[PointStruct]:
-    check_fields(batch, ("ids", "vectors", "payloads"))
     ids = point_ids(req(batch, "ids"), "ids")
     raw_vectors = req(batch, "vectors")
     columns: dict[str, list[VectorValue]]
@@ -97,14 +94,12 @@ def _selector(obj: dict[str, Any]) -> tuple[list[Any] | None, Any]:
 
 def delete_from_json(body: Any) -> DeletePoints:
     obj = expect_object(body)
-    check_fields(obj, ("points", "filter", *_SHARD))
     ids, flt = _selector(obj)
     return DeletePoints(ids=ids, filter=flt if ids is None else None)
 
 
 def set_payload_from_json(body: Any) -> SetPayload:
     obj = expect_object(body)
-    check_fields(obj, ("payload", "points", "filter", "key", *_SHARD))
     ids, flt = _selector(obj)
     key = obj.get("key")
     if key is not None and not isinstance(key, str):
@@ -118,7 +113,6 @@ OVERWRITE_KEY_UNSUPPORTED = "`key` is not supported for overwrite payload by thi
 
 def overwrite_payload_from_json(body: Any) -> OverwritePayload:
     obj = expect_object(body)
-    check_fields(obj, ("payload", "points", "filter", "key", *_SHARD))
     if obj.get("key") is not None:
         raise BadRequest(OVERWRITE_KEY_UNSUPPORTED)
     ids, flt = _selector(obj)
@@ -127,7 +121,6 @@ def overwrite_payload_from_json(body: Any) -> OverwritePayload:
 
 def delete_payload_from_json(body: Any) -> DeletePayload:
     obj = expect_object(body)
-    check_fields(obj, ("keys", "points", "filter", *_SHARD))
     keys = req(obj, "keys")
     if not isinstance(keys, list) or not all(isinstance(k, str) for k in keys):
         raise format_error("invalid type for `keys`: expected a list of strings")
@@ -137,28 +130,24 @@ def delete_payload_from_json(body: Any) -> DeletePayload:
 
 def clear_payload_from_json(body: Any) -> ClearPayload:
     obj = expect_object(body)
-    check_fields(obj, ("points", "filter", *_SHARD))
     ids, flt = _selector(obj)
     return ClearPayload(ids=ids, filter=flt)
 
 
 def update_vectors_from_json(body: Any) -> UpdateVectors:
     obj = expect_object(body)
-    check_fields(obj, ("points", "update_filter", *_SHARD))
     raw = req(obj, "points")
     if not isinstance(raw, list) or not raw:
         raise format_error("`points` must be a non-empty list")
     points = []
     for item in raw:
-        p = expect_object(item, "point vectors")
-        check_fields(p, ("id", "vector"))
+        p = aliased(expect_object(item, "point vectors"), VECTOR_ALIAS)
         points.append((point_id(req(p, "id")), vector_struct(req(p, "vector"))))
     return UpdateVectors(points=points, update_filter=filter_from_json(obj.get("update_filter")))
 
 
 def delete_vectors_from_json(body: Any) -> DeleteVectors:
-    obj = expect_object(body)
-    check_fields(obj, ("points", "filter", "vector", *_SHARD))
+    obj = aliased(expect_object(body), VECTOR_ALIAS)
     names = req(obj, "vector")
     if not isinstance(names, list) or not names or not all(isinstance(n, str) for n in names):
         raise format_error("`vector` must be a non-empty list of vector names")
@@ -168,7 +157,6 @@ def delete_vectors_from_json(body: Any) -> DeleteVectors:
 
 def create_index_from_json(body: Any) -> CreateFieldIndex:
     obj = expect_object(body)
-    check_fields(obj, ("field_name", "field_schema"))
     name = req(obj, "field_name")
     if not isinstance(name, str) or not name:
         raise format_error("`field_name` must be a non-empty string")
@@ -191,7 +179,6 @@ _BATCH_KINDS: dict[str, Callable[[Any], PointOperation]] = {
 
 def batch_from_json(body: Any) -> list[PointOperation]:
     obj = expect_object(body)
-    check_fields(obj, ("operations",))
     raw_ops = req(obj, "operations")
     if not isinstance(raw_ops, list):
         raise format_error("`operations` must be a list")

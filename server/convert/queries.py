@@ -23,7 +23,8 @@ from engine.types.requests import (
 )
 from server.convert.filters import filter_from_json
 from server.convert.json_fields import (
-    check_fields,
+    WITH_VECTORS,
+    aliased,
     dense_vector,
     expect_object,
     format_error,
@@ -41,12 +42,14 @@ from server.convert.json_fields import (
 
 T = TypeVar("T")
 
+SEARCH_ALIASES = {**WITH_VECTORS, "top": "limit"}
+"""`top` is the old name of `limit` (search, recommend, discover)."""
+
 
 def search_params(raw: Any) -> SearchParams:
     if raw is None:
         return SearchParams()
     obj = expect_object(raw, "params")
-    check_fields(obj, ("hnsw_ef", "exact", "quantization", "indexed_only", "acorn"))
     return SearchParams(hnsw_ef=opt_int(obj, "hnsw_ef", minimum=1), exact=bool(opt_bool(obj, "exact", False)),
                         indexed_only=bool(opt_bool(obj, "indexed_only", False)),
                         quantization=quantization_params(obj.get("quantization")))
@@ -68,7 +71,6 @@ def order_by(raw: Any) -> OrderBy | None:
         case str():
             return OrderBy(key=raw)
         case dict():
-            check_fields(raw, ("key", "direction", "start_from"))
             direction = raw.get("direction") or "asc"
             if direction not in ("asc", "desc"):
                 raise format_error(f"unknown variant `{direction}`, expected `asc` or `desc`")
@@ -86,11 +88,7 @@ def order_by(raw: Any) -> OrderBy | None:
 
 def search_from_json(body: Any) -> QueryRequest:
     """The pre-1.16 `points/search` body: `vector` is a list, {name, vector} or [name, list]."""
-    obj = expect_object(body)
-    check_fields(obj, ("shard_key", "vector", "filter", "params", "limit", "top", "offset", "with_payload",
-                       "with_vector", "score_threshold"))
-    if obj.get("limit") is None and obj.get("top") is not None:
-        obj = {**obj, "limit": obj["top"]}  # `top` is the old name of `limit`
+    obj = aliased(expect_object(body), SEARCH_ALIASES)
     raw = req(obj, "vector")
     using = ""
     match raw:
@@ -114,7 +112,6 @@ def search_from_json(body: Any) -> QueryRequest:
 def batch_from_json(body: Any, one: Callable[[Any], T]) -> list[T]:
     """`{"searches": [...]}` of every batch endpoint (query, search, recommend, discover)."""
     obj = expect_object(body)
-    check_fields(obj, ("searches",))
     searches = req(obj, "searches")
     if not isinstance(searches, list):
         raise format_error("`searches` must be a list")
@@ -122,8 +119,7 @@ def batch_from_json(body: Any, one: Callable[[Any], T]) -> list[T]:
 
 
 def scroll_from_json(body: Any) -> ScrollRequest:
-    obj = expect_object(body if body is not None else {})
-    check_fields(obj, ("shard_key", "offset", "limit", "filter", "with_payload", "with_vector", "order_by"))
+    obj = aliased(expect_object(body if body is not None else {}), WITH_VECTORS)
     offset: PointId | None = point_id(obj["offset"]) if obj.get("offset") is not None else None
     ordering = order_by(obj.get("order_by"))
     if ordering is not None and offset is not None:
@@ -137,13 +133,11 @@ def scroll_from_json(body: Any) -> ScrollRequest:
 
 def count_from_json(body: Any) -> CountRequest:
     obj = expect_object(body if body is not None else {})
-    check_fields(obj, ("shard_key", "filter", "exact"))
     return CountRequest(filter=filter_from_json(obj.get("filter")), exact=bool(opt_bool(obj, "exact", True)))
 
 
 def facet_from_json(body: Any) -> FacetRequest:
     obj = expect_object(body)
-    check_fields(obj, ("shard_key", "key", "limit", "filter", "exact"))
     key = opt_str(obj, "key")
     if not key:
         raise format_error("missing field `key`")
@@ -153,8 +147,7 @@ def facet_from_json(body: Any) -> FacetRequest:
 
 
 def retrieve_from_json(body: Any) -> tuple[list[PointId], PayloadSelector, VectorSelector]:
-    obj = expect_object(body)
-    check_fields(obj, ("shard_key", "ids", "with_payload", "with_vector"))
+    obj = aliased(expect_object(body), WITH_VECTORS)
     return (point_ids(req(obj, "ids"), "ids"), with_payload(obj.get("with_payload"), True),
             with_vector(obj.get("with_vector")))
 

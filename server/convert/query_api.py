@@ -36,7 +36,8 @@ from engine.types.requests import (
 from server.convert.filters import filter_from_json
 from server.convert.formula import expression
 from server.convert.json_fields import (
-    check_fields,
+    WITH_VECTORS,
+    aliased,
     expect_object,
     format_error,
     opt_float,
@@ -51,10 +52,6 @@ from server.convert.json_fields import (
 )
 from server.convert.queries import order_by, search_params
 
-PREFETCH_FIELDS = ("prefetch", "query", "using", "filter", "params", "score_threshold", "limit", "lookup_from")
-QUERY_FIELDS = PREFETCH_FIELDS + ("shard_key", "offset", "with_vector", "with_payload")
-GROUPS_FIELDS = PREFETCH_FIELDS + ("shard_key", "with_vector", "with_payload", "group_by", "group_size",
-                                   "with_lookup")
 INFERENCE_KEYS = ("text", "image", "object")
 
 
@@ -88,7 +85,6 @@ def _pairs(raw: Any) -> list[ContextPair]:
     out = []
     for item in items:
         obj = expect_object(item, "context pair")
-        check_fields(obj, ("positive", "negative"))
         out.append(ContextPair(vector_input(req(obj, "positive")), vector_input(req(obj, "negative"))))
     return out
 
@@ -112,7 +108,6 @@ def _fusion(raw: Any) -> FusionQuery:
 
 def _rrf(raw: Any) -> FusionQuery:
     obj = expect_object(raw if raw is not None else {}, "rrf")
-    check_fields(obj, ("k", "weights"))
     weights = obj.get("weights")
     if weights is not None and (not isinstance(weights, list) or not all(
             isinstance(w, int | float) and not isinstance(w, bool) for w in weights)):
@@ -133,12 +128,10 @@ def query_interface(raw: Any) -> Query | None:
             return NearestQuery(vector=found.vector, point_id=found.point_id)
         case {"recommend": inner}:
             obj = expect_object(inner, "recommend")
-            check_fields(obj, ("positive", "negative", "strategy"))
             return RecommendQuery(_examples(obj.get("positive"), "positive"),
                                   _examples(obj.get("negative"), "negative"), strategy(obj.get("strategy")))
         case {"discover": inner}:
             obj = expect_object(inner, "discover")
-            check_fields(obj, ("target", "context"))
             return DiscoverQuery(vector_input(req(obj, "target")), _pairs(obj.get("context")))
         case {"context": inner}:
             return ContextQuery(_pairs(inner))
@@ -152,7 +145,6 @@ def query_interface(raw: Any) -> Query | None:
         case {"rrf": inner}:
             return _rrf(inner)
         case {"formula": inner, **rest}:
-            check_fields(raw, ("formula", "defaults"))
             defaults = rest.get("defaults") or {}
             return FormulaQuery(expression(inner), dict(expect_object(defaults, "defaults")))
         case {"sample": inner}:
@@ -169,7 +161,6 @@ def lookup_location(raw: Any) -> LookupLocation | None:
     if raw is None:
         return None
     obj = expect_object(raw, "lookup_from")
-    check_fields(obj, ("collection", "vector", "shard_key"))
     collection = opt_str(obj, "collection")
     if not collection:
         raise format_error("missing field `collection`")
@@ -185,7 +176,6 @@ def _prefetches(raw: Any) -> list[Prefetch]:
 
 def prefetch(raw: Any) -> Prefetch:
     obj = expect_object(raw, "prefetch")
-    check_fields(obj, PREFETCH_FIELDS)
     return Prefetch(
         prefetch=_prefetches(obj.get("prefetch")), query=query_interface(obj.get("query")),
         using=opt_str(obj, "using") or "", filter=filter_from_json(obj.get("filter")),
@@ -195,8 +185,7 @@ def prefetch(raw: Any) -> Prefetch:
 
 
 def query_from_json(body: Any) -> QueryRequest:
-    obj = expect_object(body if body is not None else {})
-    check_fields(obj, QUERY_FIELDS)
+    obj = aliased(expect_object(body if body is not None else {}), WITH_VECTORS)
     return _query(obj, limit=opt_limit(obj),
                   offset=opt_int(obj, "offset", default=0) or 0)
 
@@ -218,7 +207,6 @@ def with_lookup(raw: Any) -> WithLookup | None:
         case str():
             return WithLookup(collection=raw)
         case dict():
-            check_fields(raw, ("collection", "with_payload", "with_vectors", "with_vector"))
             collection = opt_str(raw, "collection")
             if not collection:
                 raise format_error("missing field `collection`")
@@ -237,7 +225,6 @@ def group_by(obj: dict[str, Any]) -> str:
 
 def groups_from_json(body: Any) -> GroupsRequest:
     obj = expect_object(body)
-    check_fields(obj, GROUPS_FIELDS)
     query = _query(obj, limit=opt_limit(obj), offset=0)
     return GroupsRequest(query=query, group_by=group_by(obj),
                          group_size=opt_int(obj, "group_size", minimum=1, default=DEFAULT_GROUP_SIZE) or 1,
@@ -246,7 +233,6 @@ def groups_from_json(body: Any) -> GroupsRequest:
 
 def matrix_from_json(body: Any) -> MatrixRequest:
     obj = expect_object(body if body is not None else {})
-    check_fields(obj, ("shard_key", "filter", "sample", "limit", "using"))
     return MatrixRequest(filter=filter_from_json(obj.get("filter")),
                          sample=opt_int(obj, "sample", minimum=2, default=DEFAULT_MATRIX_SAMPLE) or 2,
                          limit=opt_int(obj, "limit", minimum=1, default=DEFAULT_MATRIX_LIMIT) or 1,
