@@ -355,6 +355,15 @@ def _wait_for_pause(server: ServerProcess, point: str, timeout: float = 60.0) ->
     pytest.fail(f"the server never paused at {point!r}:\n{server.log_tail()}")
 
 
+def _wait_segments(client: QdrantClient, count: int, timeout: float = 60.0) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if (client.get_collection(COLLECTION).segments_count or 0) >= count:
+            return
+        time.sleep(0.1)
+    pytest.fail(f"never {count} segments: {client.get_collection(COLLECTION)}")
+
+
 def _wait_green(client: QdrantClient, timeout: float = 60.0) -> models.CollectionInfo:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
@@ -402,7 +411,7 @@ def test_kill_9_inside_a_persistence_window_loses_nothing(tmp_path: Path, point:
         for b in range(batches):
             _upsert(client, range(b * 200, b * 200 + 200), 1, model)
             if point == "merge" and b < batches - 1:
-                time.sleep(1.5)  # let the optimizer seal this batch on its own
+                _wait_segments(client, b + 2)  # the optimizer seals this batch once writes pause
         _wait_for_pause(server, point)
         _upsert(client, range(50, 80), 2, model)  # written while the window is open
         client.delete(COLLECTION, points_selector=models.PointIdsList(points=list(range(80, 90))), wait=True)

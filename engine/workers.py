@@ -42,7 +42,7 @@ class Optimizer:
             except Exception:  # deleted meanwhile
                 continue
             try:
-                did = optimize_shard(col.shard, self.threads) or did
+                did = optimize_shard(col.shard, self.threads, batch_ingest=True) or did
             except Exception as exc:  # an optimizer failure must not kill the thread
                 opt_log.exception("optimization failed", extra={"collection": name})
                 col.shard.optimizer_error = str(exc)

@@ -3,14 +3,16 @@
 Base (only for sealed segments; written once, when the optimizer has built the segment, never
 modified afterwards; format `SEGMENT_FORMAT` in segment.json):
 
-    segment.json          {"format": 1, "size": n, "max_version": v, "vectors": [{"name", "kind",
-                           "arrays"}], "hnsw": {vector index: {"count": c}}, "payload_indexes":
-                           [{"key", "file"}]}   (written last)
+    segment.json          {"format": 2, "size": n, "max_version": v, "vectors": [{"name", "kind",
+                           "arrays", "rows_in_graph"?}], "hnsw": {vector index: {"count": c}},
+                           "payload_indexes": [{"key", "file"}]}   (written last; 1 is still read)
     ids-int.npy  ids-is-uuid.npy  ids-uuid.npy    external ids (IdArrays)
     versions.npy  alive.npy                        per-offset version and liveness at build time
     payloads.msgpack                               one msgpack array of n payload maps (or nil)
     vec-<i>-<present|rows|counts|indices|values>.npy   the ColumnImage of vector i (sorted names)
-    hnsw-<i>.bin                                   hnswlib graph of dense vector i
+    hnsw-<i>.bin                                   hnswlib graph of dense vector i; when it covers
+                                                   every offset once it is written in offset order and
+                                                   holds the rows (`rows_in_graph`, no vec-<i>-rows.npy)
     index-<j>.msgpack                              payload index j: key, schema, state
                                                    (engine/payload_index/index_io.py)
 
@@ -29,7 +31,6 @@ from __future__ import annotations
 
 import contextlib
 import json
-import os
 import threading
 from dataclasses import dataclass
 from pathlib import Path
@@ -42,6 +43,7 @@ from engine.json_path import extract_values, parse_path
 from engine.payload_index.base import PayloadIndex
 from engine.payload_index.index_io import export_state, import_state
 from engine.persistence.codec import FormatError, decode_document, encode_document, from_plain, to_plain
+from engine.persistence.graph_file import covers_offsets, rows_view, write_graph
 from engine.persistence.points_image import PointsImage, decode_points
 from engine.segment import Segment
 from engine.segment.column_image import ColumnImage
@@ -56,7 +58,10 @@ from engine.types.points import Payload
 from storage.arrays import load_array, open_array, save_array
 from storage.atomic import atomic_write_bytes, fsync_dir, read_bytes
 
-SEGMENT_FORMAT = 1
+SEGMENT_FORMAT = 2
+READABLE_FORMATS = (1, 2)
+"""1: every dense column has its own rows file. 2 adds `"rows_in_graph": true` on a vector whose
+rows are the level-0 vectors of its graph file (engine/persistence/graph_file.py)."""
 BASE_FILE = "segment.json"
 DELTAS_FILE = "deltas.log"
 _KINDS = {VectorColumn: "dense", MultiColumn: "multi", SparseColumn: "sparse"}
@@ -97,10 +102,17 @@ def write_base(seg: Segment, directory: Path, lock: threading.RLock | None = Non
                 images[name] = column.image(everyone)
         indexes = [(key, index.schema, state) for key, index in sorted(seg.indexes.items())
                    if (state := export_state(index)) is not None]
-        graphs = {names.index(name): index for name, index in seg.hnsw.items()}
-        counts = {i: graph.save(str(directory / f"hnsw-{i}.bin")) for i, graph in graphs.items()}
-    for i in graphs:
-        _fsync_file(directory / f"hnsw-{i}.bin")
+        graphs = {names.index(name): index.state() for name, index in seg.hnsw.items()}
+    counts = {i: count for i, (_, count) in graphs.items()}
+    in_graph = set()
+    for i, (state, _) in graphs.items():
+        column = seg.columns[names[i]]
+        holds = (isinstance(column, VectorColumn) and column.data.dtype == np.float32
+                 and bool(images[names[i]].present.all()) and covers_offsets(state, size))
+        write_graph(state, directory / f"hnsw-{i}.bin", in_offset_order=holds)
+        if holds:
+            in_graph.add(i)  # its rows are the graph's level-0 vectors: no second copy on disk
+    del graphs
     save_array(directory / "ids-int.npy", ids.int_keys)
     save_array(directory / "ids-is-uuid.npy", ids.is_uuid)
     save_array(directory / "ids-uuid.npy", ids.uuids)
@@ -109,10 +121,14 @@ def write_base(seg: Segment, directory: Path, lock: threading.RLock | None = Non
     atomic_write_bytes(directory / "payloads.msgpack", msgpack.packb(payloads, use_bin_type=True))
     vectors = []
     for i, name in enumerate(names):
-        arrays = [f for f in ColumnImage.ARRAYS if getattr(images[name], f) is not None]
+        arrays = [f for f in ColumnImage.ARRAYS if getattr(images[name], f) is not None
+                  and not (f == "rows" and i in in_graph)]
         for field in arrays:
             save_array(directory / f"vec-{i}-{field}.npy", getattr(images[name], field))
-        vectors.append({"name": name, "kind": _KINDS[type(seg.columns[name])], "arrays": arrays})
+        entry: dict[str, Any] = {"name": name, "kind": _KINDS[type(seg.columns[name])], "arrays": arrays}
+        if i in in_graph:
+            entry["rows_in_graph"] = True
+        vectors.append(entry)
     payload_indexes = []
     for j, (key, schema, state) in enumerate(indexes):
         record = {"key": key, "schema": encode_document(schema), "state": {k: to_plain(v) for k, v in state.items()}}
@@ -182,8 +198,8 @@ def load_segment(directory: Path, records: list[bytes], sealed: bool, config: Co
 
 def _read_base(directory: Path, config: CollectionConfig) -> tuple[PointsImage, dict[str, Any]]:
     meta = json.loads(read_bytes(directory / BASE_FILE))
-    if meta.get("format") != SEGMENT_FORMAT:
-        raise FormatError(f"{directory}: segment format {meta.get('format')!r} is not {SEGMENT_FORMAT}")
+    if meta.get("format") not in READABLE_FORMATS:
+        raise FormatError(f"{directory}: segment format {meta.get('format')!r} is not one of {READABLE_FORMATS}")
     size = int(meta["size"])
     ids = IdArrays(int_keys=load_array(directory / "ids-int.npy"), is_uuid=load_array(directory / "ids-is-uuid.npy"),
                    uuids=load_array(directory / "ids-uuid.npy"))
@@ -195,6 +211,10 @@ def _read_base(directory: Path, config: CollectionConfig) -> tuple[PointsImage, 
         mapped = entry["kind"] == "dense" and params is not None and bool(params.on_disk)
         arrays = {f: (open_array if mapped and f == "rows" else load_array)(directory / f"vec-{i}-{f}.npy")
                   for f in entry["arrays"]}
+        if entry.get("rows_in_graph"):
+            if params is None:
+                continue  # a vector the config no longer has
+            arrays["rows"] = rows_view(directory / f"hnsw-{i}.bin", size, params.size, in_ram=not mapped)
         vectors[name] = ColumnImage(**arrays)
     image = PointsImage(size=size, offsets=np.arange(size, dtype=np.int64), versions=load_array(directory / "versions.npy"),
                         alive=load_array(directory / "alive.npy"), payloads=payloads, ids=ids, vectors=vectors)
@@ -257,11 +277,3 @@ def _attach_logged_vectors(seg: Segment, deltas: list[PointsImage], size: int) -
             continue
         joined = ColumnImage.concat(parts)
         column.load(0, joined.pick(np.where(known, position, 0), keep=known))
-
-
-def _fsync_file(path: Path) -> None:
-    fd = os.open(path, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)

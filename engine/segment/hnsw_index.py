@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Callable
+from typing import Any
 
 import hnswlib
 import numpy as np
@@ -55,6 +56,12 @@ class HnswIndex:
         with self._lock:
             self._index.save_index(path)
             return self.count
+
+    def state(self) -> tuple[dict[str, Any], int]:
+        """hnswlib's whole state as arrays (graph, vectors, deleted marks) and `count`, copied
+        under the lock: engine/persistence/graph_file.py writes it without holding any lock."""
+        with self._lock:
+            return dict(self._index.__getstate__()[0]), self.count
 
     @classmethod
     def load(cls, path: str, distance: Distance, dim: int, config: HnswConfig, count: int,

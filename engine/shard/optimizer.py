@@ -1,9 +1,12 @@
 """The optimizer of a shard: turns a full appendable segment into a sealed, HNSW-indexed one.
 
-Steps, when the appendable segment holds more than `indexing_threshold` KB of vectors — or, the
+When the appendable segment holds more than `indexing_threshold` KB of vectors — or, the
 idle-tail rule, when it holds at least `IDLE_TAIL_MIN_POINTS` points and no write came for
 `IDLE_TAIL_SECONDS` (so that a finished ingest does not leave a large tail scanned exactly on
-every query): (1) as the shard's writer, seal it and open a fresh appendable segment, and copy the
+every query). While writes keep arriving the background worker lets a full appendable segment
+grow up to `ingest_segment_bytes` before sealing it (a streaming ingest becomes few large segments,
+each written and indexed once; `pending` reports the deferred work, so the collection is not green
+meanwhile). Steps: (1) as the shard's writer, seal it and open a fresh appendable segment, and copy the
 vectors to index; (2) without any lock, build the graphs (readers and writers carry on: the
 sealed segment is searched exactly meanwhile, and new writes go to the fresh segment); (3) as the
 writer, with the segment's write lock, mark points deleted during the build and attach the graphs.
@@ -28,6 +31,7 @@ log = logging.getLogger("quiver.optimizer")
 
 IDLE_TAIL_SECONDS = 2.0
 IDLE_TAIL_MIN_POINTS = 1000
+INGEST_SEGMENT_KB = 200_000
 
 
 def _indexable_names(col: Shard) -> set[str]:
@@ -35,8 +39,17 @@ def _indexable_names(col: Shard) -> set[str]:
             if indexable(p, col.config.effective_hnsw(name))}
 
 
-def _pick(col: Shard) -> Segment | None:
-    """A sealed segment still without graphs (e.g. flushed mid-build), else a full appendable one."""
+def ingest_segment_bytes(col: Shard) -> int:
+    """How large a streaming ingest lets the appendable segment grow before sealing it anyway:
+    `max_segment_size` when set, else Qdrant's automatic size for one CPU (200,000 KB)."""
+    return (col.config.optimizer_config.max_segment_size or INGEST_SEGMENT_KB) * 1024
+
+
+def _pick(col: Shard, batch_ingest: bool = False) -> Segment | None:
+    """A sealed segment still without graphs (e.g. flushed mid-build), else a full appendable one.
+    `batch_ingest` (the background worker): while writes keep coming, a full appendable segment
+    waits until the writes pause or it reaches `ingest_segment_bytes`, so that an ingest is sealed
+    and indexed into few large segments, written once, instead of many small ones merged later."""
     wanted = _indexable_names(col)
     for seg in col.holder.segments[:-1]:
         if seg.sealed and wanted and not seg.hnsw and not seg.indexing and len(seg):
@@ -45,20 +58,21 @@ def _pick(col: Shard) -> Segment | None:
     threshold_kb = col.config.optimizer_config.indexing_threshold
     if not threshold_kb or len(seg) == 0:
         return None
-    if seg.vector_bytes() >= threshold_kb * 1024:
-        return seg
+    idle = time.monotonic() - col.last_write >= IDLE_TAIL_SECONDS
+    size = seg.vector_bytes()
+    if size >= threshold_kb * 1024:
+        return seg if not batch_ingest or idle or size >= ingest_segment_bytes(col) else None
     # The idle-tail rule applies to the tail of a collection that is already indexed (it has sealed
     # segments): a collection below the threshold as a whole stays unindexed, as in Qdrant.
-    idle = time.monotonic() - col.last_write >= IDLE_TAIL_SECONDS
     tail = len(col.holder.segments) > 1 and len(seg) >= IDLE_TAIL_MIN_POINTS
     return seg if idle and tail else None
 
 
-def _seal(col: Shard) -> tuple[Segment, dict[str, tuple[np.ndarray, np.ndarray]]] | None:
+def _seal(col: Shard, batch_ingest: bool) -> tuple[Segment, dict[str, tuple[np.ndarray, np.ndarray]]] | None:
     """Seal the segment to index (opening a new appendable one); returns it with the (vectors,
     offsets) to index."""
     with col.holder.writer:
-        seg = _pick(col)
+        seg = _pick(col, batch_ingest)
         if seg is None:
             return None
         work: dict[str, tuple[np.ndarray, np.ndarray]] = {}
@@ -109,10 +123,19 @@ def _plan(col: Shard) -> tuple[list[Segment], str] | None:
             return [seg], "vacuum"
     target = oc.default_segment_number or max(2, os.cpu_count() or 2)
     if len(sealed) > target:
-        smallest = sorted(sealed, key=len)[:2]
+        # One merge of the smallest segments brings the count down to the target, so a merged
+        # point is rewritten once (pairwise merges rewrote the same points again and again);
+        # `max_segment_size` bounds it, and at least the two smallest are merged.
+        by_size = sorted(sealed, key=len)
         limit = (oc.max_segment_size or 0) * 1024
-        if not limit or sum(s.vector_bytes() for s in smallest) <= limit:
-            return smallest, "merge"
+        chosen = by_size[:2]
+        if limit and sum(s.vector_bytes() for s in chosen) > limit:
+            return None
+        for seg in by_size[2:len(sealed) - target + 1]:
+            if limit and sum(s.vector_bytes() for s in chosen) + seg.vector_bytes() > limit:
+                break
+            chosen.append(seg)
+        return chosen, "merge"
     return None
 
 
@@ -123,11 +146,13 @@ def pending(col: Shard) -> bool:
     return _pick(col) is not None or _plan(col) is not None
 
 
-def optimize_shard(col: Shard, threads: int = 0) -> bool:
+def optimize_shard(col: Shard, threads: int = 0, batch_ingest: bool = False) -> bool:
     """One optimization step; True when something was done. `threads` for graph building: 0 means
-    the collection's `hnsw_config.max_indexing_threads`, whose 0 means every core (as Qdrant)."""
+    the collection's `hnsw_config.max_indexing_threads`, whose 0 means every core (as Qdrant).
+    `batch_ingest`: the background worker's policy for a streaming ingest (see `_pick`); direct
+    callers seal a full appendable segment at once."""
     threads = threads or col.config.hnsw_config.max_indexing_threads or os.cpu_count() or 1
-    sealed = _seal(col)
+    sealed = _seal(col, batch_ingest)
     if sealed is None:
         plan = plan_rebuild(col)
         if plan is None:
