@@ -2,7 +2,8 @@
 
 REST and gRPC handlers parse their wire format into engine types (server/convert), then await one
 of these methods. Engine work runs in a bounded thread pool (numpy and hnswlib release the GIL), so
-the event loop that serves both transports never blocks on it.
+the event loop that serves both transports never blocks on it; the pool is shared fairly between
+collections (server/fairness.py).
 """
 
 from __future__ import annotations
@@ -11,14 +12,14 @@ import asyncio
 import logging
 import os
 from collections.abc import Callable
-from concurrent.futures import Future, ThreadPoolExecutor
+from concurrent.futures import Future
 from functools import partial
 from pathlib import Path
 from typing import IO, Any, TypeVar
 
 from engine.collection import Collection, CollectionInfo, reads
 from engine.deadline import Deadline
-from engine.errors import Timeout
+from engine.errors import EngineError, Timeout
 from engine.point_id import PointId
 from engine.snapshots import DownloadPolicy, SnapshotDescription, SnapshotManager
 from engine.toc import AliasOperation, TableOfContents
@@ -46,6 +47,7 @@ from engine.types.requests import (
     validate_batch,
 )
 from server.auth.context import checked_lookup, visible
+from server.fairness import FairPool
 
 T = TypeVar("T")
 log = logging.getLogger("quiver.service")
@@ -54,15 +56,15 @@ log = logging.getLogger("quiver.service")
 class Service:
     def __init__(self, toc: TableOfContents, workers: int = 0) -> None:
         self.toc = toc
-        self.pool = ThreadPoolExecutor(max_workers=workers or (os.cpu_count() or 2),
-                                       thread_name_prefix="engine")
+        self.pool = FairPool(workers or (os.cpu_count() or 2))
         self.downloads = DownloadPolicy()
         """Limits of snapshot recovery from a URL (app.py sets them from `service.snapshot_url_*`)."""
 
-    async def call(self, fn: Callable[..., T], *args: Any, timeout: float | None = None) -> T:
-        """Run engine work in the pool; `timeout` (seconds) answers Timeout, as Qdrant's `timeout`."""
-        loop = asyncio.get_running_loop()
-        future = loop.run_in_executor(self.pool, partial(fn, *args))
+    async def call(self, fn: Callable[..., T], *args: Any, timeout: float | None = None,
+                   collection: str | None = None) -> T:
+        """Run engine work in the pool, in `collection`'s share of it; `timeout` (seconds) answers
+        Timeout, as Qdrant's `timeout`."""
+        future = asyncio.wrap_future(self.pool.submit(self._share(collection), partial(fn, *args)))
         if timeout is None:
             return await future
         try:
@@ -70,15 +72,24 @@ class Service:
         except TimeoutError:
             raise Timeout(f"Operation timed out after {timeout} seconds") from None
 
+    def _share(self, collection: str | None) -> str:
+        """The pool share a request counts against: its collection (an alias counts as its target)."""
+        if collection is None:
+            return ""
+        try:
+            return self.toc.resolve(collection)
+        except EngineError:
+            return collection  # missing: the call itself answers 404
+
     def shutdown(self) -> None:
-        self.pool.shutdown(wait=True, cancel_futures=True)
+        self.pool.shutdown()
 
     # ---- collections -----------------------------------------------------------------------
     async def list_collections(self) -> list[str]:
         return visible(self.toc.names())  # a per-collection token sees only its collections
 
     async def collection_info(self, name: str) -> CollectionInfo:
-        return await self.call(lambda: self.toc.get(name).info())
+        return await self.call(lambda: self.toc.get(name).info(), collection=name)
 
     def params(self, name: str) -> CollectionParams:
         """The vector layout of a collection (renderers need it to shape vectors)."""
@@ -110,7 +121,7 @@ class Service:
     # ---- updates ---------------------------------------------------------------------------
     async def update(self, name: str, op: Operation, wait: bool = True, timeout: float | None = None) -> UpdateResult:
         collection = self.toc.get(name)
-        op_num = await self.call(collection.update, op, wait, timeout=timeout)
+        op_num = await self.call(collection.update, op, wait, timeout=timeout, collection=name)
         status = UpdateStatus.COMPLETED if wait else UpdateStatus.ACKNOWLEDGED
         return UpdateResult(operation_id=op_num, status=status)
 
@@ -118,7 +129,8 @@ class Service:
                            timeout: float | None = None) -> list[UpdateResult]:
         """Operations applied in order, one result each (as Qdrant's `points/batch`)."""
         collection = self.toc.get(name)
-        op_nums = await self.call(lambda: [collection.update(op, wait) for op in ops], timeout=timeout)
+        op_nums = await self.call(lambda: [collection.update(op, wait) for op in ops], timeout=timeout,
+                                  collection=name)
         status = UpdateStatus.COMPLETED if wait else UpdateStatus.ACKNOWLEDGED
         return [UpdateResult(operation_id=n, status=status) for n in op_nums]
 
@@ -128,7 +140,8 @@ class Service:
 
     async def query(self, name: str, request: QueryRequest, timeout: float | None = None) -> list[ScoredPoint]:
         collection = self._collection(name)
-        return await self.call(reads.query, collection, request, checked_lookup(self.toc.shard), timeout=timeout)
+        return await self.call(reads.query, collection, request, checked_lookup(self.toc.shard), timeout=timeout,
+                               collection=name)
 
     async def query_batch(self, name: str, requests: list[QueryRequest],
                           timeout: float | None = None) -> list[list[ScoredPoint]]:
@@ -144,33 +157,34 @@ class Service:
                     deadline.check()  # a timed-out batch stops between its searches
                 out.append(reads.query(collection, r, lookup))
             return out
-        return await self.call(run, timeout=timeout)
+        return await self.call(run, timeout=timeout, collection=name)
 
     async def query_groups(self, name: str, request: GroupsRequest, timeout: float | None = None) -> list[PointGroup]:
         collection = self._collection(name)
         return await self.call(reads.query_groups, collection, request, checked_lookup(self.toc.shard),
-                               timeout=timeout)
+                               timeout=timeout, collection=name)
 
     async def search_matrix(self, name: str, request: MatrixRequest, timeout: float | None = None) -> MatrixResult:
         collection = self._collection(name)
-        return await self.call(reads.search_matrix, collection, request, Deadline.after(timeout), timeout=timeout)
+        return await self.call(reads.search_matrix, collection, request, Deadline.after(timeout), timeout=timeout,
+                               collection=name)
 
     async def retrieve(self, name: str, ids: list[PointId], with_payload: PayloadSelector,
                        with_vector: VectorSelector) -> list[Record]:
         collection = self._collection(name)
-        return await self.call(reads.retrieve, collection, ids, with_payload, with_vector)
+        return await self.call(reads.retrieve, collection, ids, with_payload, with_vector, collection=name)
 
     async def scroll(self, name: str, request: ScrollRequest, timeout: float | None = None) -> ScrollPage:
         collection = self._collection(name)
-        return await self.call(reads.scroll, collection, request, timeout=timeout)
+        return await self.call(reads.scroll, collection, request, timeout=timeout, collection=name)
 
     async def count(self, name: str, request: CountRequest, timeout: float | None = None) -> int:
         collection = self._collection(name)
-        return await self.call(reads.count, collection, request, timeout=timeout)
+        return await self.call(reads.count, collection, request, timeout=timeout, collection=name)
 
     async def facet(self, name: str, request: FacetRequest, timeout: float | None = None) -> list[FacetHit]:
         collection = self._collection(name)
-        return await self.call(reads.facet, collection, request, timeout=timeout)
+        return await self.call(reads.facet, collection, request, timeout=timeout, collection=name)
 
     # ---- snapshots -------------------------------------------------------------------------
     def snapshots(self, snapshots_path: str) -> SnapshotManager:
@@ -187,7 +201,7 @@ class Service:
             if not future.cancelled() and future.exception() is not None:
                 log.error("background snapshot operation failed", exc_info=future.exception(),
                           extra={"operation": what})
-        self.pool.submit(fn).add_done_callback(done)
+        self.pool.submit("", fn).add_done_callback(done)
 
     async def _snapshot_op(self, what: str, wait: bool, fn: Callable[[], T]) -> T | None:
         if not wait:
