@@ -54,6 +54,7 @@ test: lint typecheck
 	bash tools/setup_clients.sh
 	bash tools/setup_browser.sh
 	$(PY) -m pytest tests compat_tests
+	$(PY) -m tools.compat_matrix --write --no-regression
 
 proto: install
 	$(PY) -m tools.gen_proto

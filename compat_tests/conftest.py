@@ -19,10 +19,12 @@ import itertools
 import os
 import uuid
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import httpx
 import pytest
+from compat_matrix_record import MatrixRecorder
 from compat_openapi import OpenApiValidator, TrafficChecker, install_httpx_hook
 from compat_server import REPO_ROOT, ServerProcess, start_server
 from qdrant_client import QdrantClient
@@ -32,7 +34,11 @@ SCHEMA_PATH = REPO_ROOT / "reference" / "qdrant-openapi-v1.19.json"  # vendored:
 TRANSPORTS = ["rest", "grpc"]
 CLIENT_TIMEOUT_S = 60
 
+MATRIX_PATH = REPO_ROOT / "build" / "compat-matrix.json"  # read by tools/compat_matrix.py
+
 _names = itertools.count()
+_matrix: list[MatrixRecorder] = []  # the session's recorder, written at session end
+_deselected: list[int] = [0]
 
 
 def unique_collection_name(prefix: str = "c") -> str:
@@ -79,7 +85,14 @@ def traffic(
         yield None
         return
     checker = TrafficChecker(openapi_validator, server.url)
-    with install_httpx_hook(checker.observe):
+    recorder = MatrixRecorder(openapi_validator)
+    _matrix.append(recorder)
+
+    def observe(request: httpx.Request, response: httpx.Response, body: bytes) -> None:
+        checker.observe(request, response, body)
+        recorder.observe(request, response, body)
+
+    with install_httpx_hook(observe):
         yield checker
 
 
@@ -159,3 +172,25 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) ->
             state = "running" if proc.alive() else f"exited ({proc.process.returncode})"
             report.sections.append((f"server log ({state}, {proc.log_path})", proc.log_tail()))
     return report
+
+
+def pytest_deselected(items: list[pytest.Item]) -> None:
+    _deselected[0] += len(items)
+
+
+def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
+    """Write the compatibility-matrix record (complete = the whole compat suite ran, nothing deselected)."""
+    if not _matrix:
+        return
+    here = Path(__file__).resolve().parent
+    whole_dir = any(Path(arg.split("::")[0]).resolve() == here for arg in session.config.args)
+    opts = session.config.option
+    complete = (
+        whole_dir
+        and not _deselected[0]
+        and not getattr(opts, "keyword", "")
+        and not getattr(opts, "markexpr", "")
+        and not session.shouldstop
+    )
+    tests = sum(1 for item in session.items if Path(str(item.path)).resolve().parent == here)
+    _matrix[0].write(MATRIX_PATH, tests=tests, complete=bool(complete), failed=session.testsfailed)

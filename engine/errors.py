@@ -53,3 +53,11 @@ class MalformedRequest(EngineError):
 
 class TooLarge(EngineError):
     """A request above the configured size limit (Qdrant: 400 `Payload error: ...` / RESOURCE_EXHAUSTED)."""
+
+
+class StandaloneMode(EngineError):
+    """The operation needs cluster mode and this node runs standalone (Qdrant: HTTP 405 with
+    `Qdrant is running in standalone mode`, gRPC UNIMPLEMENTED)."""
+
+    def __init__(self, message: str = "Qdrant is running in standalone mode") -> None:
+        super().__init__(message)

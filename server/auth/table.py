@@ -56,6 +56,8 @@ OPERATIONS: dict[str, Requirement] = {
     "metrics": _GLOBAL_READ,
     "get_issues": _ANY,
     "clear_issues": _MANAGE,
+    "cluster_status": _GLOBAL_READ,
+    "manage_cluster": _MANAGE,
     "authenticated": _ANY,  # any valid key: gRPC reflection and the health watch stream
 }
 
@@ -116,6 +118,15 @@ REST: dict[tuple[str, str], str] = {
     ("GET", "/metrics"): "metrics",
     ("GET", "/issues"): "get_issues",
     ("DELETE", "/issues"): "clear_issues",
+    ("GET", "/cluster"): "cluster_status",
+    ("GET", "/cluster/telemetry"): "telemetry",
+    ("POST", "/cluster/recover"): "manage_cluster",
+    ("DELETE", "/cluster/peer/{peer_id}"): "manage_cluster",
+    ("GET", _C + "/cluster"): "collection_cluster_info",
+    ("POST", _C + "/cluster"): "update_cluster_setup",
+    ("GET", _C + "/shards"): "list_shard_keys",
+    ("PUT", _C + "/shards"): "create_shard_key",
+    ("POST", _C + "/shards/delete"): "delete_shard_key",
 }
 
 REST_EXEMPT = frozenset({"/", "/healthz"})

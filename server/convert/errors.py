@@ -11,6 +11,7 @@ from engine.errors import (
     MalformedRequest,
     NotFound,
     ServiceError,
+    StandaloneMode,
     Timeout,
     TooLarge,
     Unauthorized,
@@ -30,6 +31,7 @@ _TABLE: dict[type[EngineError], tuple[int, str, str]] = {
     Unauthorized: (401, "UNAUTHENTICATED", ""),
     Forbidden: (403, "PERMISSION_DENIED", "Forbidden: "),
     ServiceError: (500, "INTERNAL", "Service internal error: "),
+    StandaloneMode: (405, "UNIMPLEMENTED", ""),
 }
 
 

@@ -3,20 +3,17 @@
 
 from __future__ import annotations
 
-import random
 from typing import Any
 
 import grpc
 
-from engine.errors import BadRequest
+from engine.errors import MalformedRequest, StandaloneMode
+from engine.peer import this_peer_id
 from server.convert.grpc import collections as conv
 from server.grpc.handler import rpc
 from server.pb import collections_pb2 as cpb
 from server.pb import collections_service_pb2_grpc
 from server.service import Service
-
-PEER_ID = random.getrandbits(63)
-"""This node's peer id (a standalone Qdrant also makes one up at start)."""
 
 
 class CollectionsService(collections_service_pb2_grpc.CollectionsServicer):  # type: ignore[misc]
@@ -72,20 +69,28 @@ class CollectionsService(collections_service_pb2_grpc.CollectionsServicer):  # t
     async def CollectionClusterInfo(self, request: Any, context: grpc.aio.ServicerContext) -> Any:
         info = await self.service.collection_info(request.collection_name)
         shard = cpb.LocalShardInfo(shard_id=0, points_count=info.points_count, state=cpb.Active)
-        return cpb.CollectionClusterInfoResponse(peer_id=PEER_ID, shard_count=1, local_shards=[shard])
+        peer_id = this_peer_id(self.service.toc.root)
+        return cpb.CollectionClusterInfoResponse(peer_id=peer_id, shard_count=1, local_shards=[shard])
 
+    # As a standalone Qdrant: the request is read, then refused (UNIMPLEMENTED, "Qdrant is running in
+    # standalone mode") before the collection is even looked up.
     @rpc
     async def UpdateCollectionClusterSetup(self, request: Any, context: grpc.aio.ServicerContext) -> Any:
-        # As a standalone Qdrant: refused before the collection is even looked up.
-        raise BadRequest("Distributed mode disabled")
+        if request.WhichOneof("operation") is None:
+            raise MalformedRequest("empty operation")
+        raise StandaloneMode()
 
     @rpc
     async def CreateShardKey(self, request: Any, context: grpc.aio.ServicerContext) -> Any:
-        raise BadRequest("Distributed mode disabled")
+        if not request.HasField("request"):
+            raise MalformedRequest("empty request")
+        raise StandaloneMode()
 
     @rpc
     async def DeleteShardKey(self, request: Any, context: grpc.aio.ServicerContext) -> Any:
-        raise BadRequest("Distributed mode disabled")
+        if not request.HasField("request"):
+            raise MalformedRequest("empty request")
+        raise StandaloneMode()
 
     @rpc
     async def ListShardKeys(self, request: Any, context: grpc.aio.ServicerContext) -> Any:

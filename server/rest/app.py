@@ -13,6 +13,7 @@ from starlette.responses import Response
 
 from server.auth.policy import AuthPolicy
 from server.rest import (
+    cluster_routes,
     collection_routes,
     dashboard_routes,
     point_routes,
@@ -40,7 +41,8 @@ def build_app(service: Service, settings: Settings, stats: RequestStats | None =
               issues: IssueBoard | None = None, policy: AuthPolicy | None = None) -> Starlette:
     stats = stats or RequestStats()
     routes = [*service_routes.routes(), *collection_routes.routes(), *point_routes.routes(),
-              *snapshot_routes.routes(), *dashboard_routes.routes(), *telemetry_routes.routes()]
+              *snapshot_routes.routes(), *dashboard_routes.routes(), *telemetry_routes.routes(),
+              *cluster_routes.routes()]
     # the access log is outermost so that refused requests are logged and counted too
     middleware = [Middleware(AccessMiddleware, stats=stats.rest, templates=route_templates(routes))]
     middleware.append(Middleware(PathGuard))

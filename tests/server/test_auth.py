@@ -15,7 +15,14 @@ from server.auth.access import FULL, READ_ONLY, Access, CollectionMode, Mode, ac
 from server.auth.policy import AuthPolicy, decode_token
 from server.auth.table import GRPC, GRPC_EXEMPT, OPERATIONS, REST, grpc_requirement, rest_requirement
 from server.pb import collections_service_pb2, points_service_pb2, qdrant_pb2, snapshots_service_pb2
-from server.rest import collection_routes, point_routes, service_routes, snapshot_routes, telemetry_routes
+from server.rest import (
+    cluster_routes,
+    collection_routes,
+    point_routes,
+    service_routes,
+    snapshot_routes,
+    telemetry_routes,
+)
 
 SECRET = "top-secret"
 
@@ -150,12 +157,12 @@ def test_access_rules(access: Access, requirement: Any, error: str | None) -> No
 
 
 def test_every_rest_route_is_in_the_table() -> None:
-    for module in (collection_routes, point_routes, snapshot_routes, telemetry_routes):
+    for module in (collection_routes, point_routes, snapshot_routes, telemetry_routes, cluster_routes):
         for route in module.routes():
             for method in route.methods - {"HEAD"}:
                 assert rest_requirement(method, route.path) is not None, f"{method} {route.path}"
     served = {(m, r.path) for mod in (service_routes, collection_routes, point_routes, snapshot_routes,
-                                      telemetry_routes)
+                                      telemetry_routes, cluster_routes)
               for r in mod.routes() for m in r.methods}
     assert set(REST) <= served, "table entries for routes that do not exist"
 

@@ -111,8 +111,9 @@ def test_unimplemented_rpcs_say_what_is_missing(channel: grpc.Channel) -> None:
 
 
 def test_cluster_setup_refused_as_standalone_qdrant() -> None:
-    """UpdateCollectionClusterSetup / CreateShardKey / DeleteShardKey: INVALID_ARGUMENT "Distributed mode
-    disabled" before the collection is looked up, as a standalone Qdrant answers."""
+    """UpdateCollectionClusterSetup / CreateShardKey / DeleteShardKey, as a standalone Qdrant answers
+    them before the collection is looked up: an empty operation is INVALID_ARGUMENT, any operation
+    UNIMPLEMENTED "Qdrant is running in standalone mode"."""
     import asyncio
 
     from server.grpc.collections_service import CollectionsService
@@ -126,12 +127,24 @@ def test_cluster_setup_refused_as_standalone_qdrant() -> None:
             raise Aborted(code, message)
 
     servicer = CollectionsService(None)  # type: ignore[arg-type]  # no service needed: refused first
-    for method, request in (("UpdateCollectionClusterSetup", cpb.UpdateCollectionClusterSetupRequest(
-            collection_name="nope")), ("CreateShardKey", cpb.CreateShardKeyRequest(collection_name="nope")),
-            ("DeleteShardKey", cpb.DeleteShardKeyRequest(collection_name="nope"))):
+    key = cpb.ShardKey(keyword="a")
+    cases = (
+        ("UpdateCollectionClusterSetup", cpb.UpdateCollectionClusterSetupRequest(collection_name="nope"),
+         "INVALID_ARGUMENT", "empty operation"),
+        ("CreateShardKey", cpb.CreateShardKeyRequest(collection_name="nope"), "INVALID_ARGUMENT", "empty request"),
+        ("DeleteShardKey", cpb.DeleteShardKeyRequest(collection_name="nope"), "INVALID_ARGUMENT", "empty request"),
+        ("UpdateCollectionClusterSetup", cpb.UpdateCollectionClusterSetupRequest(
+            collection_name="nope", move_shard=cpb.MoveShard(shard_id=0, from_peer_id=1, to_peer_id=2)),
+         "UNIMPLEMENTED", "Qdrant is running in standalone mode"),
+        ("CreateShardKey", cpb.CreateShardKeyRequest(collection_name="nope", request=cpb.CreateShardKey(
+            shard_key=key)), "UNIMPLEMENTED", "Qdrant is running in standalone mode"),
+        ("DeleteShardKey", cpb.DeleteShardKeyRequest(collection_name="nope", request=cpb.DeleteShardKey(
+            shard_key=key)), "UNIMPLEMENTED", "Qdrant is running in standalone mode"),
+    )
+    for method, request, code, message in cases:
         try:
             asyncio.run(getattr(servicer, method)(request, Context()))
         except Aborted as exc:
-            assert "INVALID_ARGUMENT" in str(exc.args[0]) and exc.args[1] == "Bad request: Distributed mode disabled"
+            assert code in str(exc.args[0]) and exc.args[1] == message, (method, exc.args)
         else:
             raise AssertionError(f"{method} was not refused")

@@ -14,8 +14,8 @@ from __future__ import annotations
 
 UNIMPLEMENTED_RPC = "only used by RPCs that answer UNIMPLEMENTED (no engine operation yet)"
 SINGLE_NODE_SHARDING = (
-    "standalone node, one shard per collection: no custom shard keys; cluster operations answer "
-    "`Distributed mode disabled`"
+    "standalone node, one shard per collection: no custom shard keys; cluster operations are read "
+    "(an empty one is refused) and answer UNIMPLEMENTED `Qdrant is running in standalone mode`"
 )
 ONE_REPLICA_READS = "one replica: every read is already consistent"
 ONE_REPLICA_WRITES = "one replica: writes are applied in order on the only copy"
@@ -44,6 +44,13 @@ CONVERTED: dict[str, str] = {
     "qdrant.ChangeAliases": "actions",
     "qdrant.ClearPayloadPoints": "collection_name wait points timeout",
     "qdrant.CollectionClusterInfoRequest": "collection_name",
+    # a cluster operation present or absent decides the answer: standalone refusal or `empty operation`
+    "qdrant.CreateShardKeyRequest": "request",
+    "qdrant.DeleteShardKeyRequest": "request",
+    "qdrant.UpdateCollectionClusterSetupRequest": (
+        "move_shard replicate_shard abort_transfer drop_replica create_shard_key delete_shard_key "
+        "restart_transfer replicate_points"
+    ),
     "qdrant.CollectionExistsRequest": "collection_name",
     "qdrant.CollectionParamsDiff": "replication_factor write_consistency_factor on_disk_payload",
     "qdrant.Condition": "field is_empty has_id filter is_null nested has_vector slice",
@@ -286,12 +293,12 @@ IGNORED: dict[str, dict[str, str]] = {
         "qdrant.ClearPayloadPoints": "shard_key_selector",
         "qdrant.CountPoints": "shard_key_selector",
         "qdrant.CreateShardKey": "shard_key shards_number replication_factor placement initial_state",
-        "qdrant.CreateShardKeyRequest": "collection_name request timeout",
+        "qdrant.CreateShardKeyRequest": "collection_name timeout",
         "qdrant.DeletePayloadPoints": "shard_key_selector",
         "qdrant.DeletePointVectors": "shard_key_selector",
         "qdrant.DeletePoints": "shard_key_selector",
         "qdrant.DeleteShardKey": "shard_key",
-        "qdrant.DeleteShardKeyRequest": "collection_name request timeout",
+        "qdrant.DeleteShardKeyRequest": "collection_name timeout",
         "qdrant.DiscoverPoints": "shard_key_selector",
         "qdrant.FacetCounts": "shard_key_selector",
         "qdrant.GetPoints": "shard_key_selector",
@@ -320,10 +327,7 @@ IGNORED: dict[str, dict[str, str]] = {
         "qdrant.SetPayloadPoints": "shard_key_selector",
         "qdrant.ShardKey": "keyword number",
         "qdrant.ShardKeySelector": "shard_keys fallback",
-        "qdrant.UpdateCollectionClusterSetupRequest": (
-            "collection_name move_shard replicate_shard abort_transfer drop_replica create_shard_key "
-            "delete_shard_key restart_transfer replicate_points timeout"
-        ),
+        "qdrant.UpdateCollectionClusterSetupRequest": "collection_name timeout",
         "qdrant.UpdatePointVectors": "shard_key_selector",
         "qdrant.UpsertPoints": "shard_key_selector",
     },

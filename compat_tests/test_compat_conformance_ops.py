@@ -1,0 +1,113 @@
+"""Issue 12, the operations Quiver did not serve: the cluster API of a standalone node and shard keys.
+
+A single-node Qdrant without cluster mode answers `GET /cluster` with `{"status": "disabled"}`,
+describes each collection as one local active shard, and refuses every consensus operation with
+405 `Qdrant is running in standalone mode` (gRPC UNIMPLEMENTED) after reading the request and
+before looking the collection up. Checked through the stock client (REST and gRPC) and raw HTTP;
+every REST answer is also validated against the v1.19 schema by the conftest.
+"""
+
+from __future__ import annotations
+
+import grpc
+import httpx
+import pytest
+from compat_helpers import assert_ok, assert_qdrant_error, create_simple, sample_points
+from conftest import memory_mode
+from qdrant_client import QdrantClient, models
+from qdrant_client.http.exceptions import UnexpectedResponse
+
+STANDALONE = "Qdrant is running in standalone mode"
+
+pytestmark = pytest.mark.skipif(memory_mode(), reason="local mode has no cluster API")
+
+
+def _standalone_refusal(client: QdrantClient, call: object) -> None:
+    """The stock client's view of Qdrant's standalone refusal, per transport."""
+    assert callable(call)
+    if getattr(client._client, "_prefer_grpc", False):
+        with pytest.raises(grpc.RpcError) as info:
+            call()
+        assert info.value.code() == grpc.StatusCode.UNIMPLEMENTED
+        assert info.value.details() == STANDALONE
+    else:
+        with pytest.raises(UnexpectedResponse) as raised:
+            call()
+        assert raised.value.status_code == 405
+        assert STANDALONE in raised.value.content.decode()
+
+
+def test_cluster_status_is_disabled(client: QdrantClient, raw: httpx.Client) -> None:
+    assert assert_ok(raw.get("/cluster")) == {"status": "disabled"}
+    if not getattr(client._client, "_prefer_grpc", False):  # REST only: the client has no gRPC call for it
+        assert client.cluster_status().status == "disabled"
+
+
+def test_cluster_telemetry_answers_as_a_standalone_qdrant(raw: httpx.Client) -> None:
+    # no peers to ask: Qdrant's own answer is this service error
+    assert_qdrant_error(raw.get("/cluster/telemetry", params={"details_level": 3}), 500,
+                        "Service internal error: Could not get telemetry from cluster")
+    assert_qdrant_error(raw.get("/cluster/telemetry", params={"timeout": 0}), 422, "timeout")
+
+
+def test_recover_current_peer_needs_cluster_mode(raw: httpx.Client) -> None:
+    assert_qdrant_error(raw.post("/cluster/recover"), 405, STANDALONE)
+
+
+def test_remove_peer(raw: httpx.Client, collection_name: str) -> None:
+    assert_qdrant_error(raw.delete("/cluster/peer/12345"), 405, STANDALONE)
+    assert_qdrant_error(raw.delete("/cluster/peer/-1"), 404, "can not parse")
+    assert assert_ok(raw.put(f"/collections/{collection_name}", json={"vectors": {"size": 2, "distance": "Dot"}}))
+    peer_id = assert_ok(raw.get(f"/collections/{collection_name}/cluster"))["peer_id"]
+    # this node holds shards: refused unless forced (then consensus is what is missing)
+    assert_qdrant_error(raw.delete(f"/cluster/peer/{peer_id}"), 400,
+                        f"Bad request: Cannot remove peer {peer_id} as there are shards on it")
+    assert_qdrant_error(raw.delete(f"/cluster/peer/{peer_id}", params={"force": "true"}), 405, STANDALONE)
+
+
+def test_collection_cluster_info_shows_one_local_shard(
+    client: QdrantClient, raw: httpx.Client, collection_name: str
+) -> None:
+    create_simple(client, collection_name)
+    client.upsert(collection_name, sample_points(7), wait=True)
+    info = client.collection_cluster_info(collection_name)
+    assert info.shard_count == 1
+    assert [(s.shard_id, s.points_count, str(s.state.value if hasattr(s.state, "value") else s.state))
+            for s in info.local_shards] in ([(0, 7, "Active")], [(0, 7, "0")])
+    assert info.remote_shards == [] and info.shard_transfers == []
+    body = assert_ok(raw.get(f"/collections/{collection_name}/cluster"))
+    assert body["peer_id"] == info.peer_id  # one peer id for both transports
+    assert body["local_shards"] == [{"shard_id": 0, "points_count": 7, "state": "Active"}]
+    assert_qdrant_error(raw.get("/collections/missing_for_cluster/cluster"), 404, "Not found")
+
+
+def test_update_collection_cluster_is_refused_before_the_collection_is_looked_up(
+    client: QdrantClient, raw: httpx.Client, collection_name: str
+) -> None:
+    move = {"move_shard": {"shard_id": 0, "from_peer_id": 1, "to_peer_id": 2}}
+    assert_qdrant_error(raw.post("/collections/no_such_collection_x/cluster", json=move), 405, STANDALONE)
+    assert_qdrant_error(raw.post("/collections/no_such_collection_x/cluster", json={"move": {}}), 400,
+                        "Format error in JSON body")
+    create_simple(client, collection_name)
+    _standalone_refusal(client, lambda: client.cluster_collection_update(
+        collection_name, models.MoveShardOperation(
+            move_shard=models.MoveShard(shard_id=0, from_peer_id=1, to_peer_id=2))))
+
+
+def test_shard_keys(client: QdrantClient, raw: httpx.Client, collection_name: str) -> None:
+    create_simple(client, collection_name)
+    assert assert_ok(raw.get(f"/collections/{collection_name}/shards")) == {}  # auto sharding: no key list
+    assert not client.list_shard_keys(collection_name).shard_keys
+    _standalone_refusal(client, lambda: client.create_shard_key(collection_name, "tenant_a"))
+    _standalone_refusal(client, lambda: client.delete_shard_key(collection_name, "tenant_a"))
+    assert_qdrant_error(raw.put(f"/collections/{collection_name}/shards", json={}), 400,
+                        "missing field `shard_key`")
+    assert_qdrant_error(raw.post(f"/collections/{collection_name}/shards/delete", json={"shard_key": 1}),
+                        405, STANDALONE)
+    assert_qdrant_error(raw.get("/collections/no_such_collection_y/shards"), 404, "Not found")
+
+
+def test_shard_keys_of_a_custom_sharded_collection(raw: httpx.Client, collection_name: str) -> None:
+    body = {"vectors": {"size": 2, "distance": "Dot"}, "sharding_method": "custom"}
+    assert assert_ok(raw.put(f"/collections/{collection_name}", json=body))
+    assert assert_ok(raw.get(f"/collections/{collection_name}/shards")) == {"shard_keys": []}

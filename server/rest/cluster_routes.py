@@ -1,0 +1,120 @@
+"""The cluster API of a standalone node: `/cluster*`, `/collections/{name}/cluster` and shard keys.
+
+What a single-node Qdrant without cluster mode answers (its `cluster_api.rs`, `shards_api.rs` and
+`do_update_collection_cluster`): the status `disabled`, the collection's one local shard, and 405
+`Qdrant is running in standalone mode` for every operation that needs consensus.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from starlette.routing import Route
+
+from engine.errors import (
+    BadRequest,
+    MalformedRequest,
+    NotFound,
+    ServiceError,
+    StandaloneMode,
+    ValidationError,
+)
+from engine.peer import this_peer_id
+from server.convert.cluster import (
+    check_cluster_operation,
+    check_shard_key_request,
+    cluster_info_to_json,
+    shard_keys_to_json,
+)
+from server.rest.handler import Ctx, endpoint
+
+
+def _peer_id(ctx: Ctx) -> int:
+    return this_peer_id(ctx.service.toc.root)
+
+
+def _positive_query_int(ctx: Ctx, key: str) -> int | None:
+    raw = ctx.request.query_params.get(key)
+    if raw is None:
+        return None
+    try:
+        value = int(raw)
+    except ValueError:
+        raise MalformedRequest("Deserialize error in query parameters: invalid digit found in string") from None
+    if value < 1:
+        raise ValidationError(
+            f"Validation error in query parameters: [{key}: value {value} invalid, must be 1 or larger]"
+        )
+    return value
+
+
+async def cluster_status(ctx: Ctx) -> Any:
+    return {"status": "disabled"}
+
+
+async def cluster_telemetry(ctx: Ctx) -> Any:
+    _positive_query_int(ctx, "timeout")
+    raw_level = ctx.request.query_params.get("details_level")
+    if raw_level is not None and not raw_level.isdigit():
+        raise MalformedRequest("Deserialize error in query parameters: invalid digit found in string")
+    # A standalone Qdrant knows no peers to ask, and answers exactly this (a 500).
+    raise ServiceError("Could not get telemetry from cluster")
+
+
+async def recover_current_peer(ctx: Ctx) -> Any:
+    raise StandaloneMode()
+
+
+async def remove_peer(ctx: Ctx) -> Any:
+    raw = ctx.path("peer_id")
+    if not raw.isdigit() or int(raw) >= 2**64:  # actix's Path<u64> extractor answers 404 with this text
+        raise NotFound(f"can not parse \"{raw}\" to a u64")
+    peer_id = int(raw)
+    force = ctx.flag("force", False)
+    _positive_query_int(ctx, "timeout")
+    if not force and peer_id == _peer_id(ctx) and await ctx.service.list_collections():
+        raise BadRequest(f"Cannot remove peer {peer_id} as there are shards on it")
+    raise StandaloneMode()
+
+
+async def collection_cluster_info(ctx: Ctx) -> Any:
+    info = await ctx.service.collection_info(ctx.collection)
+    return cluster_info_to_json(_peer_id(ctx), info.points_count)
+
+
+async def update_collection_cluster(ctx: Ctx) -> Any:
+    check_cluster_operation(await ctx.body())
+    _positive_query_int(ctx, "timeout")
+    raise StandaloneMode()
+
+
+async def list_shard_keys(ctx: Ctx) -> Any:
+    params = await ctx.service.call(lambda: ctx.service.params(ctx.collection))
+    return shard_keys_to_json(params.sharding_method)
+
+
+async def create_shard_key(ctx: Ctx) -> Any:
+    check_shard_key_request(await ctx.body())
+    _positive_query_int(ctx, "timeout")
+    raise StandaloneMode()
+
+
+async def delete_shard_key(ctx: Ctx) -> Any:
+    check_shard_key_request(await ctx.body())
+    _positive_query_int(ctx, "timeout")
+    raise StandaloneMode()
+
+
+def routes() -> list[Route]:
+    c = "/collections/{collection_name}"
+    return [
+        Route("/cluster", endpoint(cluster_status), methods=["GET"]),
+        Route("/cluster/telemetry", endpoint(cluster_telemetry), methods=["GET"]),
+        Route("/cluster/recover", endpoint(recover_current_peer), methods=["POST"]),
+        Route("/cluster/peer/{peer_id}", endpoint(remove_peer), methods=["DELETE"]),
+        Route(c + "/cluster", endpoint(collection_cluster_info), methods=["GET"]),
+        Route(c + "/cluster", endpoint(update_collection_cluster), methods=["POST"]),
+        Route(c + "/shards", endpoint(list_shard_keys), methods=["GET"]),
+        Route(c + "/shards", endpoint(create_shard_key), methods=["PUT"]),
+        Route(c + "/shards/delete", endpoint(delete_shard_key), methods=["POST"]),
+    ]
