@@ -33,10 +33,12 @@ class OperationRecord:
     statuses: dict[int, int] = field(default_factory=lambda: defaultdict(int))
     body_fields: set[str] = field(default_factory=set)
     query_params: set[str] = field(default_factory=set)
+    unrouted: int = 0
 
     def as_json(self) -> dict[str, Any]:
         return {
             "statuses": {str(code): n for code, n in sorted(self.statuses.items())},
+            "unrouted": self.unrouted,
             "body_fields": sorted(self.body_fields),
             "query_params": sorted(self.query_params),
         }
@@ -62,6 +64,8 @@ class MatrixRecorder:
         op_id = str(op.spec.get("operationId", f"{op.method} {op.template}"))
         record = self.operations.setdefault(op_id, OperationRecord())
         record.statuses[response.status_code] += 1
+        if response.status_code in (404, 405) and _router_error(body):
+            record.unrouted += 1
         if 200 <= response.status_code < 300:
             record.query_params.update(request.url.params.keys())
             fields = _top_level_fields(request)
@@ -94,3 +98,15 @@ def _top_level_fields(request: httpx.Request) -> list[str]:
     except (ValueError, httpx.RequestNotRead):
         return []
     return [str(key) for key in body] if isinstance(body, dict) else []
+
+
+ROUTER_ERRORS = frozenset({"Not Found", "Method Not Allowed"})
+"""What the router answers for a path or method no route serves (a handler's 404 names the thing)."""
+
+
+def _router_error(body: bytes) -> bool:
+    try:
+        message = json.loads(body)["status"]["error"]
+    except (ValueError, KeyError, TypeError):
+        return True  # not Qdrant's error shape: no handler wrote it
+    return message in ROUTER_ERRORS

@@ -6,8 +6,10 @@ parameters of successful requests), and Qdrant's schema ``reference/qdrant-opena
 (every operation, its body fields and query parameters). Output: the Markdown table between the
 ``<!-- compat-matrix:begin -->`` / ``<!-- compat-matrix:end -->`` markers of ``README.md``.
 
-An operation counts as *served* when a test got a 2xx answer from it; fields and parameters count
-when they were sent in a request that got a 2xx answer. Nothing in the table is written by hand.
+An operation counts as *served* when its handler answered a test: a 2xx, or an error the handler
+wrote (a standalone node's 405 for a cluster operation, a 404 naming a missing collection) — not
+the router's bare 404/405 for a path or method no route serves. Fields and parameters count when
+they were sent in a request that got a 2xx answer. Nothing in the table is written by hand.
 
 Usage (from the repository root)::
 
@@ -100,7 +102,7 @@ def render(spec: dict[str, Any], record: dict[str, Any]) -> str:
     for op in ops:
         got = seen.get(op.op_id, {})
         statuses: dict[str, int] = got.get("statuses", {})
-        ok = any(code.startswith("2") for code in statuses)
+        ok = sum(statuses.values()) > got.get("unrouted", 0)
         served += ok
         used = [f for f in op.body_fields if f in got.get("body_fields", [])]
         unused = [f for f in op.body_fields if f not in used]
@@ -112,8 +114,8 @@ def render(spec: dict[str, Any], record: dict[str, Any]) -> str:
         )
     head = [
         BEGIN,
-        f"**{served} of {len(ops)} operations served** (a test got a 2xx answer); generated from the "
-        "compat suite's REST traffic (stock `qdrant-client` and raw HTTP).",
+        f"**{served} of {len(ops)} operations served** (their handler answered a test); generated from "
+        "the compat suite's REST traffic (stock `qdrant-client` and raw HTTP).",
         "",
         "| operation | method and path | served | statuses seen | body fields exercised "
         "| body fields not exercised | query parameters exercised | query parameters not exercised |",

@@ -32,26 +32,29 @@ def test_schema_operations_list_all_69_with_body_fields_and_query_params() -> No
     assert {"wait", "ordering", "timeout"} <= set(upsert.query_params)
 
 
-def test_render_counts_only_operations_with_a_2xx_answer() -> None:
+def test_render_counts_operations_whose_handler_answered() -> None:
     table = render(
         SPEC,
         _record(
             {
                 "get_collections": {"statuses": {"200": 3}, "body_fields": [], "query_params": []},
                 "get_collection": {"statuses": {"404": 1}, "body_fields": [], "query_params": []},
+                "cluster_status": {"statuses": {"404": 2}, "unrouted": 2},
                 "upsert_points": {"statuses": {"200": 1, "400": 2}, "body_fields": ["points"],
                                   "query_params": ["wait"]},
             }
         ),
     )
-    assert "**2 of 69 operations served**" in table
+    assert "**3 of 69 operations served**" in table
     row = next(line for line in table.splitlines() if line.startswith("| `upsert_points`"))
     cells = [cell.strip() for cell in row.strip("|").split("|")]
     assert cells[2:5] == ["yes", "200, 400", "`points`"]
     assert "`batch`" in cells[5] and "`points`" not in cells[5]
     assert cells[6] == "`wait`" and "`ordering`" in cells[7]
-    missing = next(line for line in table.splitlines() if line.startswith("| `get_collection`"))
-    assert "| no | 404 |" in missing
+    handled = next(line for line in table.splitlines() if line.startswith("| `get_collection`"))
+    assert "| yes | 404 |" in handled  # the handler's own 404 (a missing collection)
+    unrouted = next(line for line in table.splitlines() if line.startswith("| `cluster_status`"))
+    assert "| no | 404 |" in unrouted  # only the router's answer: not served
 
 
 def test_write_then_check_round_trip(tmp_path: Path) -> None:
@@ -69,6 +72,7 @@ def test_no_regression_refuses_partial_runs_and_lost_operations(tmp_path: Path) 
     assert main(["--record", str(rec), "--readme", str(readme), "--write"]) == 0
     rec.write_text(json.dumps(_record({"root": {"statuses": {"200": 1}}}, complete=False)))
     assert main(["--record", str(rec), "--readme", str(readme), "--write", "--no-regression"]) == 1
-    rec.write_text(json.dumps(_record({"root": {"statuses": {"200": 1}}, "healthz": {"statuses": {"500": 1}}})))
+    lost = {"root": {"statuses": {"200": 1}}, "healthz": {"statuses": {"404": 1}, "unrouted": 1}}
+    rec.write_text(json.dumps(_record(lost)))
     assert main(["--record", str(rec), "--readme", str(readme), "--write", "--no-regression"]) == 1
     assert "**2 of 69 operations served**" in readme.read_text()  # a refused run leaves the README as it was
