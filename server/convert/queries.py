@@ -59,7 +59,6 @@ def quantization_params(raw: Any) -> QuantizationSearchParams | None:
     if raw is None:
         return None
     obj = expect_object(raw, "quantization")
-    check_fields(obj, ("ignore", "rescore", "oversampling"))
     return QuantizationSearchParams(ignore=bool(opt_bool(obj, "ignore", False)), rescore=opt_bool(obj, "rescore"),
                                     oversampling=opt_float(obj, "oversampling"))
 
