@@ -15,10 +15,8 @@ from __future__ import annotations
 import argparse
 import gc
 import json
-import os
 import shlex
 import shutil
-import subprocess
 import sys
 import tempfile
 import time
@@ -33,6 +31,7 @@ from bench.durability.report import update_readme, write_json
 from bench.durability.server_run import start_server, time_restart, wait_ready
 from bench.durability.wal_write import codec_cost, inprocess_throughput, rest_throughput
 from bench.machine import machine_info
+from bench.run_info import git_state, load_average, progress
 
 
 def parse_args(argv: list[str]) -> argparse.Namespace:
@@ -54,17 +53,7 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
 
 
 def _log(msg: str) -> None:
-    print(f"[bench.restart {time.strftime('%H:%M:%S')}] {msg}", file=sys.stderr, flush=True)
-
-
-def git_state() -> dict[str, Any]:
-    """The code measured: HEAD plus any uncommitted changes under engine/, server/, storage/."""
-    def git(*cmd: str) -> str:
-        run = subprocess.run(["git", *cmd], cwd=Path(__file__).resolve().parent.parent, capture_output=True, text=True)
-        return run.stdout.strip()
-
-    dirty = git("status", "--porcelain", "--", "engine", "server", "storage")
-    return {"head": git("rev-parse", "--short", "HEAD"), "dirty": dirty.splitlines() if dirty else []}
+    progress("bench.restart", msg)
 
 
 def empty_ready_seconds(work: Path) -> float:
@@ -142,7 +131,7 @@ def main(argv: list[str] | None = None) -> None:
     started_at = datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
     result: dict[str, Any] = {"started_at": started_at,
                               "command": "python -m bench.restart" + (" " + shlex.join(argv) if argv else ""),
-                              "machine": machine_info(), "loadavg": " ".join(f"{x:.1f}" for x in os.getloadavg()),
+                              "machine": machine_info(), "loadavg": load_average(),
                               "dim": args.dim, "seed": args.seed, "git": git_state()}
     t0 = time.perf_counter()
     if not args.skip_wal_write:

@@ -24,7 +24,6 @@ import dataclasses
 import json
 import shlex
 import signal
-import subprocess
 import sys
 import tempfile
 import time
@@ -38,23 +37,11 @@ from bench.core_v2.procs import Proc
 from bench.core_v2.report import update_readme, write_json
 from bench.data import make_dataset
 from bench.machine import machine_info
-from bench.server_proc import REPO_ROOT
+from bench.run_info import git_state, load_average, progress
 
 
 def _log(msg: str) -> None:
-    print(f"[core_v2 {time.strftime('%H:%M:%S')}] {msg}", file=sys.stderr, flush=True)
-
-
-def git_state() -> dict[str, Any]:
-    def git(*cmd: str) -> str:
-        return subprocess.run(["git", *cmd], cwd=REPO_ROOT, capture_output=True, text=True).stdout.strip()
-
-    dirty = git("status", "--porcelain", "--", "engine", "server", "storage")
-    return {"head": git("rev-parse", "--short", "HEAD"), "dirty": dirty.splitlines() if dirty else []}
-
-
-def load_average() -> str:
-    return " ".join(f"{x:.1f}" for x in os.getloadavg())
+    progress("core_v2", msg)
 
 
 def parse_args(argv: list[str]) -> tuple[argparse.Namespace, CoreV2Config]:

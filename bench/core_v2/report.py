@@ -4,11 +4,11 @@ summary table (figure, goal, measured, peer, ratio) plus detail tables between t
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 from typing import Any
 
-from bench.report import README, RESULTS_DIR, _fmt, _table
+from bench.report import _fmt, _table
+from bench.run_info import replace_block, write_result
 
 START = "<!-- bench:core_v2:start -->"
 END = "<!-- bench:core_v2:end -->"
@@ -16,23 +16,11 @@ SECTION = "## Engine core v2 (issue 9)"
 
 
 def write_json(result: dict[str, Any]) -> Path:
-    RESULTS_DIR.mkdir(parents=True, exist_ok=True)
-    stamp = result["started_at"].replace(":", "").replace("-", "")
-    path = RESULTS_DIR / f"core_v2-{stamp}.json"
-    text = json.dumps(result, indent=2) + "\n"
-    path.write_text(text, encoding="utf-8")
-    (RESULTS_DIR / "core_v2-latest.json").write_text(text, encoding="utf-8")
-    return path
+    return write_result(result, "core_v2")
 
 
 def update_readme(result: dict[str, Any]) -> None:
-    block = f"{START}\n{markdown(result)}\n{END}"
-    text = README.read_text(encoding="utf-8")
-    if START in text:
-        text = text[: text.index(START)] + block + text[text.index(END) + len(END):]
-    else:
-        text = text.rstrip("\n") + f"\n\n{SECTION}\n\n{block}\n"
-    README.write_text(text, encoding="utf-8")
+    replace_block(START, END, markdown(result), heading=SECTION)
 
 
 def _ok(met: bool | None) -> str:

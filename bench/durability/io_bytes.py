@@ -32,7 +32,7 @@ from qdrant_client import QdrantClient, models
 from bench.data import category_name
 from bench.durability.points import PointSource
 from bench.machine import machine_info
-from bench.report import RESULTS_DIR
+from bench.run_info import load_average, write_result
 from bench.server_proc import REPO_ROOT, free_port
 
 COLLECTION = "io"
@@ -144,14 +144,11 @@ def main(argv: list[str] | None = None) -> None:
     args = p.parse_args(argv)
     started_at = datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
     result = {"started_at": started_at, "command": " ".join(["python -m bench.durability.io_bytes", *(argv or sys.argv[1:])]),
-              "machine": machine_info(), "loadavg": os.getloadavg()[0], **run(args.n, args.singles, args.dim, args.seed)}
+              "machine": machine_info(), "loadavg": load_average(), **run(args.n, args.singles, args.dim, args.seed)}
     text = json.dumps(result, indent=2) + "\n"
     print(text)
     if not args.no_write:
-        RESULTS_DIR.mkdir(parents=True, exist_ok=True)
-        stamp = started_at.replace(":", "").replace("-", "")
-        (RESULTS_DIR / f"io-bytes-{stamp}.json").write_text(text)
-        (RESULTS_DIR / "io-bytes-latest.json").write_text(text)
+        write_result(result, "io-bytes")
 
 
 if __name__ == "__main__":

@@ -3,24 +3,18 @@ restart-latest.json) and the tables between the restart markers in bench/README.
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 from typing import Any
 
-from bench.report import README, RESULTS_DIR, _fmt, _table
+from bench.report import README, _fmt, _table
+from bench.run_info import replace_block, write_result
 
 START = "<!-- bench:restart:start -->"
 END = "<!-- bench:restart:end -->"
 
 
 def write_json(result: dict[str, Any]) -> Path:
-    RESULTS_DIR.mkdir(parents=True, exist_ok=True)
-    stamp = result["started_at"].replace(":", "").replace("-", "")
-    path = RESULTS_DIR / f"restart-{stamp}.json"
-    text = json.dumps(result, indent=2) + "\n"
-    path.write_text(text, encoding="utf-8")
-    (RESULTS_DIR / "restart-latest.json").write_text(text, encoding="utf-8")
-    return path
+    return write_result(result, "restart")
 
 
 def markdown(result: dict[str, Any]) -> str:
@@ -68,12 +62,4 @@ def markdown(result: dict[str, Any]) -> str:
 
 def update_readme(result: dict[str, Any], readme: Path = README) -> None:
     """Replace the block between the restart markers (append the markers if they are missing)."""
-    block = f"{START}\n{markdown(result)}\n{END}"
-    text = readme.read_text(encoding="utf-8")
-    if START in text and END in text:
-        head, rest = text.split(START, 1)
-        _, tail = rest.split(END, 1)
-        text = head + block + tail
-    else:
-        text = text.rstrip("\n") + "\n\n" + block + "\n"
-    readme.write_text(text, encoding="utf-8")
+    replace_block(START, END, markdown(result), readme=readme)
