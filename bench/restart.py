@@ -24,7 +24,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from bench.durability.build import CASES, COLLECTION, build_storage
+from bench.durability.build import CASES, COLLECTION, build_storage, with_on_disk
 from bench.durability.points import PointSource
 from bench.durability.profile_load import profile_load, timed_load
 from bench.durability.report import update_readme, write_json
@@ -83,6 +83,19 @@ def run_restarts(args: argparse.Namespace, source: PointSource, work: Path) -> t
             if args.workdir and saved.exists():  # kept by an earlier run with the same --workdir
                 build = json.loads(saved.read_text())
                 _log(f"reusing {pristine.parent}")
+            elif case == "snapshot_hnsw_on_disk":  # the snapshot_hnsw storage with on_disk vectors
+                source_dir = work / f"snapshot_hnsw-{n}-d{source.dim}-s{source.seed}"
+                if not (source_dir / "build.json").exists():
+                    shutil.rmtree(source_dir, ignore_errors=True)
+                    _log(f"build snapshot_hnsw at {n:,} points")
+                    (source_dir / "build.json").parent.mkdir(parents=True, exist_ok=True)
+                    built = build_storage(source_dir / "storage", "snapshot_hnsw", n, source)
+                    (source_dir / "build.json").write_text(json.dumps(built))
+                shutil.rmtree(pristine.parent, ignore_errors=True)
+                shutil.copytree(source_dir, pristine.parent)
+                with_on_disk(pristine)
+                build = {**json.loads(saved.read_text()), "case": case}
+                saved.write_text(json.dumps(build))
             else:
                 shutil.rmtree(pristine.parent, ignore_errors=True)
                 _log(f"build {case} at {n:,} points")

@@ -7,23 +7,29 @@ Cases (collection `bench`, N points, dims from the source, payload indexes on `c
   restarted server does not start building graphs while it is being measured.
 - ``snapshot_hnsw``: as ``snapshot`` but with the default indexing threshold, and the optimizer run
   in-process first, so the snapshot holds one sealed segment with its hnswlib graph.
+- ``snapshot_hnsw_on_disk``: the ``snapshot_hnsw`` storage with the vector's ``on_disk: true``
+  (format 2 keeps a sealed segment's rows only in its graph file, so the two differ only in the
+  collection config: the restart maps the rows instead of reading them into RAM). Made from a
+  ``snapshot_hnsw`` build of the same size by `with_on_disk`.
 - ``wal``: nothing flushed: every upsert only in the WAL, then a simulated crash (the WALs are
   closed, nothing is flushed). Restart = WAL replay. Indexing disabled, as for ``snapshot``.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 import time
 from pathlib import Path
 from typing import Any
 
 from bench.durability.points import PointSource, engine_config, index_ops
+from engine.persistence.collection_store import load_config, save_config
 from engine.shard.optimizer import optimize_shard
 from engine.toc import TableOfContents
 
 COLLECTION = "bench"
-CASES = ("snapshot", "snapshot_hnsw", "wal")
+CASES = ("snapshot", "snapshot_hnsw", "snapshot_hnsw_on_disk", "wal")
 BUILD_BATCH = 10_000
 
 log = logging.getLogger("bench.restart")
@@ -33,9 +39,17 @@ def dir_bytes(path: Path) -> int:
     return sum(p.stat().st_size for p in path.rglob("*") if p.is_file())
 
 
+def with_on_disk(root: Path) -> None:
+    """Set `on_disk: true` on every dense vector of the built collection under `root`."""
+    directory = root / "collections" / COLLECTION
+    config = load_config(directory)
+    vectors = {name: dataclasses.replace(v, on_disk=True) for name, v in config.params.vectors.items()}
+    save_config(directory, dataclasses.replace(config, params=dataclasses.replace(config.params, vectors=vectors)))
+
+
 def build_storage(root: Path, case: str, n: int, source: PointSource) -> dict[str, Any]:
     """Create storage under `root` (a fresh directory) and return how long each step took."""
-    if case not in CASES:
+    if case not in CASES or case == "snapshot_hnsw_on_disk":
         raise ValueError(f"unknown case {case!r}; choose from {CASES}")
     timings: dict[str, Any] = {"case": case, "n": n}
     toc = TableOfContents(root, fsync="never")  # fsync does not matter for a build we close cleanly

@@ -22,7 +22,7 @@ def _status_kb(pid: int) -> dict[str, int]:
     try:
         for line in Path(f"/proc/{pid}/status").read_text().splitlines():
             key, _, value = line.partition(":")
-            if key in ("VmHWM", "VmRSS"):
+            if key in ("VmHWM", "VmRSS", "RssAnon", "RssFile"):
                 out[key] = int(value.split()[0])
     except OSError:
         pass
@@ -108,6 +108,9 @@ def time_restart(storage: Path, collection: str, n: int, query: list[float], tim
         rss = _status_kb(proc.pid)
         result["rss_ready_mb"] = round(rss_ready.get("VmRSS", 0) / 1024, 1)
         result["peak_rss_mb"] = round(rss.get("VmHWM", 0) / 1024, 1)
+        # mapped file pages (on_disk vectors, the graph file's page cache) are RssFile, not RssAnon
+        result["rss_anon_mb"] = round(rss.get("RssAnon", 0) / 1024, 1)
+        result["rss_file_mb"] = round(rss.get("RssFile", 0) / 1024, 1)
         result.update(log_events(log_path))
         return result
     finally:
