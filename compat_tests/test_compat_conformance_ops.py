@@ -111,3 +111,64 @@ def test_shard_keys_of_a_custom_sharded_collection(raw: httpx.Client, collection
     body = {"vectors": {"size": 2, "distance": "Dot"}, "sharding_method": "custom"}
     assert assert_ok(raw.put(f"/collections/{collection_name}", json=body))
     assert assert_ok(raw.get(f"/collections/{collection_name}/shards")) == {"shard_keys": []}
+
+
+# ---- shard snapshots of the local shard 0 --------------------------------------------------------
+def test_shard_snapshot_create_list_download_recover_delete(
+    client: QdrantClient, raw: httpx.Client, collection_name: str
+) -> None:
+    create_simple(client, collection_name)
+    client.upsert(collection_name, sample_points(5), wait=True)
+    shard = f"/collections/{collection_name}/shards/0/snapshots"
+    desc = client.create_shard_snapshot(collection_name, 0)
+    assert desc is not None and desc.name.endswith(".snapshot") and desc.size > 0 and desc.checksum
+    assert [s.name for s in client.list_shard_snapshots(collection_name, 0)] == [desc.name]
+    # a shard snapshot is not a collection snapshot
+    assert assert_ok(raw.get(f"/collections/{collection_name}/snapshots")) == []
+    download = raw.get(f"{shard}/{desc.name}")
+    assert download.status_code == 200 and len(download.content) == desc.size
+
+    client.delete(collection_name, models.PointIdsList(points=[1, 2]), wait=True)
+    assert client.count(collection_name).count == 3
+    recovered = raw.post(f"{shard}/upload", files={"snapshot": (desc.name, download.content)})
+    assert assert_ok(recovered) is True
+    assert client.count(collection_name).count == 5  # the shard's data as it was snapshotted
+
+    # streamed: a fresh snapshot, not kept
+    streamed = raw.get(f"/collections/{collection_name}/shards/0/snapshot")
+    assert streamed.status_code == 200 and len(streamed.content) > 0
+    assert len(client.list_shard_snapshots(collection_name, 0)) == 1
+
+    assert client.delete_shard_snapshot(collection_name, 0, desc.name) is True
+    assert client.list_shard_snapshots(collection_name, 0) == []
+    assert_qdrant_error(raw.delete(f"{shard}/{desc.name}"), 404)
+
+
+def test_shard_snapshot_errors(client: QdrantClient, raw: httpx.Client, collection_name: str) -> None:
+    create_simple(client, collection_name)
+    assert_qdrant_error(raw.post(f"/collections/{collection_name}/shards/1/snapshots"), 404, "Not found: shard 1")
+    assert_qdrant_error(raw.get(f"/collections/{collection_name}/shards/x/snapshots"), 400, "can not parse")
+    assert_qdrant_error(raw.get("/collections/no_such_collection_z/shards/0/snapshots"), 404, "Not found")
+    assert_qdrant_error(raw.put(f"/collections/{collection_name}/shards/0/snapshots/recover", json={}), 400,
+                        "location")
+    accepted = raw.post(f"/collections/{collection_name}/shards/0/snapshots", params={"wait": "false"})
+    assert accepted.status_code == 202 and accepted.json()["status"] == "accepted"
+
+
+def test_shard_snapshot_recover_from_location(
+    client: QdrantClient, raw: httpx.Client, collection_name: str
+) -> None:
+    create_simple(client, collection_name)
+    client.upsert(collection_name, sample_points(4), wait=True)
+    desc = client.create_shard_snapshot(collection_name, 0)
+    assert desc is not None
+    client.delete(collection_name, models.PointIdsList(points=[1]), wait=True)
+    # the stock client's recover call with a URL of this server's own download endpoint
+    assert_qdrant_error(raw.put(f"/collections/{collection_name}/shards/0/snapshots/recover",
+                                json={"location": "ftp://example.invalid/x.snapshot"}), 400, "Invalid snapshot URI")
+    # a port that is not a number is the caller's error (it was a 500)
+    assert_qdrant_error(raw.put(f"/collections/{collection_name}/shards/0/snapshots/recover",
+                                json={"location": "http://127.0.0.1:12x/a.snapshot"}), 400, "Invalid snapshot URI")
+    url = f"{str(raw.base_url).rstrip('/')}/collections/{collection_name}/shards/0/snapshots/{desc.name}"
+    assert client.recover_shard_snapshot(collection_name, 0, location=url, wait=True) is True
+    assert client.count(collection_name).count == 4

@@ -209,6 +209,10 @@ class Service:
             return None
         return await self.call(fn)
 
+    async def snapshot_task(self, what: str, wait: bool, fn: Callable[[], T]) -> T | None:
+        """Snapshot work honouring `wait` (None: sent to the background), for the shard snapshot routes."""
+        return await self._snapshot_op(what, wait, fn)
+
     async def create_snapshot(self, snapshots_path: str, collection: str, wait: bool = True) -> SnapshotDescription | None:
         manager = self.snapshots(snapshots_path)
         self.toc.resolve(collection)  # a missing collection is a 404 even with wait=false

@@ -160,6 +160,7 @@ def fetch(location: str, snapshots_dir: Path, download_dir: Path, api_key: str |
     """A local file holding the snapshot at `location` (downloaded into `download_dir` if remote)."""
     try:
         parts = urlsplit(location)
+        parts.port  # noqa: B018 (a port that is not a number raises here, not later as a 500)
     except ValueError:
         raise BadRequest(f"Invalid snapshot URI: {location}") from None
     if parts.scheme == "file":

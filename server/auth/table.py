@@ -127,6 +127,13 @@ REST: dict[tuple[str, str], str] = {
     ("GET", _C + "/shards"): "list_shard_keys",
     ("PUT", _C + "/shards"): "create_shard_key",
     ("POST", _C + "/shards/delete"): "delete_shard_key",
+    ("GET", _C + "/shards/{shard_id}/snapshot"): "download_snapshot",
+    ("GET", _C + "/shards/{shard_id}/snapshots"): "list_snapshots",
+    ("POST", _C + "/shards/{shard_id}/snapshots"): "create_snapshot",
+    ("POST", _C + "/shards/{shard_id}/snapshots/upload"): "upload_snapshot",
+    ("PUT", _C + "/shards/{shard_id}/snapshots/recover"): "recover_snapshot",
+    ("GET", _C + "/shards/{shard_id}/snapshots/{snapshot_name}"): "download_snapshot",
+    ("DELETE", _C + "/shards/{shard_id}/snapshots/{snapshot_name}"): "delete_snapshot",
 }
 
 REST_EXEMPT = frozenset({"/", "/healthz"})
