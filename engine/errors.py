@@ -61,3 +61,12 @@ class StandaloneMode(EngineError):
 
     def __init__(self, message: str = "Qdrant is running in standalone mode") -> None:
         super().__init__(message)
+
+
+class RateLimited(EngineError):
+    """A strict-mode rate limit refused the request (Qdrant: `Rate limiting exceeded: ...`, HTTP 429 /
+    RESOURCE_EXHAUSTED); `retry_after` seconds when waiting helps (the Retry-After header)."""
+
+    def __init__(self, message: str, retry_after: int | None = None) -> None:
+        super().__init__(message)
+        self.retry_after = retry_after

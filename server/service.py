@@ -17,6 +17,7 @@ from functools import partial
 from pathlib import Path
 from typing import IO, Any, TypeVar
 
+from engine import strict_mode
 from engine.collection import Collection, CollectionInfo, reads
 from engine.deadline import Deadline
 from engine.errors import EngineError, Timeout
@@ -121,6 +122,7 @@ class Service:
     # ---- updates ---------------------------------------------------------------------------
     async def update(self, name: str, op: Operation, wait: bool = True, timeout: float | None = None) -> UpdateResult:
         collection = self.toc.get(name)
+        strict_mode.check_write(collection, (op,), timeout)
         op_num = await self.call(collection.update, op, wait, timeout=timeout, collection=name)
         status = UpdateStatus.COMPLETED if wait else UpdateStatus.ACKNOWLEDGED
         return UpdateResult(operation_id=op_num, status=status)
@@ -129,6 +131,7 @@ class Service:
                            timeout: float | None = None) -> list[UpdateResult]:
         """Operations applied in order, one result each (as Qdrant's `points/batch`)."""
         collection = self.toc.get(name)
+        strict_mode.check_write(collection, ops, timeout)
         op_nums = await self.call(lambda: [collection.update(op, wait) for op in ops], timeout=timeout,
                                   collection=name)
         status = UpdateStatus.COMPLETED if wait else UpdateStatus.ACKNOWLEDGED
@@ -140,12 +143,14 @@ class Service:
 
     async def query(self, name: str, request: QueryRequest, timeout: float | None = None) -> list[ScoredPoint]:
         collection = self._collection(name)
+        strict_mode.check_read(collection, request, timeout)
         return await self.call(reads.query, collection, request, checked_lookup(self.toc.shard), timeout=timeout,
                                collection=name)
 
     async def query_batch(self, name: str, requests: list[QueryRequest],
                           timeout: float | None = None) -> list[list[ScoredPoint]]:
         collection = self._collection(name)
+        strict_mode.check_reads(collection, requests, timeout)
         validate_batch(requests)
         deadline = Deadline.after(timeout)
         lookup = checked_lookup(self.toc.shard)
@@ -161,29 +166,35 @@ class Service:
 
     async def query_groups(self, name: str, request: GroupsRequest, timeout: float | None = None) -> list[PointGroup]:
         collection = self._collection(name)
+        strict_mode.check_read(collection, request, timeout)
         return await self.call(reads.query_groups, collection, request, checked_lookup(self.toc.shard),
                                timeout=timeout, collection=name)
 
     async def search_matrix(self, name: str, request: MatrixRequest, timeout: float | None = None) -> MatrixResult:
         collection = self._collection(name)
+        strict_mode.check_read(collection, request, timeout)
         return await self.call(reads.search_matrix, collection, request, Deadline.after(timeout), timeout=timeout,
                                collection=name)
 
     async def retrieve(self, name: str, ids: list[PointId], with_payload: PayloadSelector,
                        with_vector: VectorSelector) -> list[Record]:
         collection = self._collection(name)
+        strict_mode.check_retrieve(collection, len(ids))
         return await self.call(reads.retrieve, collection, ids, with_payload, with_vector, collection=name)
 
     async def scroll(self, name: str, request: ScrollRequest, timeout: float | None = None) -> ScrollPage:
         collection = self._collection(name)
+        strict_mode.check_read(collection, request, timeout)
         return await self.call(reads.scroll, collection, request, timeout=timeout, collection=name)
 
     async def count(self, name: str, request: CountRequest, timeout: float | None = None) -> int:
         collection = self._collection(name)
+        strict_mode.check_read(collection, request, timeout)
         return await self.call(reads.count, collection, request, timeout=timeout, collection=name)
 
     async def facet(self, name: str, request: FacetRequest, timeout: float | None = None) -> list[FacetHit]:
         collection = self._collection(name)
+        strict_mode.check_read(collection, request, timeout)
         return await self.call(reads.facet, collection, request, timeout=timeout, collection=name)
 
     # ---- snapshots -------------------------------------------------------------------------

@@ -10,6 +10,7 @@ from engine.errors import (
     Forbidden,
     MalformedRequest,
     NotFound,
+    RateLimited,
     ServiceError,
     StandaloneMode,
     Timeout,
@@ -30,6 +31,7 @@ _TABLE: dict[type[EngineError], tuple[int, str, str]] = {
     Timeout: (408, "DEADLINE_EXCEEDED", "Timeout error: "),
     Unauthorized: (401, "UNAUTHENTICATED", ""),
     Forbidden: (403, "PERMISSION_DENIED", "Forbidden: "),
+    RateLimited: (429, "RESOURCE_EXHAUSTED", "Rate limiting exceeded: "),
     ServiceError: (500, "INTERNAL", "Service internal error: "),
     StandaloneMode: (405, "UNIMPLEMENTED", ""),
 }

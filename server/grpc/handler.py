@@ -35,6 +35,9 @@ def rpc(method: Method) -> Method:
             raise
         except EngineError as exc:
             _, code, message = describe(exc)
+            retry_after = getattr(exc, "retry_after", None)
+            if retry_after is not None:  # Qdrant sends a rate limit's wait as `retry-after` metadata
+                context.set_trailing_metadata((("retry-after", str(retry_after)),))
             await context.abort(getattr(grpc.StatusCode, code), message)
         except (ValueError, TypeError, OverflowError) as exc:
             # protobuf and numpy reject malformed field values this way: the caller's input, not ours

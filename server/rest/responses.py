@@ -25,15 +25,16 @@ def ok(result: Any, started: float, status_code: int = 200) -> Response:
     return Response(_dumps(body), status_code=status_code, media_type="application/json")
 
 
-def error(status_code: int, message: str, started: float) -> Response:
+def error(status_code: int, message: str, started: float, headers: dict[str, str] | None = None) -> Response:
     body = {"status": {"error": message}, "time": time.perf_counter() - started}
-    return Response(_dumps(body), status_code=status_code, media_type="application/json")
+    return Response(_dumps(body), status_code=status_code, media_type="application/json", headers=headers)
 
 
 def from_exception(exc: BaseException, started: float) -> Response:
     if isinstance(exc, EngineError):
         status, _, message = describe(exc)
-        return error(status, message, started)
+        retry_after = getattr(exc, "retry_after", None)  # a rate limit says when to retry, as Qdrant
+        return error(status, message, started, None if retry_after is None else {"Retry-After": str(retry_after)})
     log.exception("unhandled error", exc_info=exc)
     return error(500, f"Service internal error: {exc}", started)
 
