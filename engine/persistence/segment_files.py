@@ -13,6 +13,8 @@ modified afterwards; format `SEGMENT_FORMAT` in segment.json):
     hnsw-<i>.bin                                   hnswlib graph of dense vector i; when it covers
                                                    every offset once it is written in offset order and
                                                    holds the rows (`rows_in_graph`, no vec-<i>-rows.npy)
+    quant-<i>-<array>.npy                          quantized codes of dense vector i, listed under
+                                                   "quantization" (optional; persistence/quantized_files.py)
     index-<j>.msgpack                              payload index j: key, schema, state
                                                    (engine/payload_index/index_io.py)
 
@@ -45,6 +47,7 @@ from engine.payload_index.index_io import export_state, import_state
 from engine.persistence.codec import FormatError, decode_document, encode_document, from_plain, to_plain
 from engine.persistence.graph_file import covers_offsets, rows_view, write_graph
 from engine.persistence.points_image import PointsImage, decode_points
+from engine.persistence.quantized_files import attach_quantized, write_quantized
 from engine.segment import Segment
 from engine.segment.column_image import ColumnImage
 from engine.segment.hnsw_index import HnswIndex
@@ -136,7 +139,8 @@ def write_base(seg: Segment, directory: Path, lock: threading.RLock | None = Non
         payload_indexes.append({"key": key, "file": f"index-{j}.msgpack"})
     max_version = int(versions.max()) if size else 0
     meta = {"format": SEGMENT_FORMAT, "size": size, "max_version": max_version, "vectors": vectors,
-            "hnsw": {str(i): {"count": count} for i, count in counts.items()}, "payload_indexes": payload_indexes}
+            "hnsw": {str(i): {"count": count} for i, count in counts.items()}, "payload_indexes": payload_indexes,
+            "quantization": write_quantized(seg, directory, names)}
     atomic_write_bytes(directory / BASE_FILE, json.dumps(meta, indent=1).encode())  # the base is complete
     fsync_dir(directory.parent)
     return BaseState(size=size, max_version=max_version, alive=alive)
@@ -173,6 +177,7 @@ def load_segment(directory: Path, records: list[bytes], sealed: bool, config: Co
             raise FormatError(f"{directory}: vector deltas on a sealed base")
         _attach_base_vectors(seg, base[0], alive)
         _attach_graphs(seg, directory, base[1], base[0].alive, alive, config)
+        attach_quantized(seg, directory, base[1], config)
         seg.sealed = True
     else:
         _attach_logged_vectors(seg, deltas, size)
