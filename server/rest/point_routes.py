@@ -14,7 +14,7 @@ from server.convert import queries as qconv
 from server.convert.results import (
     facet_to_json,
     record_to_json,
-    scored_to_json,
+    scored_points_to_json,
     scroll_to_json,
     update_to_json,
 )
@@ -75,14 +75,14 @@ async def search(ctx: Ctx) -> Any:
     request = qconv.search_from_json(await ctx.body())
     points = await ctx.service.query(ctx.collection, request, ctx.timeout)
     params = await _params(ctx)
-    return [scored_to_json(p, params) for p in points]
+    return scored_points_to_json(points, params)
 
 
 async def search_batch(ctx: Ctx) -> Any:
     requests = qconv.batch_from_json(await ctx.body(), qconv.search_from_json)
     results = await ctx.service.query_batch(ctx.collection, requests, ctx.timeout)
     params = await _params(ctx)
-    return [[scored_to_json(p, params) for p in points] for points in results]
+    return [scored_points_to_json(points, params) for points in results]
 
 
 def routes() -> list[Route]:

@@ -13,13 +13,13 @@ from server.convert import legacy_queries as legacy
 from server.convert import query_api as qconv
 from server.convert.queries import batch_from_json
 from server.convert.query_results import groups_to_json, matrix_offsets_to_json, matrix_pairs_to_json
-from server.convert.results import scored_to_json
+from server.convert.results import scored_points_to_json
 from server.rest.handler import Ctx, endpoint
 
 
 async def _points(ctx: Ctx, points: list[ScoredPoint]) -> list[dict[str, Any]]:
     params = ctx.service.params(ctx.collection)
-    return [scored_to_json(p, params) for p in points]
+    return scored_points_to_json(points, params)
 
 
 async def query(ctx: Ctx) -> Any:
