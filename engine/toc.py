@@ -15,7 +15,7 @@ from pathlib import Path
 
 from engine.collection import Collection
 from engine.collection.recovery import recover_collection
-from engine.errors import AlreadyExists, BadInput, NotFound, ValidationError
+from engine.errors import AlreadyExists, BadInput, NotFound, ServiceError, ValidationError
 from engine.persistence.collection_store import CollectionStore, save_config
 from engine.shard.shard import Shard
 from engine.types.config import CollectionConfig
@@ -69,6 +69,12 @@ AliasOperation = CreateAlias | DeleteAlias | RenameAlias
 
 def missing_collection(name: str) -> NotFound:
     return NotFound(f"Collection `{name}` doesn't exist!")
+
+
+def failed_collection(name: str, reason: str) -> ServiceError:
+    """What every operation on a collection that failed to load answers (as Qdrant's dummy shard)."""
+    return ServiceError(f"Collection `{name}` failed to load: {reason}. Its data is kept in collections/{name}: "
+                        "move that directory away and restart, or recover a snapshot into the name")
 
 
 class TableOfContents:
@@ -146,6 +152,8 @@ class TableOfContents:
             target = self.aliases.get(name)
             if target is not None and target in self.collections:
                 return target
+            if name in self.failed:
+                raise failed_collection(name, self.failed[name])
             raise missing_collection(name)
 
     def get(self, name: str) -> Collection:
@@ -157,12 +165,20 @@ class TableOfContents:
         return self.get(name).shard
 
     def exists(self, name: str) -> bool:
+        """Whether the name is taken: a collection, an alias of one, or a collection that failed to load."""
         with self.lock:
-            return name in self.collections or self.aliases.get(name) in self.collections
+            return name in self.collections or self.aliases.get(name) in self.collections or name in self.failed
 
     def names(self) -> list[str]:
+        """The loaded collections."""
         with self.lock:
             return list(self.collections)
+
+    def listed(self) -> list[str]:
+        """What `GET /collections` shows: the loaded collections and those that failed to load (Qdrant
+        lists a collection whose shard did not load; every operation on it answers the load error)."""
+        with self.lock:
+            return list(self.collections) + [name for name in self.failed if name not in self.collections]
 
     def create(self, name: str, config: CollectionConfig) -> Collection:
         check_collection_name(name)

@@ -87,7 +87,7 @@ class Service:
 
     # ---- collections -----------------------------------------------------------------------
     async def list_collections(self) -> list[str]:
-        return visible(self.toc.names())  # a per-collection token sees only its collections
+        return visible(self.toc.listed())  # a per-collection token sees only its collections
 
     async def collection_info(self, name: str) -> CollectionInfo:
         return await self.call(lambda: self.toc.get(name).info(), collection=name)

@@ -64,7 +64,7 @@ def _extract_and_validate(archive: Path, directory: Path, toc: TableOfContents, 
         config = load_config(directory)
     except Exception:
         raise BadInput("Snapshot contains an invalid collection config") from None
-    if toc.exists(name):
+    if toc.exists(name) and name not in toc.failed:  # a failed one has no config to compare
         why = _incompatibility(toc.get(name).config.params, config.params)
         if why is not None:
             raise BadInput(f"Snapshot is not compatible with existing collection: {why}")
