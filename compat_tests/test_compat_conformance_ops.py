@@ -172,3 +172,60 @@ def test_shard_snapshot_recover_from_location(
     url = f"{str(raw.base_url).rstrip('/')}/collections/{collection_name}/shards/0/snapshots/{desc.name}"
     assert client.recover_shard_snapshot(collection_name, 0, location=url, wait=True) is True
     assert client.count(collection_name).count == 4
+
+
+# ---- optimizer status and the telemetry counters fed by it ---------------------------------------
+def _wait_for(check: object, timeout_s: float = 60.0) -> object:
+    import time
+
+    assert callable(check)
+    deadline = time.monotonic() + timeout_s
+    while True:
+        found = check()
+        if found or time.monotonic() > deadline:
+            return found
+        time.sleep(0.2)
+
+
+def test_optimizations_report_the_indexing_the_optimizer_did(raw: httpx.Client, collection_name: str) -> None:
+    body = {"vectors": {"size": 4, "distance": "Dot"}, "optimizers_config": {"indexing_threshold": 1},
+            "hnsw_config": {"m": 8, "ef_construct": 16}}
+    assert assert_ok(raw.put(f"/collections/{collection_name}", json=body))
+    points = [{"id": p.id, "vector": p.vector, "payload": p.payload} for p in sample_points(300)]
+    assert assert_ok(raw.put(f"/collections/{collection_name}/points", params={"wait": "true"},
+                             json={"points": points}))
+    url = f"/collections/{collection_name}/optimizations"
+
+    def finished() -> list[dict[str, object]]:
+        done = assert_ok(raw.get(url, params={"with": "completed,queued,idle_segments"}))["completed"]
+        return [c for c in done if c["status"] == "done"]
+
+    completed = _wait_for(finished)
+    assert completed, "the optimizer never reported a finished optimization"
+    first = completed[-1]
+    assert first["optimizer"] == "indexing"
+    assert sum(s["points_count"] for s in first["segments"]) == 300
+    assert first["progress"]["name"] == "indexing" and first["progress"]["duration_sec"] >= 0
+
+    plain = assert_ok(raw.get(url))
+    assert set(plain) == {"summary", "running"}  # the optional lists only when asked for
+    assert set(plain["summary"]) == {"queued_optimizations", "queued_segments", "queued_points", "idle_segments"}
+    assert assert_ok(raw.get(url, params={"with": "completed", "completed_limit": 0}))["completed"] == []
+    assert_qdrant_error(raw.get(url, params={"with": "completed,bogus"}), 400,
+                        "Unknown field in 'with' parameter: bogus")
+    assert_qdrant_error(raw.get("/collections/no_such_collection_o/optimizations"), 404, "Not found")
+
+    telemetry = assert_ok(raw.get("/telemetry", params={"details_level": 2}))
+    mine = next(c for c in telemetry["collections"]["collections"] if c["id"] == collection_name)
+    assert mine["shards"][0]["local"]["total_optimized_points"] >= 300
+
+
+def test_telemetry_counts_snapshot_creations(client: QdrantClient, raw: httpx.Client, collection_name: str) -> None:
+    create_simple(client, collection_name)
+    client.upsert(collection_name, sample_points(3), wait=True)
+    assert client.create_snapshot(collection_name) is not None
+    assert client.create_shard_snapshot(collection_name, 0) is not None
+    telemetry = assert_ok(raw.get("/telemetry", params={"details_level": 3}))
+    counts = next(s for s in telemetry["collections"]["snapshots"] if s["id"] == collection_name)
+    assert counts == {"id": collection_name, "running_snapshots": 0, "running_snapshot_recovery": 0,
+                      "total_snapshot_creations": 2}

@@ -26,6 +26,7 @@ from engine.segment.hnsw_index import HnswIndex, indexable
 from engine.shard.quantize import built_specs, quantize_segment, wanted_specs
 from engine.shard.rebuild import rebuild
 from engine.shard.shard import Shard
+from engine.shard.tracker import OPTIMIZER_NAMES, tracked
 
 log = logging.getLogger("quiver.optimizer")
 
@@ -157,10 +158,20 @@ def optimize_shard(col: Shard, threads: int = 0, batch_ingest: bool = False) -> 
         plan = plan_rebuild(col)
         if plan is None:
             return False
-        rebuild(col, plan[0], plan[1], threads)
+        with tracked(col, plan[1], plan[0]):
+            rebuild(col, plan[0], plan[1], threads)
         return True
     seg, work = sealed
     started = time.perf_counter()
+    with tracked(col, "index", [seg]):
+        _index_sealed(col, seg, work, threads)
+    log.info("segment indexed", extra={"collection": col.name, "points": int(len(seg)),
+                                       "seconds": round(time.perf_counter() - started, 3)})
+    return True
+
+
+def _index_sealed(col: Shard, seg: Segment, work: dict[str, tuple[np.ndarray, np.ndarray]], threads: int) -> None:
+    """Build the graphs of a just-sealed segment without locks, then attach them as the writer."""
     try:
         built: dict[str, HnswIndex] = {}
         for name, (vectors, offsets) in work.items():
@@ -183,6 +194,16 @@ def optimize_shard(col: Shard, threads: int = 0, batch_ingest: bool = False) -> 
         with col.holder.writer:
             col.optimizing -= 1
             seg.indexing = False
-    log.info("segment indexed", extra={"collection": col.name, "points": int(len(seg)),
-                                       "seconds": round(time.perf_counter() - started, 3)})
-    return True
+
+
+def queued(col: Shard) -> list[tuple[str, list[Segment]]]:
+    """An estimate of the queue, as Qdrant's: the next step of each kind the optimizer would take
+    (Qdrant optimizer names), over one read of the segment tuple, without a lock (as `pending`)."""
+    out: list[tuple[str, list[Segment]]] = []
+    seg = _pick(col)
+    if seg is not None:
+        out.append((OPTIMIZER_NAMES["index"], [seg]))
+    plan = _plan(col)
+    if plan is not None:
+        out.append((OPTIMIZER_NAMES[plan[1]], plan[0]))
+    return out

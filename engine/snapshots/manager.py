@@ -16,7 +16,7 @@ from typing import IO
 
 from engine.collection import Collection
 from engine.errors import BadRequest
-from engine.snapshots import full, locations, names
+from engine.snapshots import counters, full, locations, names
 from engine.snapshots.archive import archive_collection
 from engine.snapshots.names import SnapshotDescription
 from engine.snapshots.recover import recover_from_archive
@@ -54,7 +54,8 @@ class SnapshotManager:
     def create(self, collection: str) -> SnapshotDescription:
         name = self.toc.resolve(collection)
         target: Collection = self.toc.get(name)
-        return archive_collection(target, self.root / name, names.collection_snapshot_name(name), self.tmp)
+        with counters.creating(name):
+            return archive_collection(target, self.root / name, names.collection_snapshot_name(name), self.tmp)
 
     def list_snapshots(self, collection: str) -> list[SnapshotDescription]:
         return names.list_snapshots(self.collection_dir(collection))
@@ -70,7 +71,7 @@ class SnapshotManager:
         check_collection_name(collection)
         source = locations.fetch(location, self.root, self.tmp, api_key, self.downloads)
         try:
-            with self._recover_lock:
+            with self._recover_lock, counters.recovering(collection):
                 recover_from_archive(self.toc, collection, source.path, checksum, self.tmp)
         finally:
             source.discard()
@@ -82,7 +83,7 @@ class SnapshotManager:
     def recover_saved(self, collection: str, saved: locations.LocalSnapshot, checksum: str | None = None) -> bool:
         try:
             check_collection_name(collection)
-            with self._recover_lock:
+            with self._recover_lock, counters.recovering(collection):
                 recover_from_archive(self.toc, collection, saved.path, checksum, self.tmp)
         finally:
             saved.discard()

@@ -14,7 +14,7 @@ import shutil
 from pathlib import Path
 
 from engine.errors import NotFound
-from engine.snapshots import names
+from engine.snapshots import counters, names
 from engine.snapshots.archive import archive_collection
 from engine.snapshots.locations import LocalSnapshot
 from engine.snapshots.manager import SnapshotManager
@@ -39,7 +39,9 @@ def shard_dir(manager: SnapshotManager, collection: str, shard_id: int) -> Path:
 def create(manager: SnapshotManager, collection: str, shard_id: int) -> SnapshotDescription:
     name = check_shard(manager, collection, shard_id)
     snapshot = names.collection_snapshot_name(f"{name}-shard-{shard_id}")
-    return archive_collection(manager.toc.get(name), shard_dir(manager, name, shard_id), snapshot, manager.tmp)
+    with counters.creating(name):
+        return archive_collection(manager.toc.get(name), shard_dir(manager, name, shard_id), snapshot,
+                                  manager.tmp)
 
 
 def list_snapshots(manager: SnapshotManager, collection: str, shard_id: int) -> list[SnapshotDescription]:
@@ -63,8 +65,9 @@ def stream(manager: SnapshotManager, collection: str, shard_id: int) -> tuple[Pa
     name = check_shard(manager, collection, shard_id)
     directory = manager.tmp / f"stream-{secrets.token_hex(8)}"
     try:
-        desc = archive_collection(manager.toc.get(name), directory,
-                                  names.collection_snapshot_name(f"{name}-shard-{shard_id}"), manager.tmp)
+        with counters.creating(name):
+            desc = archive_collection(manager.toc.get(name), directory,
+                                      names.collection_snapshot_name(f"{name}-shard-{shard_id}"), manager.tmp)
     except BaseException:
         shutil.rmtree(directory, ignore_errors=True)
         raise

@@ -127,6 +127,7 @@ REST: dict[tuple[str, str], str] = {
     ("GET", _C + "/shards"): "list_shard_keys",
     ("PUT", _C + "/shards"): "create_shard_key",
     ("POST", _C + "/shards/delete"): "delete_shard_key",
+    ("GET", _C + "/optimizations"): "get_collection",
     ("GET", _C + "/shards/{shard_id}/snapshot"): "download_snapshot",
     ("GET", _C + "/shards/{shard_id}/snapshots"): "list_snapshots",
     ("POST", _C + "/shards/{shard_id}/snapshots"): "create_snapshot",

@@ -16,6 +16,7 @@ from server.rest import (
     cluster_routes,
     collection_routes,
     dashboard_routes,
+    optimization_routes,
     point_routes,
     service_routes,
     shard_snapshot_routes,
@@ -43,7 +44,8 @@ def build_app(service: Service, settings: Settings, stats: RequestStats | None =
     stats = stats or RequestStats()
     routes = [*service_routes.routes(), *collection_routes.routes(), *point_routes.routes(),
               *snapshot_routes.routes(), *dashboard_routes.routes(), *telemetry_routes.routes(),
-              *cluster_routes.routes(), *shard_snapshot_routes.routes()]
+              *cluster_routes.routes(), *shard_snapshot_routes.routes(),
+              *optimization_routes.routes()]
     # the access log is outermost so that refused requests are logged and counted too
     middleware = [Middleware(AccessMiddleware, stats=stats.rest, templates=route_templates(routes))]
     middleware.append(Middleware(PathGuard))

@@ -9,6 +9,8 @@ import numpy as np
 
 from engine.collection.collection import Collection, CollectionInfo
 from engine.errors import NotFound
+from engine.shard.tracker import log_of
+from engine.snapshots.counters import SnapshotCounts, counts
 from engine.toc import TableOfContents
 
 
@@ -19,6 +21,9 @@ class CollectionFigures:
     vectors_by_name: dict[str, int] = field(default_factory=dict)
     """Live stored vectors per dense vector name ("" for the unnamed one) and per sparse name."""
     running_optimizations: int = 0
+    optimized_points: int = 0
+    """Points processed by the optimizer steps finished since the start (Qdrant's total_optimized_points)."""
+    snapshots: SnapshotCounts = field(default_factory=SnapshotCounts)
 
     @property
     def vectors(self) -> int:
@@ -45,5 +50,6 @@ def collect(toc: TableOfContents) -> list[CollectionFigures]:
         except (KeyError, NotFound):  # deleted meanwhile
             continue
         out.append(CollectionFigures(name, collection.info(), _vector_counts(collection),
-                                       collection.shard.optimizing))
+                                       collection.shard.optimizing, log_of(collection.shard).snapshot()[2],
+                                       counts(name)))
     return out

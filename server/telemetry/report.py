@@ -62,7 +62,7 @@ def _full_collection(fig: CollectionFigures, anonymize: bool) -> dict[str, Any]:
     local = {
         "variant_name": "local_shard",
         "status": fig.info.status,
-        "total_optimized_points": 0,  # required by the schema; the optimizer does not count them yet
+        "total_optimized_points": _count(fig.optimized_points, anonymize),
         "num_points": _count(fig.info.points_count, anonymize),
         "num_vectors": _count(fig.vectors, anonymize),
         "num_vectors_by_name": {(anonymize_name(k) if anonymize else k): _count(v, anonymize)
@@ -88,8 +88,10 @@ def telemetry(settings: Settings, stats: RequestStats, figures: list[CollectionF
     if level >= 2:
         collections["collections"] = [_full_collection(f, anonymize) for f in figures]
         collections["snapshots"] = [{"id": anonymize_name(f.name) if anonymize else f.name,
-                                     "running_snapshots": 0, "running_snapshot_recovery": 0,
-                                     "total_snapshot_creations": 0} for f in figures]
+                                     "running_snapshots": f.snapshots.running_snapshots,
+                                     "running_snapshot_recovery": f.snapshots.running_snapshot_recovery,
+                                     "total_snapshot_creations": f.snapshots.total_snapshot_creations}
+                                    for f in figures]
     elif level >= 1:
         collections["collections"] = [_aggregated(f, anonymize) for f in figures]
         collections["snapshots"] = []

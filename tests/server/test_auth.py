@@ -18,6 +18,7 @@ from server.pb import collections_service_pb2, points_service_pb2, qdrant_pb2, s
 from server.rest import (
     cluster_routes,
     collection_routes,
+    optimization_routes,
     point_routes,
     service_routes,
     shard_snapshot_routes,
@@ -159,12 +160,13 @@ def test_access_rules(access: Access, requirement: Any, error: str | None) -> No
 
 def test_every_rest_route_is_in_the_table() -> None:
     for module in (collection_routes, point_routes, snapshot_routes, telemetry_routes, cluster_routes,
-                   shard_snapshot_routes):
+                   shard_snapshot_routes, optimization_routes):
         for route in module.routes():
             for method in route.methods - {"HEAD"}:
                 assert rest_requirement(method, route.path) is not None, f"{method} {route.path}"
     served = {(m, r.path) for mod in (service_routes, collection_routes, point_routes, snapshot_routes,
-                                      telemetry_routes, cluster_routes, shard_snapshot_routes)
+                                      telemetry_routes, cluster_routes, shard_snapshot_routes,
+                                      optimization_routes)
               for r in mod.routes() for m in r.methods}
     assert set(REST) <= served, "table entries for routes that do not exist"
 
