@@ -229,3 +229,25 @@ def test_telemetry_counts_snapshot_creations(client: QdrantClient, raw: httpx.Cl
     counts = next(s for s in telemetry["collections"]["snapshots"] if s["id"] == collection_name)
     assert counts == {"id": collection_name, "running_snapshots": 0, "running_snapshot_recovery": 0,
                       "total_snapshot_creations": 2}
+
+
+# ---- quotas -------------------------------------------------------------------------------------
+def test_quotas_report_config_and_usage_and_store_a_disabled_config(raw: httpx.Client) -> None:
+    status = assert_ok(raw.get("/quotas"))
+    assert status["config"]["enabled"] is False and "peers" not in status
+    usage = status["usage"]
+    assert set(usage) == {"resident_memory_percent", "disk_usage_percent"}
+    assert all(v is None or 0 <= v <= 100 for v in usage.values())
+    assert usage["disk_usage_percent"] is not None and usage["resident_memory_percent"] is not None
+
+    limits = {"enabled": False, "max_resident_memory_percent": 90, "max_disk_usage_percent": 95}
+    assert assert_ok(raw.put("/quotas", json=limits)) is True
+    assert assert_ok(raw.get("/quotas"))["config"] == limits
+    # enforcement is what Quiver does not do: refused, never accepted and ignored
+    assert_qdrant_error(raw.put("/quotas", json={"enabled": True, "max_disk_usage_percent": 90}), 400,
+                        "Bad request: quota enforcement is not implemented")
+    assert_qdrant_error(raw.put("/quotas", json={"max_disk_usage_percent": 0}), 422, "max_disk_usage_percent")
+    assert_qdrant_error(raw.put("/quotas", json={"enabled": "yes"}), 400, "Format error in JSON body")
+    assert assert_ok(raw.get("/quotas"))["config"] == limits  # refused requests changed nothing
+    assert assert_ok(raw.put("/quotas", json={})) is True
+    assert assert_ok(raw.get("/quotas"))["config"] == {"enabled": False}

@@ -128,6 +128,8 @@ REST: dict[tuple[str, str], str] = {
     ("PUT", _C + "/shards"): "create_shard_key",
     ("POST", _C + "/shards/delete"): "delete_shard_key",
     ("GET", _C + "/optimizations"): "get_collection",
+    ("GET", "/quotas"): "cluster_status",
+    ("PUT", "/quotas"): "manage_cluster",
     ("GET", _C + "/shards/{shard_id}/snapshot"): "download_snapshot",
     ("GET", _C + "/shards/{shard_id}/snapshots"): "list_snapshots",
     ("POST", _C + "/shards/{shard_id}/snapshots"): "create_snapshot",

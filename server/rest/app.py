@@ -18,6 +18,7 @@ from server.rest import (
     dashboard_routes,
     optimization_routes,
     point_routes,
+    quota_routes,
     service_routes,
     shard_snapshot_routes,
     snapshot_routes,
@@ -45,7 +46,7 @@ def build_app(service: Service, settings: Settings, stats: RequestStats | None =
     routes = [*service_routes.routes(), *collection_routes.routes(), *point_routes.routes(),
               *snapshot_routes.routes(), *dashboard_routes.routes(), *telemetry_routes.routes(),
               *cluster_routes.routes(), *shard_snapshot_routes.routes(),
-              *optimization_routes.routes()]
+              *optimization_routes.routes(), *quota_routes.routes()]
     # the access log is outermost so that refused requests are logged and counted too
     middleware = [Middleware(AccessMiddleware, stats=stats.rest, templates=route_templates(routes))]
     middleware.append(Middleware(PathGuard))

@@ -20,6 +20,7 @@ from server.rest import (
     collection_routes,
     optimization_routes,
     point_routes,
+    quota_routes,
     service_routes,
     shard_snapshot_routes,
     snapshot_routes,
@@ -160,13 +161,13 @@ def test_access_rules(access: Access, requirement: Any, error: str | None) -> No
 
 def test_every_rest_route_is_in_the_table() -> None:
     for module in (collection_routes, point_routes, snapshot_routes, telemetry_routes, cluster_routes,
-                   shard_snapshot_routes, optimization_routes):
+                   shard_snapshot_routes, optimization_routes, quota_routes):
         for route in module.routes():
             for method in route.methods - {"HEAD"}:
                 assert rest_requirement(method, route.path) is not None, f"{method} {route.path}"
     served = {(m, r.path) for mod in (service_routes, collection_routes, point_routes, snapshot_routes,
                                       telemetry_routes, cluster_routes, shard_snapshot_routes,
-                                      optimization_routes)
+                                      optimization_routes, quota_routes)
               for r in mod.routes() for m in r.methods}
     assert set(REST) <= served, "table entries for routes that do not exist"
 
