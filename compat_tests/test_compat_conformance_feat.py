@@ -6,6 +6,8 @@ Where QdrantClient(":memory:") differs from Qdrant 1.19 the test says so and Qdr
 
 from __future__ import annotations
 
+import random
+
 import httpx
 import pytest
 from compat_helpers import assert_ok, assert_qdrant_error, create_simple, is_local
@@ -103,3 +105,62 @@ def test_prefix_match_congruent_with_local_mode(client: QdrantClient, collection
         type=models.KeywordIndexType.KEYWORD, prefix=True), wait=True)
     found, _ = client.scroll(collection_name, scroll_filter=flt, limit=10)
     assert sorted(int(r.id) for r in found) == [0, 3]
+
+
+def _mmr_points(n: int = 60, dim: int = 4) -> list[models.PointStruct]:
+    rng = random.Random(12)
+    return [models.PointStruct(id=i, vector=[rng.uniform(-1, 1) for _ in range(dim)], payload={"n": i})
+            for i in range(n)]
+
+
+def _mmr_ids(client: QdrantClient, name: str, query: list[float], mmr: models.Mmr, limit: int,
+             flt: models.Filter | None = None) -> list[tuple[int, float]]:
+    result = client.query_points(name, query=models.NearestQuery(nearest=query, mmr=mmr), limit=limit,
+                                 query_filter=flt)
+    return [(int(p.id), round(p.score, 4)) for p in result.points]
+
+
+@pytest.mark.parametrize("distance", [models.Distance.COSINE, models.Distance.DOT, models.Distance.EUCLID,
+                                      models.Distance.MANHATTAN])
+def test_mmr_congruent_with_local_mode(client: QdrantClient, collection_name: str, distance: models.Distance) -> None:
+    """MMR picks the same points in the same order as QdrantClient(":memory:") (which follows
+    Qdrant's core algorithm, ties included), and points keep their query scores."""
+    points = _mmr_points()
+    local = QdrantClient(":memory:")
+    for target in (client, local):
+        target.create_collection(collection_name, vectors_config=models.VectorParams(size=4, distance=distance))
+        target.upsert(collection_name, points, wait=True)
+    query = [0.3, -0.2, 0.9, 0.1]
+    only_even = models.Filter(must=[models.FieldCondition(key="n", range=models.Range(lt=40))])
+    for mmr, limit, flt in [(models.Mmr(diversity=0.5, candidates_limit=30), 8, None),
+                            (models.Mmr(diversity=0.9, candidates_limit=60), 10, None),
+                            (models.Mmr(diversity=0.0, candidates_limit=20), 5, None),
+                            (models.Mmr(), 6, only_even),
+                            (models.Mmr(diversity=1.0, candidates_limit=15), 15, only_even)]:
+        ours = _mmr_ids(client, collection_name, query, mmr, limit, flt)
+        theirs = _mmr_ids(local, collection_name, query, mmr, limit, flt)
+        assert [i for i, _ in ours] == [i for i, _ in theirs], (mmr, limit)
+        assert [s for _, s in ours] == pytest.approx([s for _, s in theirs], abs=1e-3)
+    plain = client.query_points(collection_name, query=query, limit=5).points
+    assert _mmr_ids(client, collection_name, query, models.Mmr(diversity=0.0, candidates_limit=5), 5)[0][0] \
+        == plain[0].id  # the most relevant point always comes first
+    local.close()
+
+
+def test_mmr_changes_the_picks_and_validates(raw: httpx.Client, collection_name: str) -> None:
+    assert_ok(raw.put(f"/collections/{collection_name}", json={"vectors": {"size": 2, "distance": "Cosine"}}))
+    # two tight clusters: the nearest five are all in the first; MMR with high diversity takes the other too
+    pts = [{"id": i, "vector": [1.0, 0.01 * i]} for i in range(5)] + [{"id": 10 + i, "vector": [0.7, 0.7 + 0.01 * i]}
+                                                                      for i in range(5)]
+    assert_ok(raw.put(f"/collections/{collection_name}/points?wait=true", json={"points": pts}))
+    url = f"/collections/{collection_name}/points/query"
+    plain = assert_ok(raw.post(url, json={"query": [1, 0], "limit": 3}))["points"]
+    assert all(p["id"] < 10 for p in plain)
+    diverse = assert_ok(raw.post(url, json={"query": {"nearest": [1, 0], "mmr": {"diversity": 0.9,
+                                                                                 "candidates_limit": 10}},
+                                            "limit": 3}))["points"]
+    assert diverse[0]["id"] == 0 and any(p["id"] >= 10 for p in diverse)
+    assert_qdrant_error(raw.post(url, json={"query": {"nearest": [1, 0], "mmr": {"diversity": 1.5}}}), 422,
+                        "diversity")
+    assert_qdrant_error(raw.post(url, json={"query": {"nearest": [1, 0], "mmr": {"candidates_limit": 16385}}}),
+                        422, "candidates_limit")

@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import replace
 
 from engine.errors import BadRequest
-from engine.query import formula, fusion, ordering
+from engine.query import formula, fusion, mmr, ordering
 from engine.query.candidates import Found, from_hits, merge_filters, only_ids, to_points, union_ids
 from engine.query.resolve import Collections, Stage, resolve
 from engine.query.scorers import average_vector, search_custom
@@ -25,6 +25,7 @@ from engine.types.requests import (
     FormulaQuery,
     Fusion,
     FusionQuery,
+    Mmr,
     NearestQuery,
     OrderBy,
     QueryRequest,
@@ -87,8 +88,8 @@ def _leaf(col: ShardView, stage: Stage, flt: Filter | None) -> list[Found]:
             raise BadRequest("cannot apply Fusion without prefetches")
         case FormulaQuery():
             raise BadRequest("cannot apply Formula without prefetches")
-        case NearestQuery(vector=vector):
-            return _nearest(col, stage, vector, flt)
+        case NearestQuery(vector=vector, mmr=rerank):
+            return _nearest(col, stage, vector, flt) if rerank is None else _mmr(col, stage, vector, flt, rerank)
         case RecommendQuery(positive=positive, negative=negative, strategy=RecommendStrategy.AVERAGE_VECTOR):
             return _nearest(col, stage, average_vector([v.vector for v in positive], [v.vector for v in negative]),
                             flt)
@@ -99,6 +100,13 @@ def _leaf(col: ShardView, stage: Stage, flt: Filter | None) -> list[Found]:
 def _nearest(col: ShardView, stage: Stage, vector: object, flt: Filter | None) -> list[Found]:
     hits = nearest(col, stage.using, vector, flt, stage.limit, stage.params, stage.score_threshold)  # type: ignore[arg-type]
     return from_hits(hits)
+
+
+def _mmr(col: ShardView, stage: Stage, vector: object, flt: Filter | None, rerank: Mmr) -> list[Found]:
+    """MMR over the `candidates_limit` nearest points (default: this stage's limit)."""
+    pool_size = stage.limit if rerank.candidates_limit is None else rerank.candidates_limit
+    pool = _nearest(col, replace(stage, limit=pool_size), vector, flt)
+    return mmr.rerank(col, stage.using, vector, pool, rerank.diversity, stage.limit)
 
 
 def with_limit(stage: Stage, limit: int) -> Stage:

@@ -101,7 +101,7 @@ class _Resolver:
         match query:
             case NearestQuery():
                 resolved = self.vector(query.input)
-                return NearestQuery(vector=resolved.vector)
+                return NearestQuery(vector=resolved.vector, mmr=query.mmr)
             case RecommendQuery(positive=positive, negative=negative, strategy=strategy):
                 if strategy is RecommendStrategy.AVERAGE_VECTOR and not positive:
                     raise BadRequest("At least one positive vector ID required with this strategy")

@@ -89,12 +89,34 @@ class VectorInput:
     point_id: PointId | None = None
 
 
+MAX_MMR_CANDIDATES = 16_384
+"""Qdrant's bound of `mmr.candidates_limit`."""
+
+
+@dataclass(slots=True)
+class Mmr:
+    """Re-rank the nearest candidates by Maximal Marginal Relevance: `diversity` in [0, 1] (default
+    0.5), among `candidates_limit` nearest points (default: the stage's limit)."""
+
+    diversity: float | None = None
+    candidates_limit: int | None = None
+
+    def validate(self) -> None:
+        if self.diversity is not None and not 0.0 <= self.diversity <= 1.0:
+            raise ValidationError(f"Validation error in body: [mmr.diversity: value {self.diversity} invalid, "
+                                  "must be in the range [0, 1]]")
+        if self.candidates_limit is not None:
+            check_range("mmr.candidates_limit", self.candidates_limit, 0, MAX_MMR_CANDIDATES)
+
+
 @dataclass(slots=True)
 class NearestQuery:
-    """Nearest neighbours of a vector, or of the stored vector of `point_id` (which is then excluded)."""
+    """Nearest neighbours of a vector, or of the stored vector of `point_id` (which is then excluded),
+    re-ranked by MMR when `mmr` is set."""
 
     vector: Any = None
     point_id: PointId | None = None
+    mmr: Mmr | None = None
 
     @property
     def input(self) -> VectorInput:
@@ -194,6 +216,8 @@ class Prefetch:
     def validate(self) -> None:
         check_range("prefetch.limit", self.limit, 1, MAX_LIMIT)
         self.params.validate()
+        if isinstance(self.query, NearestQuery) and self.query.mmr is not None:
+            self.query.mmr.validate()
 
 
 @dataclass(slots=True)
@@ -214,6 +238,8 @@ class QueryRequest:
         check_range("limit", self.limit, 1, MAX_LIMIT)
         check_range("offset", self.offset, 0, MAX_OFFSET)
         self.params.validate()
+        if isinstance(self.query, NearestQuery) and self.query.mmr is not None:
+            self.query.mmr.validate()
         stack, count = list(self.prefetch), 0
         while stack:  # iterative: a deep tree must get an error, not a RecursionError
             stage = stack.pop()

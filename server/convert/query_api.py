@@ -23,6 +23,7 @@ from engine.types.requests import (
     GroupsRequest,
     LookupLocation,
     MatrixRequest,
+    Mmr,
     NearestQuery,
     Prefetch,
     Query,
@@ -116,16 +117,21 @@ def _rrf(raw: Any) -> FusionQuery:
                        weights=None if weights is None else [float(w) for w in weights])
 
 
+def _mmr(raw: Any) -> Mmr | None:
+    if raw is None:
+        return None
+    obj = expect_object(raw, "mmr")
+    return Mmr(diversity=opt_float(obj, "diversity"), candidates_limit=opt_int(obj, "candidates_limit", minimum=0))
+
+
 def query_interface(raw: Any) -> Query | None:
     """`query`: a bare vector input (nearest) or one of the tagged query variants."""
     match raw:
         case None:
             return None
         case {"nearest": inner, **rest}:
-            if rest.get("mmr") is not None:
-                raise BadRequest("MMR is not supported yet by this server")
             found = vector_input(inner)
-            return NearestQuery(vector=found.vector, point_id=found.point_id)
+            return NearestQuery(vector=found.vector, point_id=found.point_id, mmr=_mmr(rest.get("mmr")))
         case {"recommend": inner}:
             obj = expect_object(inner, "recommend")
             return RecommendQuery(_examples(obj.get("positive"), "positive"),

@@ -146,6 +146,7 @@ PREPARE: dict[str, Callable[[Any], None]] = {
     "qdrant.PointsUpdateOperation.UpdateVectors": lambda m: m.points.add().CopyFrom(
         ppb.PointVectors(id=_pid(1), vectors=_dense())),
     "qdrant.PrefetchQuery": lambda m: m.query.nearest.dense.data.extend([1.0, 2.0]),
+    "qdrant.NearestInputWithMmr": lambda m: m.nearest.dense.data.extend([1.0, 2.0]),
     "qdrant.ContextInputPair": lambda m: (m.positive.id.CopyFrom(_pid(1)), m.negative.id.CopyFrom(_pid(2))),
     "qdrant.DiscoverInput": lambda m: m.target.id.CopyFrom(_pid(1)),
     "qdrant.DecayParamsExpression": lambda m: setattr(m.x, "constant", 1.0),

@@ -25,7 +25,7 @@ COLLECTION_OP_TIMEOUT = (
 )
 RETRIEVE_TIMEOUT = "retrieval by id is not cut short (Qdrant applies it to the shard fan-out)"
 QUERY_API_PENDING = (
-    "query API: not converted yet (relevance feedback, inference objects, MMR, ACORN, IDF "
+    "query API: not converted yet (relevance feedback, inference objects, ACORN, IDF "
     "corpus), or no sample in tests/server/test_grpc_fields.py shows an effect yet — add one "
     "(BASES/PREPARE) and move it"
 )
@@ -130,9 +130,11 @@ CONVERTED: dict[str, str] = {
     ),
     "qdrant.MaxOptimizationThreads": "value",
     "qdrant.MinShould": "conditions min_count",
+    "qdrant.Mmr": "diversity candidates_limit",
     "qdrant.MultExpression": "mult",
     "qdrant.MultiDenseVector": "vectors",
     "qdrant.NamedVectors": "vectors",
+    "qdrant.NearestInputWithMmr": "nearest mmr",
     "qdrant.NestedCondition": "key filter",
     "qdrant.OptimizersConfigDiff": (
         "deleted_threshold vacuum_min_vector_number default_segment_number "
@@ -380,9 +382,7 @@ IGNORED: dict[str, dict[str, str]] = {
         "qdrant.IdfParams": "corpus",
         "qdrant.Image": "image model options",
         "qdrant.InferenceObject": "object model options",
-        "qdrant.Mmr": "diversity candidates_limit",
         "qdrant.NaiveFeedbackStrategy": "a b c",
-        "qdrant.NearestInputWithMmr": "nearest mmr",
         "qdrant.RelevanceFeedbackInput": "target feedback strategy",
         "qdrant.SearchParams": "acorn idf",
     },

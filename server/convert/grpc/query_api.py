@@ -38,6 +38,7 @@ from engine.types.requests import (
     GroupsRequest,
     LookupLocation,
     MatrixRequest,
+    Mmr,
     NearestQuery,
     Prefetch,
     Query,
@@ -127,7 +128,13 @@ def query_from_pb_variant(query: Any) -> Query | None:
             return FormulaQuery(expression(query.formula.expression),
                                 {k: value_from_pb(v) for k, v in query.formula.defaults.items()})
         case "nearest_with_mmr":
-            raise BadRequest("MMR is not supported yet by this server")
+            with_mmr = query.nearest_with_mmr
+            if not with_mmr.HasField("nearest"):
+                raise GrpcInputError("missing field `nearest` in `nearest_with_mmr`")
+            found = vector_input(with_mmr.nearest)
+            m = with_mmr.mmr
+            return NearestQuery(vector=found.vector, point_id=found.point_id,
+                                mmr=Mmr(diversity=_opt(m, "diversity"), candidates_limit=_opt(m, "candidates_limit")))
         case "relevance_feedback":
             raise BadRequest("relevance feedback is not supported yet by this server")
     raise BadRequest(f"query `{kind}` is not supported by this server")
