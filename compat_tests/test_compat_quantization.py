@@ -9,6 +9,7 @@ import random
 import time
 from collections.abc import Iterator
 
+import httpx
 import pytest
 from compat_helpers import is_local
 from conftest import unique_collection_name
@@ -104,3 +105,43 @@ def test_oversampling_widens_the_preselection(client: QdrantClient, quantized: t
             got = _search(client, name, query, params=_quant(rescore=True, oversampling=oversampling))
             found[oversampling] += len(want & {pid for pid, _ in got})
     assert found[10.0] > found[1.0] + 5, found
+
+
+def test_turbo4_datatype_keeps_4_bit_vectors(client: QdrantClient, collection_name: str) -> None:
+    """`datatype: turbo4` stores dense vectors as 4-bit TurboQuant codes: what is read back and scored
+    is their reconstruction, close to the input but not equal to it."""
+    if is_local(client):
+        pytest.skip("local mode ignores the storage datatype")
+    client.create_collection(collection_name, vectors_config=models.VectorParams(
+        size=DIM, distance=models.Distance.COSINE, datatype=models.Datatype.TURBO4))
+    assert client.get_collection(collection_name).config.params.vectors.datatype == models.Datatype.TURBO4
+    vectors = _vectors()[:50]
+    client.upsert(collection_name, points=[models.PointStruct(id=i, vector=v) for i, v in enumerate(vectors)], wait=True)
+    stored = client.retrieve(collection_name, [3], with_vectors=True)[0].vector
+    assert isinstance(stored, list)
+    norm = sum(x * x for x in vectors[3]) ** 0.5
+    original = [x / norm for x in vectors[3]]
+    assert stored != pytest.approx(original, abs=1e-6)
+    assert stored == pytest.approx(original, abs=0.12)
+    assert sum(a * b for a, b in zip(stored, original, strict=True)) > 0.98
+    hits = client.query_points(collection_name, query=vectors[3], limit=3).points
+    assert hits[0].id == 3
+
+
+def test_sparse_vectors_refuse_turbo4(client: QdrantClient, collection_name: str) -> None:
+    if is_local(client):
+        pytest.skip("local mode does not validate sparse datatypes")
+    with pytest.raises(Exception, match="sparse vectors do not support the `turbo4` datatype"):
+        client.create_collection(collection_name, sparse_vectors_config={"text": models.SparseVectorParams(
+            index=models.SparseIndexParams(datatype=models.Datatype.TURBO4))})
+    assert not client.collection_exists(collection_name)
+
+
+def test_sparse_turbo4_is_a_validation_error_over_http(raw: httpx.Client, collection_name: str) -> None:
+    body = {"sparse_vectors": {"text": {"index": {"datatype": "turbo4"}}}}
+    response = raw.put(f"/collections/{collection_name}", json=body)
+    assert response.status_code == 422
+    assert response.json()["status"]["error"] == (
+        "Validation error in JSON body: [sparse_vectors.text.index.datatype: sparse vectors do not support the "
+        "`turbo4` datatype]")
+    assert raw.get(f"/collections/{collection_name}/exists").json()["result"]["exists"] is False

@@ -13,10 +13,12 @@ per-coordinate correction; `turbo4` vector storage uses the same 4-bit codes."""
 
 from __future__ import annotations
 
+import functools
+
 import numpy as np
 
 from engine.quantization.base import blocked, byte_table, byte_values, from_reconstruction, table_sums
-from engine.quantization.spec import QuantizationSpec, TurboBits
+from engine.quantization.spec import Method, QuantizationSpec, TurboBits
 from engine.types.config import Distance
 
 _CENTROIDS = {
@@ -29,13 +31,30 @@ BIT_SIZE = {TurboBits.BITS1: 1, TurboBits.BITS1_5: 1, TurboBits.BITS2: 2, TurboB
 ROTATION_SEED = 1_19
 
 
+@functools.lru_cache(maxsize=16)
 def rotation(dim: int, bits: TurboBits) -> np.ndarray:
     """D×dim matrix with orthonormal columns (D = dim, or ceil(1.5·dim) for 1.5 bits); seeded, so the
     same dimension always gets the same rotation."""
     rows = (3 * dim + 1) // 2 if bits is TurboBits.BITS1_5 else dim
     gaussian = np.random.default_rng(ROTATION_SEED + dim).standard_normal((rows, dim))
     q, r = np.linalg.qr(gaussian)
-    return (q * np.sign(np.diag(r))).astype(np.float32)
+    matrix = (q * np.sign(np.diag(r))).astype(np.float32)
+    matrix.flags.writeable = False  # shared by every store of this dimension (cached)
+    return matrix
+
+
+TURBO4 = QuantizationSpec(Method.TURBO, bits=TurboBits.BITS4)
+
+
+def turbo4_reconstruction(rows: np.ndarray) -> np.ndarray:
+    """What the `turbo4` vector datatype keeps of float32 rows (one vector or n×dim): the vectors
+    decoded from their 4-bit TurboQuant codes (same rotation per dimension, so a vector always
+    gets the same reconstruction)."""
+    single = rows.ndim == 1
+    block = np.atleast_2d(np.asarray(rows, dtype=np.float32))
+    coded = TurboQuantized.build(TURBO4, Distance.DOT, block)
+    decoded = coded.decode(slice(None)).astype(np.float32)
+    return decoded[0] if single else decoded
 
 
 class TurboQuantized:

@@ -6,10 +6,14 @@ from __future__ import annotations
 import numpy as np
 
 from engine import distance as dist
+from engine.quantization.turbo import turbo4_reconstruction
 from engine.segment.column_image import ColumnImage
 from engine.types.config import Datatype, Distance
 
-_NUMPY_TYPE = {Datatype.FLOAT32: np.float32, Datatype.FLOAT16: np.float16, Datatype.UINT8: np.uint8}
+_NUMPY_TYPE = {Datatype.FLOAT32: np.float32, Datatype.FLOAT16: np.float16, Datatype.UINT8: np.uint8,
+               Datatype.TURBO4: np.float32}
+"""`turbo4` rows are kept as float32 reconstructions of their 4-bit TurboQuant codes (`_stored`):
+the vectors read back and scored are the lossy ones, as in Qdrant 1.19; memory is float32's."""
 
 
 class VectorColumn:
@@ -42,15 +46,19 @@ class VectorColumn:
 
     def set(self, offset: int, vector: np.ndarray) -> None:
         self.ensure_capacity(offset + 1)
-        self.data[offset] = dist.encode(self.distance, self.datatype, vector)
+        self.data[offset] = self._stored(vector)
         self.present[offset] = True
 
     def set_rows(self, start: int, rows: np.ndarray) -> None:
         """Store validated vectors (n×dim float32) at offsets start.. in one slice assignment."""
         end = start + rows.shape[0]
         self.ensure_capacity(end)
-        self.data[start:end] = dist.encode(self.distance, self.datatype, rows)
+        self.data[start:end] = self._stored(rows)
         self.present[start:end] = True
+
+    def _stored(self, vectors: np.ndarray) -> np.ndarray:
+        encoded = dist.encode(self.distance, self.datatype, vectors)
+        return turbo4_reconstruction(encoded) if self.datatype is Datatype.TURBO4 else encoded
 
     def unset(self, offset: int) -> None:
         if offset < self.present.shape[0]:

@@ -18,6 +18,8 @@ class Datatype(enum.Enum):
     FLOAT32 = "float32"
     FLOAT16 = "float16"
     UINT8 = "uint8"
+    TURBO4 = "turbo4"
+    """Dense only: each vector kept as its 4-bit TurboQuant reconstruction (lossy, as Qdrant 1.19)."""
 
 
 @dataclass(slots=True)

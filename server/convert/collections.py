@@ -40,7 +40,7 @@ def _datatype(raw: Any) -> Datatype | None:
     try:
         return Datatype(raw)
     except ValueError:
-        raise format_error(f"unknown variant `{raw}`, expected one of `float32`, `uint8`, `float16`") from None
+        raise format_error(f"unknown variant `{raw}`, expected one of `float32`, `uint8`, `float16`, `turbo4`") from None
 
 
 def _multivector(raw: Any) -> MultiVectorConfig | None:
@@ -82,7 +82,12 @@ def sparse_vectors_from_json(raw: Any) -> dict[str, SparseVectorParams] | None:
     if raw is None:
         return None
     obj = expect_object(raw, "sparse_vectors")
-    return {name: _sparse_params(p) for name, p in obj.items()}
+    out = {name: _sparse_params(p) for name, p in obj.items()}
+    for name, params in out.items():
+        if params.index is not None and params.index.datatype is Datatype.TURBO4:
+            raise ValidationError(f"Validation error in JSON body: [sparse_vectors.{name}.index.datatype: "
+                                  "sparse vectors do not support the `turbo4` datatype]")
+    return out
 
 
 def _sparse_update(current: dict[str, SparseVectorParams] | None, raw: Any) -> dict[str, SparseVectorParams]:

@@ -145,3 +145,17 @@ def test_codes_survive_a_restart(tmp_path: Path, on_disk: bool) -> None:
     assert isinstance(codes, np.memmap) == on_disk
     assert [(p.id, p.score) for p in reads.query(again.get("c"), request)] == before
     again.close()
+
+
+def test_turbo4_columns_keep_the_4_bit_reconstruction() -> None:
+    from engine.quantization.turbo import turbo4_reconstruction
+    from engine.segment.vector_column import VectorColumn
+    from engine.types.config import Datatype
+
+    column = VectorColumn(48, Distance.COSINE, Datatype.TURBO4)
+    column.set_rows(0, ROWS[:10] * 3.0)  # Cosine: normalised first, then coded
+    column.set(10, ROWS[10])
+    stored = np.stack([column.get(i) for i in range(11)])  # type: ignore[misc]
+    assert np.allclose(stored, turbo4_reconstruction(ROWS[:11]), atol=1e-5)
+    assert not np.allclose(stored, ROWS[:11], atol=1e-3)
+    assert (np.einsum("ij,ij->i", stored, ROWS[:11]) > 0.98).all()

@@ -21,7 +21,7 @@ from server.pb import collections_pb2 as cpb
 
 _DISTANCES = {1: "Cosine", 2: "Euclid", 3: "Dot", 4: "Manhattan"}
 _DISTANCE_NUM: dict[str, Any] = {v: k for k, v in _DISTANCES.items()}
-_DATATYPES = {1: "float32", 2: "uint8", 3: "float16"}
+_DATATYPES = {1: "float32", 2: "uint8", 3: "float16", 4: "turbo4"}
 _DATATYPE_NUM: dict[str, Any] = {v: k for k, v in _DATATYPES.items()}
 _STATUS = {"green": cpb.Green, "yellow": cpb.Yellow, "red": cpb.Red, "grey": cpb.Grey}
 _HNSW_DROP = ("memory",)
