@@ -4,6 +4,8 @@ One seeded data set, one sealed segment with an hnswlib graph built by the engin
 with the same parameters. For each filter selectivity it times, at the same `ef`:
 - `exact`: numpy over the filter's candidates (payload index answers the filter);
 - `over-fetch`: unfiltered graph search for 2·k/selectivity, keep matches (callback if too few);
+- `whole beam`: unfiltered graph search with a beam of 4·ef, keep every matching label of the
+  beam (a numpy bitmask, no callback), re-score exactly;
 - `callback`: graph search with hnswlib's per-node Python filter callback;
 - `planner`: what the engine chooses (`nearest()`, including computing the filter from the index);
 - raw hnswlib (plain, and with the callback) as the ceiling.
@@ -196,9 +198,18 @@ def _strategies(col: Collection, index: HnswIndex, raw: hnswlib.Index, column: V
         labels = index.search(q, want, max(ef, want))
         return set() if labels is None else set(labels[allowed[labels]][:K].tolist())
 
+    def whole_beam(q: np.ndarray) -> set[int]:
+        width = 4 * ef
+        labels = index.search(q, width, width)  # the whole final beam, best first
+        if labels is None:
+            return set()
+        kept = labels[allowed[labels]]
+        return set(_exact(column, kept, SegmentQuery("", q, Distance.COSINE, K, params, ef, 0))[1].tolist())
+
     return {
         "exact": exact,
         "over-fetch (rejected)": over,
+        "whole beam 4·ef (rejected)": whole_beam,
         "callback": lambda q: labels_of(index.search(q, K, ef, allowed=allowed.__getitem__)),
         "callback, ef·min(4, 1/sel²)": lambda q: labels_of(
             index.search(q, K, int(ef * min(4.0, 1.0 / sel**2)), allowed=allowed.__getitem__)),

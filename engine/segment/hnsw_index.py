@@ -14,7 +14,6 @@ from typing import Any
 import hnswlib
 import numpy as np
 
-from engine.segment.rwlock import RWLock
 from engine.types.config import Datatype, Distance, HnswConfig, VectorParams
 
 _SPACE = {Distance.COSINE: "ip", Distance.DOT: "ip", Distance.EUCLID: "l2"}
@@ -35,12 +34,11 @@ class HnswIndex:
         # uint8 Cosine vectors are stored unnormalised: hnswlib's `cosine` space normalises them itself.
         space = "cosine" if datatype is Datatype.UINT8 and distance is Distance.COSINE else _SPACE[distance]
         self._index = hnswlib.Index(space=space, dim=dim)
-        # knn_query runs concurrently (hnswlib releases the GIL); `ef` is a setting of the whole
-        # index, so searches share `_ef_lock` while the ef they need is set, and changing it takes the
-        # lock alone. mark_deleted and save are serialised with each other by `_lock` (the segment's
-        # write lock already keeps deletes away from searches).
-        self._ef = -1
-        self._ef_lock = RWLock()
+        # knn_query runs concurrently (hnswlib releases the GIL) and needs no Python lock: hnswlib
+        # searches with a beam of max(ef_, k), so the index's own ef_ is pinned to 1 and each search
+        # asks for k = its ef and keeps the best k labels (the same beam as set_ef(ef) + k, without
+        # shared state). mark_deleted and save are serialised with each other by `_lock` (the
+        # segment's write lock already keeps deletes away from searches).
         self._lock = threading.Lock()
 
     def build(self, vectors: np.ndarray, labels: np.ndarray, threads: int = 1) -> None:
@@ -49,6 +47,7 @@ class HnswIndex:
                                random_seed=100)
         if labels.shape[0]:
             self._index.add_items(vectors, labels, num_threads=threads)
+        self._index.set_ef(1)
         self.count = int(labels.shape[0])
 
     def save(self, path: str) -> int:
@@ -68,6 +67,7 @@ class HnswIndex:
              datatype: Datatype = Datatype.FLOAT32) -> HnswIndex:
         index = cls(distance, dim, config, datatype)
         index._index.load_index(path, allow_replace_deleted=False)
+        index._index.set_ef(1)  # ef_ is not part of the file (hnswlib loads it as 10)
         index.count = count
         return index
 
@@ -81,20 +81,20 @@ class HnswIndex:
 
     def search(self, query: np.ndarray, k: int, ef: int,
                allowed: Callable[[int], bool] | None = None) -> np.ndarray | None:
-        """Labels of `min(k, count)` approximate nearest neighbours, or None when the graph cannot
-        yield that many (too many deleted or filtered out): the caller then scores exactly."""
+        """Labels of `min(k, count)` approximate nearest neighbours (beam width `max(ef, k)`), best
+        first, or None when the graph cannot yield that many (too many deleted or filtered out):
+        the caller then scores exactly."""
         k = min(k, self.count)
         if k <= 0:
             return np.empty(0, dtype=np.int64)
-        ef = max(ef, k)
-        while True:
-            with self._ef_lock.read():
-                if self._ef == ef:
-                    try:
-                        labels, _ = self._index.knn_query(query, k=k, num_threads=1, filter=allowed)
-                    except RuntimeError:
-                        return None
-                    return labels[0].astype(np.int64)
-            with self._ef_lock.write():
-                self._index.set_ef(ef)
-                self._ef = ef
+        width = min(max(ef, k), self.count)
+        try:
+            labels, _ = self._index.knn_query(query, k=width, num_threads=1, filter=allowed)
+        except RuntimeError:
+            if width == k:
+                return None
+            try:  # fewer than `width` points reachable: the narrowest beam may still yield k
+                labels, _ = self._index.knn_query(query, k=k, num_threads=1, filter=allowed)
+            except RuntimeError:
+                return None
+        return labels[0, :k].astype(np.int64)

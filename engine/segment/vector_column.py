@@ -78,8 +78,9 @@ class VectorColumn:
         return dist.prepare_query(self.distance, self.datatype, np.asarray(query, dtype=np.float32))
 
     def score(self, offsets: np.ndarray, query: np.ndarray) -> np.ndarray:
-        """Exact scores of rows `offsets` for a prepared query."""
-        return dist.score_stored(self.distance, self.datatype, self.data[offsets], query)
+        """Exact scores of rows `offsets` for a prepared query (`np.take` copies whole rows: about
+        twice as fast as fancy indexing on a 2-D array)."""
+        return dist.score_stored(self.distance, self.datatype, np.take(self.data, offsets, axis=0), query)
 
     def score_prefix(self, size: int, query: np.ndarray) -> np.ndarray:
         """Exact scores of rows [0, size) for a prepared query, read in place (a contiguous view:

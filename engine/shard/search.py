@@ -124,7 +124,7 @@ def _hits(scores: np.ndarray, seg: Segment, offsets: np.ndarray) -> list[Hit]:
 def _nearest_dense(col: ShardView, using: str, vector: np.ndarray, compiled: CompiledFilter | None, k: int,
                    params: SearchParams, threshold: float | None, exclude: list[PointId] | None) -> list[Hit]:
     vp = col.config.params.vectors[using]
-    hnsw = col.config.effective_hnsw(using)
+    hnsw = col.config.effective_hnsw(using) if vp.hnsw_config else col.config.hnsw_config
     q = SegmentQuery(
         vector_name=using, vector=dist.prepare_query(vp.distance, vp.storage_type, vector), distance=vp.distance,
         k=k, params=params, ef=params.hnsw_ef or hnsw.ef_construct, threshold=threshold,
@@ -203,10 +203,13 @@ def to_record(seg: Segment, offset: int, with_payload: PayloadSelector, with_vec
 def to_scored(hits: list[Hit], with_payload: PayloadSelector, with_vector: VectorSelector) -> list[ScoredPoint]:
     """Fetch payloads and vectors of the winners only."""
     out = []
+    payload = with_payload.enabled
     for score, seg, offset in hits:
-        r = to_record(seg, offset, with_payload, with_vector)
-        out.append(ScoredPoint(id=r.id, version=seg.version_at(offset), score=score, payload=r.payload,
-                               vectors=r.vectors))
+        names = vector_names(with_vector, seg)
+        out.append(ScoredPoint(
+            id=seg.point_id(offset), version=seg.version_at(offset), score=score,
+            payload=select_payload(seg.payload_at(offset), with_payload) if payload else None,
+            vectors=None if names is None else seg.vectors_at(offset, names)))
     return out
 
 
