@@ -15,6 +15,7 @@ from engine.toc import TableOfContents
 from engine.workers import Flusher, Optimizer
 from server.auth.policy import AuthPolicy
 from server.auth.stateful import value_exists_check
+from server.connections import default_max_connections, guarded_protocol
 from server.grpc.access import AccessInterceptor
 from server.grpc.server import build_grpc_server
 from server.listen import bind_exclusive
@@ -80,6 +81,8 @@ async def serve(settings: Settings, snapshots: StartupSnapshots | None = None) -
     config = uvicorn.Config(app, host=host, port=settings.service.http_port, log_config=None,
                             access_log=False, lifespan="off", limit_concurrency=None,
                             timeout_keep_alive=service_config.http_keep_alive_timeout_sec,
+                            http=guarded_protocol(service_config.http_header_timeout_sec,
+                                                  service_config.max_connections or default_max_connections()),
                             **(tls.uvicorn_options() if tls else {}))
     server = _Server(config)
     loop = asyncio.get_running_loop()

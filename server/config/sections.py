@@ -53,6 +53,10 @@ class ServiceConfig(Section):
     max_request_size_mb: int = Field(default=32, ge=0)
     max_workers: int | None = Field(default=0, ge=0)
     http_keep_alive_timeout_sec: int = Field(default=5, ge=1)
+    http_header_timeout_sec: int = Field(default=10, ge=1)
+    """Quiver's own: the longest a REST client may take to send a request's headers."""
+    max_connections: int | None = Field(default=None, ge=1)
+    """Quiver's own: open REST connections at most (default: the descriptor limit minus 256)."""
     http_client_request_timeout_sec: int = Field(default=5, ge=1)
     http_client_disconnect_timeout_sec: int = Field(default=5, ge=1)
     enable_cors: bool = True

@@ -24,6 +24,8 @@ IMPLEMENTED: frozenset[str] = frozenset({
     "service.enable_cors",
     "service.verify_https_client_certificate",
     "service.http_keep_alive_timeout_sec",
+    "service.http_header_timeout_sec",
+    "service.max_connections",
     "service.enable_snapshot_url_recovery",
     "service.snapshot_url_max_size_mb",
     "service.snapshot_url_timeout_sec",

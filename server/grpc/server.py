@@ -33,6 +33,8 @@ PUBLIC_SERVICES = ("qdrant.Qdrant", "qdrant.Collections", "qdrant.Points", "qdra
 UNLIMITED = -1
 """Qdrant decodes messages of any size on its public gRPC port (tonic `max_decoding_message_size(usize::MAX)`)."""
 
+GRPC_IDLE_MS = 300_000
+
 
 def build_grpc_server(service: Service, host: str, port: int, max_message_bytes: int = UNLIMITED,
                       snapshots_path: str = "./data/snapshots",
@@ -46,6 +48,8 @@ def build_grpc_server(service: Service, host: str, port: int, max_message_bytes:
         ("grpc.max_send_message_length", max_message_bytes),
         # exclusive: with SO_REUSEPORT (grpc's default) a second server shares the port silently
         ("grpc.so_reuseport", 0),
+        # idle channels get a GOAWAY after 5 minutes (clients reconnect on their next call)
+        ("grpc.max_connection_idle_ms", GRPC_IDLE_MS),
     ]
     # the guard first: it decodes the request, so the accounting after it sees the message (its
     # collection_name); a refused call therefore never reaches the access log
