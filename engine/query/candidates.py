@@ -6,9 +6,10 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from engine.payload_select import select_payload
 from engine.point_id import PointId
 from engine.segment import Segment
-from engine.shard.search import Hit, to_scored
+from engine.shard.search import Hit, vector_names
 from engine.types.filters import Filter, HasId, MinShould
 from engine.types.points import PayloadSelector, ScoredPoint, VectorSelector
 
@@ -29,11 +30,17 @@ def from_hits(hits: list[Hit]) -> list[Found]:
 
 
 def to_points(found: list[Found], with_payload: PayloadSelector, with_vector: VectorSelector) -> list[ScoredPoint]:
-    """Fetch payloads and vectors of the winners only."""
-    points = to_scored([(f.score, f.seg, f.offset) for f in found], with_payload, with_vector)
-    for point, f in zip(points, found, strict=True):
-        point.order_value = f.order_value
-    return points
+    """Fetch payloads and vectors of the winners only: one ScoredPoint per winner, built directly
+    (this runs for every returned point of every query; no intermediate records)."""
+    out = []
+    for f in found:
+        seg, offset = f.seg, f.offset
+        names = vector_names(with_vector, seg)
+        out.append(ScoredPoint(
+            id=f.id, version=seg.version_at(offset), score=f.score,
+            payload=select_payload(seg.payload_at(offset), with_payload) if with_payload.enabled else None,
+            vectors=None if names is None else seg.vectors_at(offset, names), order_value=f.order_value))
+    return out
 
 
 def merge_filters(outer: Filter | None, inner: Filter | None) -> Filter | None:

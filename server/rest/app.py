@@ -10,6 +10,7 @@ from starlette.middleware import Middleware
 from starlette.middleware.cors import CORSMiddleware
 from starlette.requests import Request
 from starlette.responses import Response
+from starlette.routing import BaseRoute
 
 from server.auth.policy import AuthPolicy
 from server.rest import (
@@ -26,8 +27,8 @@ from server.rest import (
 )
 from server.rest.access import AccessMiddleware, route_templates
 from server.rest.auth_middleware import AuthMiddleware
-from server.rest.path_guard import PathGuard
 from server.rest.responses import error
+from server.rest.router import IndexedRouter
 from server.service import Service
 from server.settings import Settings
 from server.telemetry.issues import IssueBoard
@@ -40,22 +41,27 @@ async def _http_error(request: Request, exc: Exception) -> Response:
     return error(status, str(detail), time.perf_counter())
 
 
+def rest_routes() -> list[BaseRoute]:
+    """Every REST route, in matching order."""
+    return [*service_routes.routes(), *collection_routes.routes(), *point_routes.routes(),
+            *snapshot_routes.routes(), *dashboard_routes.routes(), *telemetry_routes.routes(),
+            *cluster_routes.routes(), *shard_snapshot_routes.routes(),
+            *optimization_routes.routes(), *quota_routes.routes()]
+
+
 def build_app(service: Service, settings: Settings, stats: RequestStats | None = None,
               issues: IssueBoard | None = None, policy: AuthPolicy | None = None) -> Starlette:
     stats = stats or RequestStats()
-    routes = [*service_routes.routes(), *collection_routes.routes(), *point_routes.routes(),
-              *snapshot_routes.routes(), *dashboard_routes.routes(), *telemetry_routes.routes(),
-              *cluster_routes.routes(), *shard_snapshot_routes.routes(),
-              *optimization_routes.routes(), *quota_routes.routes()]
-    # the access log is outermost so that refused requests are logged and counted too
+    routes = rest_routes()
+    # the access log (with the path guard) is outermost so that refused requests are logged and counted too
     middleware = [Middleware(AccessMiddleware, stats=stats.rest, templates=route_templates(routes))]
-    middleware.append(Middleware(PathGuard))
     if settings.service.enable_cors:  # as Qdrant: any origin, method and header; preflights answered
         middleware.insert(0, Middleware(CORSMiddleware, allow_origins=["*"], allow_methods=["*"],
                                         allow_headers=["*"]))
     if policy is not None:
         middleware.append(Middleware(AuthMiddleware, policy=policy, routes=routes))
-    app = Starlette(routes=routes, exception_handlers={HTTPException: _http_error}, middleware=middleware)
+    app = Starlette(exception_handlers={HTTPException: _http_error}, middleware=middleware)
+    app.router = IndexedRouter(routes)  # before the first request builds the middleware stack
     app.state.service = service
     app.state.settings = settings
     app.state.request_stats = stats

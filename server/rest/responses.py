@@ -41,7 +41,7 @@ def from_exception(exc: BaseException, started: float) -> Response:
 
 async def read_json(request: Request, limit: int) -> Any:
     """The request body as JSON; an empty body is None. Oversized or malformed bodies are errors."""
-    declared = request.headers.get("content-length")
+    declared, content_type = _body_headers(request)
     if declared is not None and declared.isdigit() and int(declared) > limit:
         raise _too_large(int(declared), limit)
     chunks = []
@@ -54,7 +54,7 @@ async def read_json(request: Request, limit: int) -> Any:
     raw = b"".join(chunks)
     if not raw.strip():
         return None
-    if not _is_json(request.headers.get("content-type")):
+    if not _is_json(content_type):
         # as Qdrant (actix's Json extractor): a browser's cross-origin "simple" request (text/plain,
         # a form) can then never reach a handler, so a web page cannot write without a preflight
         raise MalformedRequest("Content type error")
@@ -62,6 +62,18 @@ async def read_json(request: Request, limit: int) -> Any:
         return orjson.loads(raw)
     except orjson.JSONDecodeError as exc:
         raise MalformedRequest(f"Format error in JSON body: {exc}") from None
+
+
+def _body_headers(request: Request) -> tuple[str | None, str | None]:
+    """Content-Length and Content-Type (the first of each), in one pass over the raw headers
+    (no header object per request: this runs for every search)."""
+    length = content_type = None
+    for key, value in request.scope["headers"]:
+        if key == b"content-length" and length is None:
+            length = value.decode("latin-1")
+        elif key == b"content-type" and content_type is None:
+            content_type = value.decode("latin-1")
+    return length, content_type
 
 
 def _too_large(size: int, limit: int) -> TooLarge:
