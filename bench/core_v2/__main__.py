@@ -2,6 +2,7 @@
 
 python -m bench.core_v2                   # 100,000 × 128: every figure (~10 minutes on 2 cores)
 python -m bench.core_v2 --only 1,4        # server search + unindexed filter only
+python -m bench.core_v2 --only 1          # server rows only; figures not run are kept from the latest run, marked
 python -m bench.core_v2 --quick           # 20,000 points, shorter loads: a harness check
 
 1 server CPU per search, QPS at 8/32 clients vs the floor app (bench.core_v2.server_search)
@@ -37,11 +38,32 @@ from bench.core_v2.procs import Proc
 from bench.core_v2.report import update_readme, write_json
 from bench.data import make_dataset
 from bench.machine import machine_info
+from bench.report import RESULTS_DIR
 from bench.run_info import git_state, load_average, progress
 
 
 def _log(msg: str) -> None:
     progress("core_v2", msg)
+
+
+FAMILIES = ("server_search", "ingest", "inprocess", "unindexed_filter")
+
+
+def carry_over(result: dict[str, Any]) -> None:
+    """A partial run (`--only`) keeps the figures it did not measure from the previous full-size
+    run (core_v2-latest.json), each marked with the run it comes from, so the README table stays
+    complete and says which figures are older."""
+    latest = RESULTS_DIR / "core_v2-latest.json"
+    if not latest.exists():
+        return
+    previous = json.loads(latest.read_text(encoding="utf-8"))
+    if previous.get("dataset") != result["dataset"]:
+        return  # another data set: its figures are not comparable
+    origins = previous.get("carried_over", {})
+    for family in FAMILIES:
+        if family not in result and family in previous:
+            result[family] = previous[family]
+            result.setdefault("carried_over", {})[family] = origins.get(family, previous["started_at"])
 
 
 def parse_args(argv: list[str]) -> tuple[argparse.Namespace, CoreV2Config]:
@@ -105,6 +127,8 @@ def main(argv: list[str] | None = None) -> None:
     if args.no_write:
         print(json.dumps(result, indent=2))
         return
+    if only != {1, 2, 3, 4} and not args.quick:
+        carry_over(result)
     path = write_json(result)
     update_readme(result)
     _log(f"wrote {path} and bench/README.md")

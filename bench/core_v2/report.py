@@ -91,6 +91,12 @@ def markdown(r: dict[str, Any]) -> str:
         "",
         f"Data: {ds['n']:,} × {ds['dim']} clustered (Cosine), noise {ds['noise']}, seed {ds['seed']}.",
         "",
+    ]
+    carried = r.get("carried_over")
+    if carried:
+        lines += ["Not measured in this run (`--only`), kept from earlier runs of the same data: "
+                  + "; ".join(f"{family} from {when}" for family, when in carried.items()) + ".", ""]
+    lines += [
         *_table(["figure", "goal", "measured", "peer (same run)", "ratio", "goal met"], summary_rows(r)),
     ]
     lines += _details(r)
