@@ -164,3 +164,42 @@ def test_mmr_changes_the_picks_and_validates(raw: httpx.Client, collection_name:
                         "diversity")
     assert_qdrant_error(raw.post(url, json={"query": {"nearest": [1, 0], "mmr": {"candidates_limit": 16385}}}),
                         422, "candidates_limit")
+
+
+@pytest.mark.parametrize("distance", [models.Distance.COSINE, models.Distance.DOT, models.Distance.EUCLID])
+def test_relevance_feedback_congruent_with_local_mode(client: QdrantClient, collection_name: str,
+                                                      distance: models.Distance) -> None:
+    """Naive relevance feedback: same points and scores as QdrantClient(":memory:"); examples given
+    by id are resolved from the collection (and, as every example id, not returned)."""
+    points = _mmr_points()
+    local = QdrantClient(":memory:")
+    for target in (client, local):
+        target.create_collection(collection_name, vectors_config=models.VectorParams(size=4, distance=distance))
+        target.upsert(collection_name, points, wait=True)
+    query = models.RelevanceFeedbackQuery(relevance_feedback=models.RelevanceFeedbackInput(
+        target=[0.3, -0.2, 0.9, 0.1],
+        feedback=[models.FeedbackItem(example=[0.1, 0.2, 0.3, 0.4], score=0.9),
+                  models.FeedbackItem(example=[-0.5, 0.1, 0.0, 0.2], score=0.2),
+                  models.FeedbackItem(example=[0.9, -0.9, 0.1, 0.0], score=0.5)],
+        strategy=models.NaiveFeedbackStrategy(naive=models.NaiveFeedbackStrategyParams(a=0.7, b=1.5, c=0.4))))
+    ours = client.query_points(collection_name, query=query, limit=8).points
+    theirs = local.query_points(collection_name, query=query, limit=8).points
+    assert [p.id for p in ours] == [p.id for p in theirs]
+    assert [p.score for p in ours] == pytest.approx([p.score for p in theirs], abs=1e-3)
+    local.close()
+
+
+def test_relevance_feedback_raw_http(raw: httpx.Client, collection_name: str) -> None:
+    assert_ok(raw.put(f"/collections/{collection_name}", json={"vectors": {"size": 2, "distance": "Dot"}}))
+    pts = [{"id": i, "vector": [1.0, float(i)]} for i in range(1, 6)]
+    assert_ok(raw.put(f"/collections/{collection_name}/points?wait=true", json={"points": pts}))
+    url = f"/collections/{collection_name}/points/query"
+    body = {"query": {"relevance_feedback": {"target": [1, 0], "feedback": [{"example": 5, "score": 1.0},
+                                                                            {"example": 1, "score": 0.0}],
+                                             "strategy": {"naive": {"a": 1, "b": 1, "c": 1}}}}, "limit": 3}
+    found = assert_ok(raw.post(url, json=body))["points"]
+    # target [1, 0] scores 1 everywhere; the pair (5 better than 1) adds (x·p5 - x·p1) = 4*i: highest i first
+    assert [p["id"] for p in found] == [4, 3, 2]  # the examples 5 and 1 are not results
+    assert found[0]["score"] == pytest.approx(1 + 16)
+    body["query"]["relevance_feedback"]["strategy"] = {"naive": {"a": 1, "b": -1, "c": 1}}
+    assert_qdrant_error(raw.post(url, json=body), 422, "b")

@@ -31,6 +31,7 @@ from engine.types.requests import (
     QueryRequest,
     RecommendQuery,
     RecommendStrategy,
+    RelevanceFeedbackQuery,
     SampleQuery,
 )
 
@@ -93,7 +94,7 @@ def _leaf(col: ShardView, stage: Stage, flt: Filter | None) -> list[Found]:
         case RecommendQuery(positive=positive, negative=negative, strategy=RecommendStrategy.AVERAGE_VECTOR):
             return _nearest(col, stage, average_vector([v.vector for v in positive], [v.vector for v in negative]),
                             flt)
-        case RecommendQuery() | DiscoverQuery() | ContextQuery():
+        case RecommendQuery() | DiscoverQuery() | ContextQuery() | RelevanceFeedbackQuery():
             return search_custom(col, stage.using, stage.query, flt, stage.limit, stage.score_threshold)
 
 

@@ -9,7 +9,7 @@ block each other, and no writer holds locks of two collections, so lookups canno
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from engine.errors import BadRequest, NotFound
 from engine.point_id import PointId
@@ -23,6 +23,7 @@ from engine.types.requests import (
     ContextPair,
     ContextQuery,
     DiscoverQuery,
+    FeedbackItem,
     LookupLocation,
     NearestQuery,
     Prefetch,
@@ -30,6 +31,7 @@ from engine.types.requests import (
     QueryRequest,
     RecommendQuery,
     RecommendStrategy,
+    RelevanceFeedbackQuery,
     SearchParams,
     VectorInput,
 )
@@ -113,6 +115,9 @@ class _Resolver:
                 return DiscoverQuery(self.vector(target), [self.pair(p) for p in context])
             case ContextQuery(context=context):
                 return ContextQuery([self.pair(p) for p in context])
+            case RelevanceFeedbackQuery(target=target, feedback=feedback):
+                return replace(query, target=self.vector(target),
+                               feedback=[FeedbackItem(self.vector(f.example), f.score) for f in feedback])
         return query
 
 

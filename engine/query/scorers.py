@@ -13,17 +13,25 @@ import numpy as np
 
 from engine.errors import BadRequest
 from engine.query.candidates import Found, merge_filters
+from engine.query.feedback import naive_feedback
 from engine.segment import Segment
 from engine.shard.holder import ShardView
 from engine.shard.search import score_groups
 from engine.types.config import Distance
 from engine.types.filters import Filter, HasVector
-from engine.types.requests import ContextPair, ContextQuery, DiscoverQuery, RecommendQuery, RecommendStrategy
+from engine.types.requests import (
+    ContextPair,
+    ContextQuery,
+    DiscoverQuery,
+    RecommendQuery,
+    RecommendStrategy,
+    RelevanceFeedbackQuery,
+)
 
 EPSILON = np.float32(1.1920929e-7)
 """f32::EPSILON: context pairs need the positive strictly closer than the negative."""
 
-CustomQuery = RecommendQuery | DiscoverQuery | ContextQuery
+CustomQuery = RecommendQuery | DiscoverQuery | ContextQuery | RelevanceFeedbackQuery
 
 
 def average_vector(positive: list[Any], negative: list[Any]) -> np.ndarray:
@@ -103,6 +111,8 @@ def objective(query: CustomQuery, scorer: _Scorer, n: int) -> np.ndarray:
                 pos, neg = _pair_sides(scorer, pair)
                 ranks += np.sign(pos - neg).astype(np.float32)
             return ranks + _scaled_sigmoid(scorer(target.vector))
+        case RelevanceFeedbackQuery():
+            return naive_feedback(query, scorer)
         case ContextQuery(context=context):
             total = np.zeros(n, dtype=np.float32)
             for pair in context:

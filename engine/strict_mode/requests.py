@@ -21,6 +21,7 @@ from engine.types.requests import (
     Prefetch,
     QueryRequest,
     RecommendQuery,
+    RelevanceFeedbackQuery,
     SearchParams,
     VectorInput,
 )
@@ -58,7 +59,7 @@ def check_params(strict: StrictMode, params: SearchParams) -> None:
 
 
 def _vector_query(query: object) -> bool:
-    return isinstance(query, NearestQuery | RecommendQuery | DiscoverQuery | ContextQuery)
+    return isinstance(query, NearestQuery | RecommendQuery | DiscoverQuery | ContextQuery | RelevanceFeedbackQuery)
 
 
 def check_fullscan(strict: StrictMode, config: CollectionConfig, schema: Schema, using: str,
@@ -141,6 +142,8 @@ def query_cost(node: QueryRequest | Prefetch) -> int:
             cost = _inputs_cost([target]) + _inputs_cost([x for p in pairs for x in (p.positive, p.negative)])
         case ContextQuery(context=pairs):
             cost = _inputs_cost([x for p in pairs for x in (p.positive, p.negative)])
+        case RelevanceFeedbackQuery(target=target, feedback=feedback):
+            cost = _inputs_cost([target, *(f.example for f in feedback)])
         case _:
             cost = 0 if node.prefetch else 1
     if node.filter is not None:

@@ -153,6 +153,25 @@ class ContextQuery:
     context: list[ContextPair] = field(default_factory=list)
 
 
+@dataclass(slots=True)
+class FeedbackItem:
+    example: VectorInput
+    score: float
+
+
+@dataclass(slots=True)
+class RelevanceFeedbackQuery:
+    """Qdrant's relevance feedback with the `naive` strategy: score = a * sim(target) plus, for every
+    ordered pair of feedback examples whose scores differ by confidence > 0,
+    confidence^b * c * (sim(better) - sim(worse)); similarities are the space's core scores."""
+
+    target: VectorInput
+    feedback: list[FeedbackItem] = field(default_factory=list)
+    a: float = 1.0
+    b: float = 1.0
+    c: float = 1.0
+
+
 class Direction(enum.Enum):
     ASC = "asc"
     DESC = "desc"
@@ -190,8 +209,8 @@ class SampleQuery:
     """`sample: random`: random points among those that match the filter."""
 
 
-Query = (NearestQuery | RecommendQuery | DiscoverQuery | ContextQuery | OrderBy | FusionQuery
-         | FormulaQuery | SampleQuery)
+Query = (NearestQuery | RecommendQuery | DiscoverQuery | ContextQuery | RelevanceFeedbackQuery | OrderBy
+         | FusionQuery | FormulaQuery | SampleQuery)
 
 
 @dataclass(slots=True)

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from engine.errors import BadRequest
+from engine.errors import BadRequest, ValidationError
 from engine.types.requests import (
     DEFAULT_GROUP_SIZE,
     DEFAULT_MATRIX_LIMIT,
@@ -17,6 +17,7 @@ from engine.types.requests import (
     ContextPair,
     ContextQuery,
     DiscoverQuery,
+    FeedbackItem,
     FormulaQuery,
     Fusion,
     FusionQuery,
@@ -30,6 +31,7 @@ from engine.types.requests import (
     QueryRequest,
     RecommendQuery,
     RecommendStrategy,
+    RelevanceFeedbackQuery,
     SampleQuery,
     VectorInput,
     WithLookup,
@@ -124,6 +126,34 @@ def _mmr(raw: Any) -> Mmr | None:
     return Mmr(diversity=opt_float(obj, "diversity"), candidates_limit=opt_int(obj, "candidates_limit", minimum=0))
 
 
+def _number(obj: dict[str, Any], key: str) -> float:
+    value = opt_float(obj, key)
+    if value is None:
+        raise format_error(f"missing field `{key}`")
+    return value
+
+
+def _feedback(obj: dict[str, Any]) -> RelevanceFeedbackQuery:
+    """`relevance_feedback`: target, feedback items (example + score) and the `naive` strategy."""
+    items = req(obj, "feedback")
+    if not isinstance(items, list):
+        raise format_error("invalid type: expected `feedback` to be a list")
+    feedback = []
+    for raw_item in items:
+        item = expect_object(raw_item, "feedback item")
+        feedback.append(FeedbackItem(vector_input(req(item, "example")), _number(item, "score")))
+    strategy = expect_object(req(obj, "strategy"), "strategy")
+    if "naive" not in strategy:
+        raise format_error("unknown variant, expected `naive`")
+    naive = expect_object(strategy["naive"], "naive")
+    b = _number(naive, "b")
+    if b < 0:
+        raise ValidationError(f"Validation error in JSON body: [query.relevance_feedback.strategy.naive.b: "
+                              f"value {b} invalid, must be 0 or larger]")
+    return RelevanceFeedbackQuery(target=vector_input(req(obj, "target")), feedback=feedback,
+                                  a=_number(naive, "a"), b=b, c=_number(naive, "c"))
+
+
 def query_interface(raw: Any) -> Query | None:
     """`query`: a bare vector input (nearest) or one of the tagged query variants."""
     match raw:
@@ -157,8 +187,8 @@ def query_interface(raw: Any) -> Query | None:
             if inner != "random":
                 raise format_error(f"unknown variant `{inner}`, expected `random`")
             return SampleQuery()
-        case {"relevance_feedback": _}:
-            raise BadRequest("relevance feedback is not supported yet by this server")
+        case {"relevance_feedback": inner}:
+            return _feedback(expect_object(inner, "relevance_feedback"))
     found = vector_input(raw)
     return NearestQuery(vector=found.vector, point_id=found.point_id)
 

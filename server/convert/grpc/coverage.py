@@ -25,7 +25,7 @@ COLLECTION_OP_TIMEOUT = (
 )
 RETRIEVE_TIMEOUT = "retrieval by id is not cut short (Qdrant applies it to the shard fan-out)"
 QUERY_API_PENDING = (
-    "query API: not converted yet (relevance feedback, inference objects, ACORN, IDF "
+    "query API: not converted yet (inference objects, ACORN, IDF "
     "corpus), or no sample in tests/server/test_grpc_fields.py shows an effect yet — add one "
     "(BASES/PREPARE) and move it"
 )
@@ -93,6 +93,8 @@ CONVERTED: dict[str, str] = {
         "div neg abs sqrt pow exp log10 ln exp_decay gauss_decay lin_decay"
     ),
     "qdrant.FacetCounts": "collection_name key filter limit exact timeout",
+    "qdrant.FeedbackItem": "example score",
+    "qdrant.FeedbackStrategy": "naive",
     "qdrant.FieldCondition": (
         "key match range geo_bounding_box geo_radius values_count geo_polygon "
         "datetime_range is_empty is_null"
@@ -133,6 +135,7 @@ CONVERTED: dict[str, str] = {
     "qdrant.Mmr": "diversity candidates_limit",
     "qdrant.MultExpression": "mult",
     "qdrant.MultiDenseVector": "vectors",
+    "qdrant.NaiveFeedbackStrategy": "a b c",
     "qdrant.NamedVectors": "vectors",
     "qdrant.NearestInputWithMmr": "nearest mmr",
     "qdrant.NestedCondition": "key filter",
@@ -200,6 +203,7 @@ CONVERTED: dict[str, str] = {
         "score_threshold offset using with_vectors lookup_from strategy "
         "positive_vectors negative_vectors timeout"
     ),
+    "qdrant.RelevanceFeedbackInput": "target feedback strategy",
     "qdrant.RenameAlias": "old_alias_name new_alias_name",
     "qdrant.RepeatedIntegers": "integers",
     "qdrant.RepeatedStrings": "strings",
@@ -377,13 +381,9 @@ IGNORED: dict[str, dict[str, str]] = {
     QUERY_API_PENDING: {
         "qdrant.AcornSearchParams": "enable max_selectivity",
         "qdrant.Document": "text model options",
-        "qdrant.FeedbackItem": "example score",
-        "qdrant.FeedbackStrategy": "naive",
         "qdrant.IdfParams": "corpus",
         "qdrant.Image": "image model options",
         "qdrant.InferenceObject": "object model options",
-        "qdrant.NaiveFeedbackStrategy": "a b c",
-        "qdrant.RelevanceFeedbackInput": "target feedback strategy",
         "qdrant.SearchParams": "acorn idf",
     },
     STORAGE_HINT: {

@@ -32,6 +32,7 @@ from engine.types.requests import (
     ContextPair,
     ContextQuery,
     DiscoverQuery,
+    FeedbackItem,
     FormulaQuery,
     Fusion,
     FusionQuery,
@@ -45,6 +46,7 @@ from engine.types.requests import (
     QueryRequest,
     RecommendQuery,
     RecommendStrategy,
+    RelevanceFeedbackQuery,
     SampleQuery,
     VectorInput,
     WithLookup,
@@ -97,6 +99,19 @@ def _strategy(message: Any) -> RecommendStrategy:
         else RecommendStrategy.AVERAGE_VECTOR
 
 
+def _feedback(message: Any) -> RelevanceFeedbackQuery:
+    if not message.HasField("target"):
+        raise GrpcInputError("missing field `target` in `relevance_feedback`")
+    if message.strategy.WhichOneof("variant") != "naive":
+        raise GrpcInputError("missing field `strategy` in `relevance_feedback`: expected `naive`")
+    naive = message.strategy.naive
+    if naive.b < 0:
+        raise GrpcInputError(f"relevance_feedback.strategy.naive.b: value {naive.b} invalid, must be 0 or larger")
+    feedback = [FeedbackItem(vector_input(item.example), float(item.score)) for item in message.feedback]
+    return RelevanceFeedbackQuery(target=vector_input(message.target), feedback=feedback,
+                                  a=float(naive.a), b=float(naive.b), c=float(naive.c))
+
+
 def query_from_pb_variant(query: Any) -> Query | None:
     kind = query.WhichOneof("variant")
     match kind:
@@ -136,7 +151,7 @@ def query_from_pb_variant(query: Any) -> Query | None:
             return NearestQuery(vector=found.vector, point_id=found.point_id,
                                 mmr=Mmr(diversity=_opt(m, "diversity"), candidates_limit=_opt(m, "candidates_limit")))
         case "relevance_feedback":
-            raise BadRequest("relevance feedback is not supported yet by this server")
+            return _feedback(query.relevance_feedback)
     raise BadRequest(f"query `{kind}` is not supported by this server")
 
 
