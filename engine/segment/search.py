@@ -6,10 +6,11 @@
   bytes of the mask: `bytes.__getitem__` is the cheapest callable hnswlib can call, ~25% less than a
   numpy bool lookup), with `ef` raised by 1/selectivity² (at most 4×) because a filtered beam sees
   fewer admissible nodes (bench.strategies at ef 64: recall 0.896 → 0.99 at 30% selectivity).
-  Measured and rejected (bench.strategies, "whole beam" rows): keeping the matches of the whole
-  unfiltered beam of a wider search instead of the callback. To reach the callback's recall the
-  beam must be so wide that it is no cheaper (100k points, 30%: recall 0.979 at width 768 in
-  4.2 ms against the callback's 0.983 at ef 256 in 5.7 ms; at 50% the callback is cheaper outright).
+  Measured and rejected (a sweep over beam widths 64-768; the "whole beam" row of
+  bench.strategies): keeping the matches of the whole unfiltered beam of a wider search instead of
+  the callback. To reach the callback's recall the beam must be so wide that it is no cheaper
+  (100k points, 30%: recall 0.979 at width 768 in 4.2 ms of CPU against the callback's 0.983 at
+  ef 256 in 5.7 ms; at 50% the callback is cheaper outright). See the README's planner notes.
 Winners are always re-scored exactly, so scores equal exact search.
 """
 
