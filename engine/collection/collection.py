@@ -157,8 +157,6 @@ class Collection:
         params = view.config.params
         match op:
             case UpsertPoints(points=points, update_filter=flt):
-                if params.unnamed and not all(point.vectors for point in points):
-                    raise BadInput("Vector is required for point in collection with unnamed vector")
                 check_points_vectors(params, [point.vectors for point in points])
                 view.compile(flt)
             case UpdateVectors(points=points, update_filter=flt):

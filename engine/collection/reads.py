@@ -6,6 +6,7 @@ payloads and vectors of the points that are returned.
 
 from __future__ import annotations
 
+import uuid
 from typing import Any
 
 from engine.collection.collection import Collection
@@ -141,11 +142,26 @@ def facet(col: Collection, req: FacetRequest) -> list[FacetHit]:
         for seg in view.segments:
             for offset in seg.matching(compiled):
                 values = extract_values(seg.payload_at(int(offset)) or {}, path)
+                if schema.type == "uuid":
+                    values = _uuids(values)
                 tagged = {_facet_key(v) for v in values if isinstance(v, str | int)}
                 for key in tagged:
                     counts[key] = counts.get(key, 0) + 1
         ranked = sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))[: req.limit]
         return [FacetHit(value=key[1], count=n) for key, n in ranked]
+
+
+def _uuids(values: list[Any]) -> list[str]:
+    """A uuid index holds parsed UUIDs (Qdrant: u128), so its facet values are the canonical
+    lowercase hyphenated form, one bucket per UUID however it was written; non-UUIDs are not indexed."""
+    out = []
+    for value in values:
+        if isinstance(value, str):
+            try:
+                out.append(str(uuid.UUID(value)))
+            except ValueError:
+                continue
+    return out
 
 
 def _facet_key(value: str | int) -> tuple[int, Any]:

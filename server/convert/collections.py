@@ -113,6 +113,33 @@ def sparse_params_to_json(p: SparseVectorParams) -> dict[str, Any]:
     return out
 
 
+def _u32(value: Any, expected: str = "u32") -> int:
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise format_error(f"invalid type: {value!r}, expected {expected}")
+    if not 0 <= value < 2**32:
+        raise format_error(f"invalid value: integer `{value}`, expected {expected}")
+    return value
+
+
+def _counts_from_one(obj: dict[str, Any], key: str) -> int:
+    """`shard_number`, `replication_factor`, `write_consistency_factor` of a create: Qdrant's
+    `Option<u32>` with `range(min = 1)` (a negative is serde's error, 0 the validator's 422)."""
+    if obj.get(key) is None:
+        return 1
+    value = _u32(obj[key])
+    if value < 1:
+        raise ValidationError(f"Validation error in JSON body: [{key}: value {value} invalid, must be 1 or larger]")
+    return value
+
+
+def _nonzero_u32(value: Any) -> int:
+    """The PATCH `params` factors: Qdrant's `NonZeroU32`, so 0 and negatives are serde's errors."""
+    value = _u32(value, "a nonzero u32")
+    if value == 0:
+        raise format_error("invalid value: integer `0`, expected a nonzero u32")
+    return value
+
+
 def _diff(raw: Any, fields: tuple[str, ...], what: str) -> dict[str, Any] | None:
     if raw is None:
         return None
@@ -154,9 +181,9 @@ def config_from_create(body: Any) -> CollectionConfig:
         raise format_error("invalid type for `vectors`: expected vector params or a map of named vector params")
     params = CollectionParams(
         vectors=vectors, unnamed=unnamed,
-        shard_number=obj.get("shard_number") or 1,
-        replication_factor=obj.get("replication_factor") or 1,
-        write_consistency_factor=obj.get("write_consistency_factor") or 1,
+        shard_number=_counts_from_one(obj, "shard_number"),
+        replication_factor=_counts_from_one(obj, "replication_factor"),
+        write_consistency_factor=_counts_from_one(obj, "write_consistency_factor"),
         on_disk_payload=True if obj.get("on_disk_payload") is None else bool(obj["on_disk_payload"]),
         sharding_method=obj.get("sharding_method"),
         sparse_vectors=sparse_vectors_from_json(obj.get("sparse_vectors")),
@@ -217,9 +244,11 @@ def apply_update(config: CollectionConfig, body: Any) -> CollectionConfig:
     params = obj.get("params")
     if params is not None:
         params = expect_object(params, "params")
-        for key in ("replication_factor", "write_consistency_factor", "on_disk_payload"):
+        for key in ("replication_factor", "write_consistency_factor"):
             if params.get(key) is not None:
-                setattr(new.params, key, params[key])
+                setattr(new.params, key, _nonzero_u32(params[key]))
+        if params.get("on_disk_payload") is not None:
+            new.params.on_disk_payload = params["on_disk_payload"]
     if "quantization_config" in obj:
         new.quantization_config = None if obj["quantization_config"] == "Disabled" else obj["quantization_config"]
     if obj.get("sparse_vectors") is not None:
