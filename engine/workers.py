@@ -83,7 +83,7 @@ class Flusher:
                 continue
             self._last[name] = now
             try:
-                if collection.flush():
+                if collection.flush(periodic=True):
                     flushed += 1
             except Exception:  # keep flushing the others; the WAL still holds everything
                 log.exception("flush failed", extra={"collection": name})

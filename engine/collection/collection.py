@@ -11,6 +11,7 @@ across the fsync.
 
 from __future__ import annotations
 
+import functools
 import threading
 from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
@@ -22,7 +23,7 @@ from engine.json_path import parse_path
 from engine.point_id import PointId
 from engine.segment import Segment
 from engine.shard.holder import ShardView
-from engine.shard.optimizer import pending
+from engine.shard.optimizer import awaiting_index, pending
 from engine.shard.shard import Shard
 from engine.shard.validate import check_points_vectors, check_vector_name, check_vectors
 from engine.types.config import CollectionConfig
@@ -192,15 +193,19 @@ class Collection:
                 pass
 
     # ---- persistence -------------------------------------------------------------------------
-    def flush(self) -> bool:
+    def flush(self, periodic: bool = False) -> bool:
         """Persist what changed since the last flush and truncate the WAL up to it (see
-        engine/persistence/collection_store.py); False if nothing changed."""
+        engine/persistence/collection_store.py); False if nothing changed. `periodic` (the flush
+        worker, the optimizer's commit): a segment the optimizer is about to index stays in the WAL
+        until its base is written (`CollectionStore.cut`'s hold); shutdown flushes everything."""
         with self.flush_lock:
             store = self.store
             if store is None:
                 return False
+            hold = functools.partial(awaiting_index, self.shard) if periodic else None
             with self.shard.holder.writer:  # the cut copies only the points changed since the previous one
-                cut = store.cut(list(self.shard.holder.segments), self.updates.applied, self.shard.payload_schema)
+                cut = store.cut(list(self.shard.holder.segments), self.updates.applied, self.shard.payload_schema,
+                                hold)
             if cut is None:
                 return False
             store.commit(cut)  # fsyncs and the manifest write, without any lock
@@ -247,7 +252,7 @@ class _Durable:
         self.store.write_segment(segment, self.collection.shard.holder.writer if visible else None)
 
     def commit(self) -> None:
-        self.collection.flush()
+        self.collection.flush(periodic=True)
 
 
 def _needs_existing_points(op: Operation) -> bool:

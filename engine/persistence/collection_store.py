@@ -33,7 +33,7 @@ import logging
 import shutil
 import threading
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -93,8 +93,8 @@ class CollectionStore:
     def __init__(self, directory: Path, config: CollectionConfig, fsync: FsyncPolicy) -> None:
         self.dir = directory
         self.fsync = fsync
-        self.wal = Wal(directory / "wal", capacity_bytes=config.wal_config.wal_capacity_mb * MIB, fsync=fsync,
-                       start_seq=1)
+        self.wal_capacity = config.wal_config.wal_capacity_mb * MIB
+        self.wal = Wal(directory / "wal", capacity_bytes=self.wal_capacity, fsync=fsync, start_seq=1)
         self.op_num = 0
         """Operation number of the newest manifest."""
         self._tracked: dict[int, _Tracked] = {}
@@ -149,9 +149,16 @@ class CollectionStore:
         test_hooks.pause("segment_written")
 
     # ---- flush -----------------------------------------------------------------------------------
-    def cut(self, segments: list[Segment], op_num: int, schema: dict[str, PayloadSchema]) -> FlushCut | None:
+    def cut(self, segments: list[Segment], op_num: int, schema: dict[str, PayloadSchema],
+            hold: Callable[[Segment], bool] | None = None) -> FlushCut | None:
         """What the next commit writes; None when nothing changed. Call under the collection lock
-        (and the flush lock, which serialises cuts and commits)."""
+        (and the flush lock, which serialises cuts and commits).
+
+        `hold` (periodic flushes): a segment without a base for which it is True (about to get one:
+        the optimizer is indexing it) is not written as records; while such a segment has unwritten
+        changes the whole cut waits (None) and the WAL keeps every operation since the manifest, up
+        to `HOLD_MAX_WAL_BYTES`. A bulk ingest then writes each point once besides the WAL: in its
+        sealed base."""
         entries: list[_Entry] = []
         structural = [s for s in segments] != [t.seg for t in self._tracked.values()] or schema != self._schema
         with self._mutex:
@@ -177,6 +184,8 @@ class CollectionStore:
             changed = (seg.ids.versions[:size] > tracked.threshold) | (alive != before)
             changed[known:] = True
             offsets = np.flatnonzero(changed)
+            if offsets.size and not tracked.based and hold is not None and hold(seg) and self._may_hold():
+                return None
             image = capture_points(seg, offsets, with_vectors=not tracked.based) if offsets.size else None
             entries.append(_Entry(tracked=tracked, image=image, alive=alive, sealed=seg.sealed))
         sealed_flags = [e.sealed for e in entries] != [t.seg.sealed for t in self._tracked.values()]
@@ -252,6 +261,9 @@ class CollectionStore:
         self._remove_unlisted()
         return op_num, segments, schema
 
+    def _may_hold(self) -> bool:
+        return self.wal.segment_count * self.wal_capacity <= HOLD_MAX_WAL_BYTES
+
     def listed(self) -> list[tuple[str, int]]:
         """(directory name, committed delta bytes) of each segment in the manifest (for snapshots)."""
         return [(t.name, t.log.length if t.log else 0) for t in self._tracked.values()]
@@ -278,6 +290,8 @@ class CollectionStore:
 
 
 REWRITE_MIN_BYTES = 8 * MIB
+HOLD_MAX_WAL_BYTES = 512 * MIB
+"""A held flush goes ahead once the WAL since the manifest is this large (bounds replay after a crash)."""
 
 
 def _worth_rewriting(tracked: _Tracked) -> bool:
