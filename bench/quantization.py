@@ -142,6 +142,7 @@ def main() -> None:
     parser.add_argument("--n", type=int, default=100_000)
     parser.add_argument("--dim", type=int, default=128)
     parser.add_argument("--queries", type=int, default=100)
+    parser.add_argument("--methods", default="", help="comma-separated labels (default: all of METHODS)")
     parser.add_argument("--no-readme", action="store_true")
     args = parser.parse_args()
     started_at = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())
@@ -166,7 +167,8 @@ def main() -> None:
     except ImportError as exc:
         qe, edge_note = None, f"qdrant_edge not importable ({exc})"
     rows = []
-    for label, method in METHODS.items():
+    wanted = [m.strip() for m in args.methods.split(",") if m.strip()] or list(METHODS)
+    for label, method in ((label, METHODS[label]) for label in wanted):
         progress("quantization", label)
         size = _attach(col, method)
         row: dict[str, Any] = {"method": label, "config": method, "bytes_per_vector": size or args.dim * 4.0,
