@@ -203,3 +203,21 @@ def test_relevance_feedback_raw_http(raw: httpx.Client, collection_name: str) ->
     assert found[0]["score"] == pytest.approx(1 + 16)
     body["query"]["relevance_feedback"]["strategy"] = {"naive": {"a": 1, "b": -1, "c": 1}}
     assert_qdrant_error(raw.post(url, json=body), 422, "b")
+
+
+def test_memory_placement_is_accepted_and_echoed(raw: httpx.Client, collection_name: str) -> None:
+    """1.19's `memory: cold | cached | pinned` placement: accepted on vectors, sparse indexes and
+    payload indexes and echoed in the collection info. Its effect here: a placement hint only (Quiver
+    keeps in-memory data in RAM and memory-maps `on_disk` data; nothing is pre-loaded or pinned)."""
+    body = {"vectors": {"size": 2, "distance": "Dot", "memory": "pinned"},
+            "sparse_vectors": {"s": {"index": {"memory": "cold"}}}}
+    assert_ok(raw.put(f"/collections/{collection_name}", json=body))
+    c = f"/collections/{collection_name}"
+    assert_ok(raw.put(f"{c}/index?wait=true", json={"field_name": "k", "field_schema": {"type": "keyword",
+                                                                                         "memory": "cached"}}))
+    info = assert_ok(raw.get(c))
+    assert info["config"]["params"]["vectors"]["memory"] == "pinned"
+    assert info["config"]["params"]["sparse_vectors"]["s"]["index"]["memory"] == "cold"
+    assert info["payload_schema"]["k"]["params"]["memory"] == "cached"
+    assert_qdrant_error(raw.put(f"/collections/{collection_name}_x", json={
+        "vectors": {"size": 2, "distance": "Dot", "memory": "hot"}}), 400, "unknown variant `hot`")

@@ -159,11 +159,14 @@ def _vector_params(raw: Any) -> VectorParams:
         raise format_error(
             f"unknown variant `{obj.get('distance')}`, expected one of `Cosine`, `Euclid`, `Dot`, `Manhattan`"
         )
+    memory = obj.get("memory")
+    if memory is not None and memory not in _MEMORY:
+        raise format_error(f"unknown variant `{memory}`, expected one of `cold`, `cached`, `pinned`")
     return VectorParams(
         size=size, distance=distance, hnsw_config=_hnsw_diff(obj.get("hnsw_config")),
         quantization_config=obj.get("quantization_config"), on_disk=obj.get("on_disk"),
         datatype=_datatype(obj.get("datatype")), multivector_config=_multivector(obj.get("multivector_config")),
-        memory=obj.get("memory"),
+        memory=memory,
     )
 
 
@@ -276,6 +279,8 @@ def vector_params_to_json(p: VectorParams) -> dict[str, Any]:
         out["datatype"] = p.datatype.value
     if p.multivector_config is not None:
         out["multivector_config"] = {"comparator": p.multivector_config.comparator.value}
+    if p.memory is not None:
+        out["memory"] = p.memory  # a placement hint: echoed, no effect on where Quiver keeps vectors
     return out
 
 
