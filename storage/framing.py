@@ -98,10 +98,30 @@ def scan_records(buf: memoryview, start: int, end: int, first_seq: int) -> tuple
     return seq - first_seq, offset, None
 
 
+# How many sequence numbers past a damaged record the forward search looks for an intact one: a
+# torn tail holds at most the records of the last unsynced writes, damage in the middle of a log is
+# followed by the very next sequence.
+_LOOKAHEAD_SEQS = 16
+
+
 def intact_record_follows(buf: memoryview, bad_offset: int, end: int, expected_seq: int) -> bool:
-    """True if a valid record with sequence ``expected_seq + 1`` sits right after the invalid
-    record at ``bad_offset``: the damage is in the middle of the log, not a torn tail."""
+    """True if an intact record with a later sequence sits anywhere after the invalid record at
+    ``bad_offset``: the damage is in the middle of the log, not a torn tail.
+
+    The record's own length field may be the damaged part, so besides the offset that field names,
+    the bytes after it are searched (in C, with ``bytes.find``) for the sequence fields of the next
+    few records, and each hit is validated with its CRC.
+    """
     nxt = next_record_offset(buf, bad_offset, end)
-    if nxt is None:
-        return False
-    return not isinstance(decode_record(buf, nxt, end, expected_seq + 1), str)
+    if nxt is not None and not isinstance(decode_record(buf, nxt, end, expected_seq + 1), str):
+        return True
+    tail = bytes(buf[bad_offset:end])
+    seq_at = _PREFIX.size - 8  # the sequence field's offset inside a record header
+    for seq in range(expected_seq + 1, min(expected_seq + 1 + _LOOKAHEAD_SEQS, MAX_SEQ + 1)):
+        needle = struct.pack("<Q", seq)
+        hit = tail.find(needle, seq_at + 1)
+        while hit != -1:
+            if not isinstance(decode_record(buf, bad_offset + hit - seq_at, end, seq), str):
+                return True
+            hit = tail.find(needle, hit + 1)
+    return False

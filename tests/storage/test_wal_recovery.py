@@ -151,3 +151,18 @@ def test_acknowledged_appends_survive_kill_9_without_fsync(tmp_path: Path) -> No
     assert proc.stdout == "acked\n"
     with Wal(tmp_path, fsync="never", capacity_bytes=4096) as wal:
         assert list(wal.read_from(0)) == [(i, b"rec-%d" % i) for i in range(500)]
+
+
+def test_damaged_length_field_before_intact_records_is_an_error(tmp_path: Path) -> None:
+    # the length field names no record boundary, so only a search for the next records' headers
+    # tells this damage from a torn tail (it was taken for one: every later record was dropped)
+    fill(tmp_path, 9)  # last segment holds 5, 6, 7, 8
+    flip_byte(segments(tmp_path)[-1], record_offset(0) + 1)  # length field of seq 5
+    with pytest.raises(CorruptionError, match="later records are intact"):
+        Wal(tmp_path, fsync="never", capacity_bytes=CAP)
+
+
+def test_damaged_length_field_of_the_last_record_is_a_torn_tail(tmp_path: Path) -> None:
+    fill(tmp_path, 8)  # last segment holds 5, 6, 7
+    flip_byte(segments(tmp_path)[-1], record_offset(2) + 1)  # length field of seq 7
+    reopen_and_check(tmp_path, expect_last=6)
