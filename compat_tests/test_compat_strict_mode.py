@@ -135,6 +135,18 @@ def test_search_params_hnsw_ef_and_exact(raw: httpx.Client, collection_name: str
     assert_ok(raw.post(f"{c}/points/query", json={"query": [1, 0], "params": {"hnsw_ef": 64}}))
 
 
+def test_search_max_oversampling(raw: httpx.Client, collection_name: str) -> None:
+    _create(raw, collection_name, {"search_max_oversampling": 2})
+    c = f"/collections/{collection_name}"
+    over = {"quantization": {"oversampling": 2.5}}
+    assert_qdrant_error(raw.post(f"{c}/points/query", json={"query": [1, 0], "params": over}), 400,
+                        'Limit exceeded 2.5 > 2 for "oversampling". Help: Reduce the "oversampling" parameter '
+                        "to or below 2.")
+    assert_qdrant_error(raw.post(f"{c}/points/search", json={"vector": [1, 0], "limit": 1, "params": over}), 400,
+                        'Limit exceeded 2.5 > 2 for "oversampling"')
+    assert_ok(raw.post(f"{c}/points/query", json={"query": [1, 0], "params": {"quantization": {"oversampling": 2}}}))
+
+
 def test_search_allow_exact_refuses_a_vector_without_graph(raw: httpx.Client, collection_name: str) -> None:
     _create(raw, collection_name, {"search_allow_exact": False}, hnsw_config={"m": 0})
     c = f"/collections/{collection_name}"

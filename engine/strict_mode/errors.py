@@ -14,8 +14,13 @@ def check_limit(value: int | float | None, limit: int | float | None, name: str)
     """`Limit exceeded V > L for "name"` when a configured limit is exceeded."""
     if value is None or limit is None or value <= limit:
         return
-    raise strict_error(f'Limit exceeded {value} > {limit} for "{name}"',
-                       f'Reduce the "{name}" parameter to or below {limit}.')
+    raise strict_error(f'Limit exceeded {_number(value)} > {_number(limit)} for "{name}"',
+                       f'Reduce the "{name}" parameter to or below {_number(limit)}.')
+
+
+def _number(x: int | float) -> str:
+    """A number as Qdrant's messages print it (Rust's Display: a whole float has no `.0`)."""
+    return str(int(x)) if isinstance(x, float) and x.is_integer() else str(x)
 
 
 def check_allowed(value: bool | None, allowed: bool | None, name: str, parameter: str) -> None:

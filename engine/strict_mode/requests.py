@@ -54,6 +54,8 @@ def check_read_filter(strict: StrictMode, flt: Filter | None, schema: Schema) ->
 
 
 def check_params(strict: StrictMode, params: SearchParams) -> None:
+    oversampling = params.quantization.oversampling if params.quantization is not None else None
+    check_limit(oversampling, strict.search_max_oversampling, "oversampling")
     check_limit(params.hnsw_ef, strict.search_max_hnsw_ef, "hnsw_ef")
     check_allowed(params.exact, strict.search_allow_exact, "Exact search", "exact")
 
