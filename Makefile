@@ -6,7 +6,7 @@ PY := $(VENV)/bin/python
 RUN_STAMP := $(VENV)/.installed-run
 DEV_STAMP := $(VENV)/.installed-dev
 
-.PHONY: install install-run run test lint typecheck unit compat bench clean proto
+.PHONY: install install-run run test lint typecheck unit compat bench clean proto cluster
 
 # The venv is made without its own pip when the interpreter has one: ensurepip costs ~6 s of CPU on every
 # fresh machine, and pip's --python option installs into the venv from outside. `pip` itself is added at the
@@ -53,8 +53,14 @@ compat: install
 test: lint typecheck
 	bash tools/setup_clients.sh
 	bash tools/setup_browser.sh
+	bash tools/setup_nats.sh
 	$(PY) -m pytest tests compat_tests
 	$(PY) -m tools.compat_matrix --write --no-regression
+
+# a local cluster in the foreground: 3 clustered nats-server (JetStream) + 3 Quiver nodes; Ctrl-C stops all
+cluster: install-run
+	bash tools/setup_nats.sh
+	$(PY) -m tools.cluster --nodes 3 --nats 3
 
 proto: install
 	$(PY) -m tools.gen_proto

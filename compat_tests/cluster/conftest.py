@@ -1,0 +1,98 @@
+"""Fixtures for the cluster-mode suite: one local cluster per session (3 nats-server + 3 Quiver nodes).
+
+The cluster is `tools.cluster.LocalCluster` (what `make cluster` runs): every process a subprocess on free
+ports in a temp dir, configured by environment variables only; nothing of Quiver is imported. Every REST
+exchange with a node is validated against Qdrant's OpenAPI schema like the rest of the compat suite.
+
+Without `nats-server` on the PATH the suite skips with that reason, except in CI (`CI` set), where a
+missing nats-server fails: `make test` installs it (tools/setup_nats.sh).
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+from collections.abc import Iterator
+
+import httpx
+import pytest
+from compat_openapi import OpenApiValidator, TrafficChecker, install_httpx_hook
+from qdrant_client import QdrantClient
+
+from tools.cluster import LocalCluster, QuiverNode
+
+NODES = 3
+NATS = 3
+CLIENT_TIMEOUT_S = 60
+
+
+@pytest.fixture(scope="session")
+def cluster(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LocalCluster]:
+    if shutil.which("nats-server") is None:
+        if os.environ.get("CI"):
+            pytest.fail("nats-server is not installed: `make test` installs it (tools/setup_nats.sh)")
+        pytest.skip("nats-server is not installed (sudo bash tools/setup_nats.sh): cluster tests need it")
+    local = LocalCluster(tmp_path_factory.mktemp("quiver-cluster"), nodes=NODES, nats=NATS)
+    local.start()
+    try:
+        yield local
+    finally:
+        local.stop()
+
+
+@pytest.fixture(scope="session")
+def cluster_traffic(
+    cluster: LocalCluster, openapi_validator: OpenApiValidator
+) -> Iterator[list[TrafficChecker]]:
+    checkers = [TrafficChecker(openapi_validator, node.url) for node in cluster.nodes]
+
+    def observe(request: httpx.Request, response: httpx.Response, body: bytes) -> None:
+        for checker in checkers:
+            checker.observe(request, response, body)
+
+    with install_httpx_hook(observe):
+        yield checkers
+
+
+@pytest.fixture(autouse=True)
+def _cluster_openapi_conformance(request: pytest.FixtureRequest) -> Iterator[None]:
+    """Fail the test if a REST exchange with any node does not match Qdrant's OpenAPI schema."""
+    checkers: list[TrafficChecker] = request.getfixturevalue("cluster_traffic")
+    for checker in checkers:
+        checker.take_errors()
+    yield
+    errors = [error for checker in checkers for error in checker.take_errors()]
+    assert not errors, "cluster REST traffic does not match Qdrant's OpenAPI schema:\n" + "\n".join(errors[:20])
+
+
+def node_client(node: QuiverNode, transport: str) -> QdrantClient:
+    if transport == "grpc":
+        return QdrantClient(url=node.url, grpc_port=node.grpc_port, prefer_grpc=True, timeout=CLIENT_TIMEOUT_S)
+    return QdrantClient(url=node.url, prefer_grpc=False, timeout=CLIENT_TIMEOUT_S)
+
+
+@pytest.fixture(scope="module", params=["rest", "grpc"])
+def transport(request: pytest.FixtureRequest) -> str:
+    return str(request.param)
+
+
+@pytest.fixture(scope="module")
+def clients(cluster: LocalCluster, transport: str) -> Iterator[list[QdrantClient]]:
+    """One stock client per node, all on the module's transport."""
+    made = [node_client(node, transport) for node in cluster.nodes]
+    try:
+        yield made
+    finally:
+        for made_client in made:
+            made_client.close()
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) -> Iterator[None]:
+    report = yield
+    local = item.funcargs.get("cluster") if hasattr(item, "funcargs") else None
+    if report.failed and isinstance(local, LocalCluster):
+        for proc in [*local.nodes, *local.nats]:
+            state = "running" if proc.alive() else "stopped"
+            report.sections.append((f"{proc.name} log ({state}, {proc.log_path})", proc.log_tail(3000)))
+    return report
