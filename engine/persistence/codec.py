@@ -31,10 +31,12 @@ import msgpack
 import numpy as np
 
 from engine.types import config as cf
+from engine.types import expressions as ex
 from engine.types import filters as fl
 from engine.types import operations as op
 from engine.types import payload_schema as ps
 from engine.types import points as pt
+from engine.types import requests as rq
 
 FORMAT_VERSION = 1
 
@@ -66,6 +68,23 @@ TAGS: dict[str, type] = {
     "c.optimizers": cf.OptimizersConfig, "c.wal": cf.WalConfig, "c.multivector": cf.MultiVectorConfig,
     "c.distance": cf.Distance, "c.datatype": cf.Datatype, "c.comparator": cf.Comparator,
     "c.modifier": cf.Modifier,
+    # read requests and their results (cluster mode sends them between nodes; never stored on disk)
+    "pt.payload_selector": pt.PayloadSelector, "pt.record": pt.Record, "pt.scored": pt.ScoredPoint,
+    "pt.facet_hit": pt.FacetHit, "pt.scroll_page": pt.ScrollPage, "pt.group": pt.PointGroup,
+    "pt.count": pt.CountResult,
+    "q.query": rq.QueryRequest, "q.prefetch": rq.Prefetch, "q.params": rq.SearchParams,
+    "q.quantization": rq.QuantizationSearchParams, "q.input": rq.VectorInput, "q.nearest": rq.NearestQuery,
+    "q.mmr": rq.Mmr, "q.recommend": rq.RecommendQuery, "q.strategy": rq.RecommendStrategy,
+    "q.pair": rq.ContextPair, "q.discover": rq.DiscoverQuery, "q.context": rq.ContextQuery,
+    "q.feedback_item": rq.FeedbackItem, "q.feedback": rq.RelevanceFeedbackQuery, "q.direction": rq.Direction,
+    "q.order_by": rq.OrderBy, "q.fusion_kind": rq.Fusion, "q.fusion": rq.FusionQuery,
+    "q.formula": rq.FormulaQuery, "q.sample": rq.SampleQuery, "q.lookup_from": rq.LookupLocation,
+    "q.with_lookup": rq.WithLookup, "q.groups": rq.GroupsRequest, "q.matrix": rq.MatrixRequest,
+    "q.matrix_result": rq.MatrixResult, "q.scroll": rq.ScrollRequest, "q.count": rq.CountRequest,
+    "q.facet": rq.FacetRequest,
+    "x.constant": ex.Constant, "x.variable": ex.Variable, "x.condition": ex.ConditionExpr,
+    "x.geo_distance": ex.GeoDistanceExpr, "x.datetime": ex.DatetimeExpr, "x.datetime_key": ex.DatetimeKeyExpr,
+    "x.mult": ex.Mult, "x.sum": ex.Sum, "x.div": ex.Div, "x.pow": ex.Pow, "x.unary": ex.Unary, "x.decay": ex.Decay,
 }
 _TAG_OF: dict[type, str] = {cls: tag for tag, cls in TAGS.items()}
 
