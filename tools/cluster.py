@@ -179,6 +179,8 @@ class QuiverNode(_Process):
     grpc_port: int = 0
     nats_urls: list[str] = field(default_factory=list)
     extra_env: dict[str, str] = field(default_factory=dict)
+    clustered: bool = True
+    """False: a standalone node (cluster mode off), e.g. the baseline of bench/cluster.py."""
 
     @property
     def url(self) -> str:
@@ -197,12 +199,13 @@ class QuiverNode(_Process):
                 "QDRANT__SERVICE__GRPC_PORT": str(self.grpc_port),
                 "QDRANT__STORAGE__STORAGE_PATH": str(self.workdir / "storage"),
                 "QDRANT__STORAGE__SNAPSHOTS_PATH": str(self.workdir / "snapshots"),
-                "QDRANT__CLUSTER__ENABLED": "true",
-                # comma-separated, as every list setting given by one environment variable
-                "QDRANT__CLUSTER__NATS__SERVERS": ",".join(self.nats_urls),
                 "PYTHONUNBUFFERED": "1",
             }
         )
+        if self.clustered:
+            env["QDRANT__CLUSTER__ENABLED"] = "true"
+            # comma-separated, as every list setting given by one environment variable
+            env["QDRANT__CLUSTER__NATS__SERVERS"] = ",".join(self.nats_urls)
         env.update(self.extra_env)
         return env
 
