@@ -2,8 +2,8 @@
 formula or rescoring with their own query; the root pages with `offset`.
 
 Filters propagate from the root into every level (merged field-wise), mentioned example ids are
-excluded at the level that mentions them, and every level's limit grows by the root offset, as in
-Qdrant's planner.
+excluded at the level that mentions them, and the root's limit grows by its offset (a prefetch keeps
+its own), as in Qdrant's planner.
 """
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ from dataclasses import replace
 from engine.errors import BadRequest
 from engine.query import formula, fusion, mmr, ordering
 from engine.query.candidates import Found, from_hits, merge_filters, only_ids, to_points, union_ids
-from engine.query.resolve import Collections, Stage, resolve
+from engine.query.resolve import Collections, Stage, resolve, root_offset
 from engine.query.scorers import average_vector, search_custom
 from engine.shard.holder import ShardView
 from engine.shard.search import nearest
@@ -40,7 +40,7 @@ def query(col: ShardView, request: QueryRequest, collections: Collections) -> li
     """`points/query`: the scored points of `request`, with payloads and vectors as selected."""
     stage = resolve(col, request, collections)
     found = run_stage(col, stage, None)
-    return to_points(found[request.offset:], request.with_payload, request.with_vector)
+    return to_points(found[root_offset(request):], request.with_payload, request.with_vector)
 
 
 def run_stage(col: ShardView, stage: Stage, parent: Filter | None) -> list[Found]:

@@ -1,8 +1,13 @@
 """Formula rescoring: evaluate an expression per prefetched point from its prefetch scores
 (`$score`, `$score[i]`), payload values, filter conditions, geo distances, datetimes and decays.
 
-Semantics follow the reference: a missing `$score[i]` is the default or 0; a payload variable with
-no value and no default is an error; a non-finite result is an error, never a silent NaN.
+Semantics follow Qdrant 1.19 (lib/segment/src/index/query_optimization/rescore_formula/
+formula_scorer.rs): a missing `$score[i]` is the default or 0; a payload variable with no value and
+no default is an error. A variable reads the payload, so a stored `null` is a value (not a number:
+an error, the default is not used); a key with a payload index reads the index instead
+(value_retriever/helpers.rs), which holds only values of its type, so there a `null` or a value of
+another type counts as missing and the default applies. These and non-finite results are Qdrant's
+`bad_input` errors (400 `Wrong input: ...`), never a silent NaN.
 """
 
 from __future__ import annotations
@@ -13,7 +18,7 @@ from typing import Any
 
 import numpy as np
 
-from engine.errors import BadRequest
+from engine.errors import BadInput, BadRequest
 from engine.filters.datetimes import parse_datetime
 from engine.filters.geo import as_geo_point, haversine
 from engine.json_path import extract_values
@@ -52,8 +57,36 @@ def score_index(name: str) -> int | None:
     return int(match.group(1) or 0)
 
 
-def _non_finite(text: str) -> BadRequest:
-    return BadRequest(f"The expression {text} produced a non-finite number")
+def _non_finite(text: str) -> BadInput:
+    return BadInput(f"The expression {text} produced a non-finite number")
+
+
+def _type_error(key: str, expected: str, description: str) -> BadInput:
+    """Qdrant's `OperationError::VariableTypeError` text."""
+    return BadInput(f"Expected {expected} value for {key} in the payload and/or in the formula defaults. "
+                    f"Error: {description}")
+
+
+def _indexed_kind(value: Any, kind: str) -> bool:
+    """Whether a payload index of type `kind` holds `value` (what its value retriever returns)."""
+    match kind:
+        case "integer":
+            return isinstance(value, int) and not isinstance(value, bool)
+        case "float":
+            return isinstance(value, int | float) and not isinstance(value, bool)
+        case "bool":
+            return isinstance(value, bool)
+        case "keyword" | "uuid":
+            return isinstance(value, str)
+        case "datetime":
+            return isinstance(value, str) and parse_datetime(value) is not None
+        case "geo":
+            return as_geo_point(value) is not None
+    return value is not None
+
+
+_RETRIEVER_INDEXES = ("integer", "float", "bool", "keyword", "uuid", "datetime", "geo")
+"""Index types whose values a formula reads instead of the payload (a text index has no retriever)."""
 
 
 class _Point:
@@ -63,14 +96,17 @@ class _Point:
         self.ev, self.found = evaluator, found
         self.payload = found.seg.payload_at(found.offset) or {}
 
-    def value(self, key: str) -> Any:
+    def value(self, key: str, expected: str) -> Any:
+        """The value of `key` (several values: the list of them), else its default, else an error."""
         values = extract_values(self.payload, key)
-        value: Any = values if values else self.ev.defaults.get(key)
-        if isinstance(value, list):
-            value = None if not value else (value[0] if len(value) == 1 else value)
-        if value is None:
-            raise BadRequest(f"No value found for {key} in the payload nor the formula defaults")
-        return value
+        schema = self.ev.col.payload_schema.get(key)
+        if schema is not None and schema.type in _RETRIEVER_INDEXES:
+            values = [v for v in values if _indexed_kind(v, schema.type)]
+        if values:
+            return values[0] if len(values) == 1 else values
+        if key in self.ev.defaults:
+            return self.ev.defaults[key]
+        raise _type_error(key, expected, "No value found in a payload nor defaults")
 
 
 class _Evaluator:
@@ -90,10 +126,9 @@ class _Evaluator:
     def variable(self, name: str, point: _Point) -> float:
         index = score_index(name)
         if index is None:
-            value = point.value(name)
+            value = point.value(name, "number")
             if isinstance(value, bool) or not isinstance(value, int | float):
-                raise BadRequest(f"Expected number value for {name} in the payload and/or in the formula "
-                                 "defaults. Error: Value is not a number")
+                raise _type_error(name, "number", "Value is not a number")
             return float(value)
         if index < len(self.scores) and point.found.id in self.scores[index]:
             return self.scores[index][point.found.id]
@@ -137,16 +172,21 @@ class _Evaluator:
             case Unary(op=op, arg=arg):
                 return _unary(op, self.eval(arg, p))
             case GeoDistanceExpr(origin=origin, to=to):
-                point = as_geo_point(p.value(to))
+                point = as_geo_point(p.value(to, "geo point"))
                 if point is None:
-                    raise BadRequest(f"Expected geo point for {to} in the payload and/or in the formula defaults.")
+                    raise _type_error(to, "geo point", "Value is not a geo point")
                 lat, lon = point
                 return haversine(origin.lat, origin.lon, lat, lon)
             case DatetimeExpr(value=text):
                 return _timestamp(text, f"Expected datetime in supported format for {text}")
             case DatetimeKeyExpr(key=key):
-                raw = p.value(key)
-                return _timestamp(raw, f"Expected datetime for {key} in the payload and/or in the formula defaults.")
+                raw = p.value(key, "datetime")
+                if not isinstance(raw, str):
+                    raise _type_error(key, "datetime", "Value is not a string")
+                moment = parse_datetime(raw)
+                if moment is None:
+                    raise _type_error(key, "datetime", f"invalid datetime: {raw}")
+                return moment.timestamp()
             case Decay():
                 return self.decay(expr, p)
 

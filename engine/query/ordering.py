@@ -115,8 +115,9 @@ def by_id(col: ShardView, compiled: CompiledFilter | None, limit: int,
 
 
 def ordered(col: ShardView, compiled: CompiledFilter | None, order_by: OrderBy, limit: int) -> list[Found]:
-    """The query API's `order_by`: score 0, with the order value."""
-    return [Found(pid, 0.0, seg, offset, value) for value, pid, seg, offset in by_value(col, compiled, order_by, limit)]
+    """The query API's `order_by`: score 1.0 and the order value, as Qdrant's query scroll gives every
+    point it scrolls (lib/collection/src/shards/local_shard/scroll.rs `query_scroll`)."""
+    return [Found(pid, 1.0, seg, offset, value) for value, pid, seg, offset in by_value(col, compiled, order_by, limit)]
 
 
 def sample(col: ShardView, compiled: CompiledFilter | None, limit: int) -> list[Found]:

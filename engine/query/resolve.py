@@ -32,6 +32,7 @@ from engine.types.requests import (
     RecommendQuery,
     RecommendStrategy,
     RelevanceFeedbackQuery,
+    SampleQuery,
     SearchParams,
     VectorInput,
 )
@@ -69,7 +70,10 @@ class _Resolver:
         """The shard to look ids up in (None: the searched one) and the vector name there."""
         if self.lookup_from is None:
             return None, self.using
-        source = self.collections(self.lookup_from.collection)
+        try:
+            source = self.collections(self.lookup_from.collection)
+        except NotFound:  # Qdrant's text here (lib/collection/src/common/fetch_vectors.rs)
+            raise NotFound(f"Collection {self.lookup_from.collection} not found") from None
         name = self.using if self.lookup_from.vector is None else self.lookup_from.vector
         check_vector_name(source.config.params, name)
         return source, name
@@ -132,14 +136,23 @@ def _stage(col: ShardView, node: QueryRequest | Prefetch, collections: Collectio
         raise BadRequest(f"prefetches depth {depth} exceeds max depth {MAX_PREFETCH_DEPTH}")
     resolver = _Resolver(col, node.using, node.lookup_from, collections)
     query = resolver.query(node.query)
-    # the root's offset is added to every level's limit, so that each level has enough (as Qdrant)
+    # only the root's limit grows by its offset; a prefetch keeps its own limit (Qdrant's planner:
+    # lib/shard/src/query/planned_query.rs `add` adjusts the root limit, recurse_prefetches does not)
     limit = node.limit + root_offset
     return Stage(query=query, using=node.using, filter=exclude_ids(node.filter, resolver.mentioned),
                  params=node.params, score_threshold=node.score_threshold, limit=limit,
-                 prefetch=[_stage(col, p, collections, depth + 1, root_offset) for p in node.prefetch])
+                 prefetch=[_stage(col, p, collections, depth + 1, 0) for p in node.prefetch])
+
+
+def root_offset(request: QueryRequest) -> int:
+    """The offset the root pages with. A random sample without prefetches ignores it, as Qdrant
+    (lib/collection/src/operations/universal_query/collection_query.rs: its order is not stable)."""
+    if isinstance(request.query, SampleQuery) and not request.prefetch:
+        return 0
+    return request.offset
 
 
 def resolve(col: ShardView, request: QueryRequest, collections: Collections) -> Stage:
     """The stage tree of `request` (the root's limit includes its offset)."""
-    return _stage(col, request, collections, 1, request.offset)
+    return _stage(col, request, collections, 1, root_offset(request))
 

@@ -259,8 +259,23 @@ def apply_update(config: CollectionConfig, body: Any) -> CollectionConfig:
     if obj.get("strict_mode_config") is not None:
         new.strict_mode_config = {**(new.strict_mode_config or {}), **obj["strict_mode_config"]}
     if obj.get("metadata") is not None:
-        new.metadata = {**(new.metadata or {}), **expect_object(obj["metadata"], "metadata")}
+        new.metadata = merge_metadata(new.metadata, expect_object(obj["metadata"], "metadata"))
     return new
+
+
+def merge_metadata(current: dict[str, Any] | None, update: dict[str, Any]) -> dict[str, Any]:
+    """Qdrant's metadata update (lib/collection/src/collection/collection_ops.rs `update_metadata`):
+    merged into the stored metadata key by key, a `null` removing its key (segment's `merge_map`);
+    a collection without metadata stores the first update as given, nulls included."""
+    if current is None:
+        return dict(update)
+    merged = dict(current)
+    for key, value in update.items():
+        if value is None:
+            merged.pop(key, None)
+        else:
+            merged[key] = value
+    return merged
 
 
 def _drop_none(d: dict[str, Any]) -> dict[str, Any]:
@@ -312,7 +327,7 @@ def config_to_json(config: CollectionConfig) -> dict[str, Any]:
         "quantization_config": config.quantization_config,
         "strict_mode_config": config.strict_mode_config or {"enabled": False},
     }
-    if config.metadata:
+    if config.metadata is not None:  # kept once set, even when every key was removed again (as Qdrant)
         out["metadata"] = config.metadata
     return out
 

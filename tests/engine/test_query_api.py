@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 
 from engine.collection import Collection, reads
-from engine.errors import BadRequest, NotFound
+from engine.errors import BadInput, BadRequest, NotFound
 from engine.query.candidates import Found
 from engine.query.fusion import dbsf, rrf
 from engine.segment import Segment
@@ -101,9 +101,9 @@ def test_formula(col: Collection) -> None:
     formula = FormulaQuery(Sum((Variable("n"), Mult((Constant(0.0), Variable("missing"))))))
     got = reads.query(col, QueryRequest(prefetch=[prefetch], query=formula, limit=3, with_payload=ALL_PAYLOAD))
     assert [p.id for p in got] == [30, 29, 28] and [p.score for p in got] == [30.0, 29.0, 28.0]
-    with pytest.raises(BadRequest, match="No value found for missing"):
+    with pytest.raises(BadInput, match="Expected number value for missing .* No value found in a payload nor defaults"):
         reads.query(col, QueryRequest(prefetch=[prefetch], query=FormulaQuery(Variable("missing"))))
-    with pytest.raises(BadRequest, match="non-finite"):
+    with pytest.raises(BadInput, match="non-finite"):
         reads.query(col, QueryRequest(prefetch=[prefetch], query=FormulaQuery(Div(Constant(1.0), Constant(0.0)))))
     with pytest.raises(BadRequest, match="cannot apply Formula without prefetches"):
         reads.query(col, QueryRequest(query=formula))
