@@ -38,7 +38,7 @@ run: install-run
 	$(VENV)/bin/quiver serve
 
 lint: install
-	$(VENV)/bin/ruff check server engine storage tests compat_tests bench tools examples
+	$(VENV)/bin/ruff check server cluster engine storage tests compat_tests bench tools examples
 	$(VENV)/bin/lint-imports
 
 typecheck: install

@@ -56,17 +56,25 @@ async def serve(settings: Settings, snapshots: StartupSnapshots | None = None) -
     rest_socket = bind_exclusive(service_config.host, service_config.http_port, "REST")
     if service_config.grpc_port is not None:
         bind_exclusive(service_config.host, service_config.grpc_port, "gRPC").close()
-    restore_storage(snapshots, storage.storage_path)
-    toc = TableOfContents(storage.storage_path, fsync=storage.wal_fsync)
-    toc.load()
-    recover_collections(snapshots, toc)
+    issues = IssueBoard()
+    service: ObservedService
+    cluster = None
+    if settings.cluster.enabled:
+        # cluster mode: collections come from the cluster's metadata; this toc holds the local replicas
+        from server.cluster_service import start_cluster_service
+        cluster = service = await start_cluster_service(settings, issues)
+        toc = service.toc
+    else:
+        restore_storage(snapshots, storage.storage_path)
+        toc = TableOfContents(storage.storage_path, fsync=storage.wal_fsync)
+        toc.load()
+        recover_collections(snapshots, toc)
+        service = ObservedService(toc, storage.performance.max_search_threads, issues=issues,
+                                  slow_query_s=settings.service.slow_query_secs)
     optimizer = Optimizer(toc)
     optimizer.start()
     flusher = Flusher(toc)
     flusher.start()
-    issues = IssueBoard()
-    service = ObservedService(toc, storage.performance.max_search_threads, issues=issues,
-                              slow_query_s=settings.service.slow_query_secs)
     issues.still_open = service.still_unindexed
     service.downloads = DownloadPolicy(enabled=service_config.enable_snapshot_url_recovery,
                                        max_bytes=service_config.snapshot_url_max_size_mb << 20,
@@ -107,6 +115,8 @@ async def serve(settings: Settings, snapshots: StartupSnapshots | None = None) -
             await grpc_server.stop(grace=5)  # let in-flight RPCs finish before the engine closes
     flusher.stop()
     optimizer.stop()
+    if cluster is not None:
+        await cluster.stop()  # replicas stop applying before the pool goes away
     service.shutdown()
     toc.close()  # flush everything and close the WALs
     log.info("stopped")

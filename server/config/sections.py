@@ -282,6 +282,23 @@ class ConsensusConfig(Section):
     compact_wal_entries: int = Field(default=128, ge=0)
 
 
+class NatsConfig(Section):
+    """Quiver's own: the NATS JetStream servers cluster mode keeps its log and metadata in."""
+
+    servers: Annotated[list[str], NoDecode] = Field(default_factory=lambda: ["nats://127.0.0.1:4222"], min_length=1)
+    stream_replicas: int = Field(default=3, ge=1, le=5)
+    """JetStream replicas of every shard stream and KV bucket (capped at the JetStream cluster's size)."""
+    connect_timeout_sec: float = Field(default=5.0, gt=0)
+
+    @field_validator("servers", mode="before")
+    @classmethod
+    def _server_list(cls, value: Any) -> Any:
+        # an environment variable gives one string: comma-separated URLs
+        if isinstance(value, str):
+            return [part.strip() for part in value.split(",") if part.strip()]
+        return value
+
+
 class ClusterConfig(Section):
     enabled: bool = False
     peer_id: int | None = Field(default=None, ge=1, le=(1 << 53) - 1)
@@ -290,6 +307,7 @@ class ClusterConfig(Section):
     p2p: P2pConfig = P2pConfig()
     consensus: ConsensusConfig = ConsensusConfig()
     resharding_enabled: bool = False
+    nats: NatsConfig = NatsConfig()
 
 
 class TlsConfig(Section):

@@ -37,6 +37,9 @@ IMPLEMENTED: frozenset[str] = frozenset({
     "storage.snapshots_path",
     "storage.wal_fsync",
     "storage.performance.max_search_threads",
+    "cluster.enabled",
+    "cluster.peer_id",
+    "cluster.nats",
 })
 
 PENDING: frozenset[str] = frozenset()

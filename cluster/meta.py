@@ -1,0 +1,223 @@
+"""Cluster metadata in JetStream KV buckets, with an in-memory view kept current by watchers.
+
+`quiver-collections` holds one record per collection (records.py), `quiver-aliases` one record of
+every alias, `quiver-peers` one entry per node, re-put every `HEARTBEAT_S`. Changes are
+compare-and-set on the key's revision and retried on conflict, so concurrent nodes converge; the
+view here is whatever the watchers delivered last (eventually consistent; `wait_seen` lets a node
+read its own write).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import json
+import logging
+import time
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from typing import Any
+
+from nats.js import JetStreamContext
+from nats.js.errors import KeyNotFoundError, KeyWrongLastSequenceError, NotFoundError
+from nats.js.kv import KeyValue
+
+from cluster import names
+from cluster.records import CollectionRecord, alias_record, aliases_from, from_json, to_json
+from cluster.retry import retrying
+
+log = logging.getLogger("quiver.cluster.meta")
+
+HEARTBEAT_S = 2.0
+PEER_TTL_S = 10.0
+"""The peers bucket's max age: a node's entry outlives it by this much (cleanup only)."""
+ALIVE_S = 6.0
+"""A peer is alive while its last heartbeat arrived within this many seconds (our clock)."""
+CAS_ATTEMPTS = 50
+
+
+@dataclass(slots=True)
+class PeerInfo:
+    peer_id: int
+    rest: str
+    grpc: str
+    started: float
+
+
+Change = Callable[[CollectionRecord | None], CollectionRecord | None]
+
+
+class Metadata:
+    def __init__(self) -> None:
+        self.collections: dict[str, CollectionRecord] = {}
+        self.aliases: dict[str, str] = {}
+        self.peers: dict[int, PeerInfo] = {}
+        self._seen: dict[int, float] = {}
+        self._revisions: dict[str, int] = {}
+        self._changed = asyncio.Condition()
+        self._tasks: list[asyncio.Task[None]] = []
+        self._watchers: list[Any] = []
+        self.listeners: list[Callable[[], Awaitable[None]]] = []
+        """Called (awaited) after each change the watchers deliver (node.py reconciles replicas)."""
+        self._kv_collections: KeyValue | None = None
+        self._kv_aliases: KeyValue | None = None
+        self._kv_peers: KeyValue | None = None
+
+    # ---- start / stop ---------------------------------------------------------------------
+    async def start(self, js: JetStreamContext, replicas: int) -> None:
+        self._kv_collections = await _bucket(js, names.COLLECTIONS_BUCKET, replicas)
+        self._kv_aliases = await _bucket(js, names.ALIASES_BUCKET, replicas)
+        self._kv_peers = await _bucket(js, names.PEERS_BUCKET, replicas, ttl=PEER_TTL_S)
+        for kv, handle in ((self._kv_collections, self._on_collection), (self._kv_aliases, self._on_aliases),
+                           (self._kv_peers, self._on_peer)):
+            watcher = await retrying(kv.watchall, "kv watch")
+            self._watchers.append(watcher)
+            ready = asyncio.get_running_loop().create_future()
+            self._tasks.append(asyncio.create_task(self._watch(watcher, handle, ready)))
+            await ready  # the initial values are in the view before start returns
+
+    async def stop(self) -> None:
+        for watcher in self._watchers:
+            with contextlib.suppress(Exception):
+                await watcher.stop()
+        for task in self._tasks:
+            task.cancel()
+        self._tasks.clear()
+
+    async def _watch(self, watcher: Any, handle: Callable[[Any], None], ready: asyncio.Future[None]) -> None:
+        async for entry in watcher:
+            if entry is None:  # end of the initial values
+                if not ready.done():
+                    ready.set_result(None)
+                continue
+            try:
+                handle(entry)
+            except Exception:  # noqa: BLE001 - one bad entry must not stop the watcher
+                log.exception("unreadable metadata entry", extra={"key": entry.key})
+            async with self._changed:
+                self._changed.notify_all()
+            for listener in self.listeners:
+                try:
+                    await listener()
+                except Exception:  # noqa: BLE001 - a failed reconcile is retried on the next change
+                    log.exception("metadata listener failed")
+        if not ready.done():
+            ready.set_result(None)
+
+    # ---- watchers ---------------------------------------------------------------------------
+    def _on_collection(self, entry: Any) -> None:
+        name = names.key_name(entry.key)
+        self._revisions[entry.key] = entry.revision
+        if entry.operation in ("DEL", "PURGE") or not entry.value:
+            self.collections.pop(name, None)
+        else:
+            self.collections[name] = from_json(entry.value)
+
+    def _on_aliases(self, entry: Any) -> None:
+        self._revisions["aliases:" + entry.key] = entry.revision
+        self.aliases = {} if entry.operation in ("DEL", "PURGE") or not entry.value else aliases_from(entry.value)
+
+    def _on_peer(self, entry: Any) -> None:
+        peer_id = int(entry.key)
+        if entry.operation in ("DEL", "PURGE") or not entry.value:
+            self.peers.pop(peer_id, None)
+            self._seen.pop(peer_id, None)
+            return
+        body = json.loads(entry.value)
+        self.peers[peer_id] = PeerInfo(peer_id=peer_id, rest=str(body.get("rest", "")),
+                                       grpc=str(body.get("grpc", "")), started=float(body.get("started", 0)))
+        self._seen[peer_id] = time.monotonic()
+
+    # ---- queries ----------------------------------------------------------------------------
+    def alive(self, peer_id: int) -> bool:
+        seen = self._seen.get(peer_id)
+        return seen is not None and time.monotonic() - seen < ALIVE_S
+
+    def alive_peers(self) -> list[int]:
+        return sorted(p for p in self.peers if self.alive(p))
+
+    async def wait_seen(self, predicate: Callable[[], bool], timeout: float = 10.0) -> bool:
+        """Wait until the watched view satisfies `predicate` (a node reading its own write)."""
+        async with self._changed:
+            try:
+                await asyncio.wait_for(self._changed.wait_for(predicate), timeout)
+            except TimeoutError:
+                return predicate()
+        return True
+
+    # ---- changes (compare-and-set) ---------------------------------------------------------
+    async def change_collection(self, name: str, change: Change) -> CollectionRecord | None:
+        """Apply `change` to the newest committed record of `name` (None: missing) and commit
+        its answer (None: delete) by CAS on the revision read; retried on a concurrent change.
+        Returns what was committed. `change` may raise to refuse (nothing is written)."""
+        kv = _need(self._kv_collections)
+        key = names.name_key(name)
+        for _ in range(CAS_ATTEMPTS):
+            current, revision = await _get(kv, key)
+            record = None if current is None else from_json(current)
+            updated = change(record)
+            try:
+                if updated is not None or record is not None:
+                    await _write(kv, key, None if updated is None else to_json(updated), revision)
+                return updated
+            except KeyWrongLastSequenceError:
+                await asyncio.sleep(0.01)
+        raise RuntimeError(f"metadata of collection {name!r} kept changing under {CAS_ATTEMPTS} attempts")
+
+    async def change_aliases(self, change: Callable[[dict[str, str]], dict[str, str]]) -> dict[str, str]:
+        kv = _need(self._kv_aliases)
+        for _ in range(CAS_ATTEMPTS):
+            current, revision = await _get(kv, names.ALIASES_KEY)
+            updated = change({} if current is None else aliases_from(current))
+            try:
+                await _write(kv, names.ALIASES_KEY, alias_record(updated), revision)
+                return updated
+            except KeyWrongLastSequenceError:
+                await asyncio.sleep(0.01)
+        raise RuntimeError(f"aliases kept changing under {CAS_ATTEMPTS} attempts")
+
+    async def heartbeat(self, info: PeerInfo) -> None:
+        body = {"peer_id": info.peer_id, "rest": info.rest, "grpc": info.grpc, "started": info.started}
+        kv = _need(self._kv_peers)
+        await retrying(lambda: kv.put(str(info.peer_id), json.dumps(body).encode()), "heartbeat")
+
+    async def leave(self, peer_id: int) -> None:
+        with contextlib.suppress(Exception):
+            await _need(self._kv_peers).delete(str(peer_id))
+
+
+async def _write(kv: KeyValue, key: str, value: bytes | None, revision: int | None) -> None:
+    """Compare-and-set `key` to `value` (None: delete) over `revision` (None: the key must not exist)."""
+    if value is None:
+        await retrying(lambda: kv.delete(key, last=revision), "kv delete")
+    elif revision is None:
+        await retrying(lambda: kv.create(key, value), "kv create")
+    else:
+        await retrying(lambda: kv.update(key, value, last=revision), "kv update")
+
+
+def _need(kv: KeyValue | None) -> KeyValue:
+    if kv is None:
+        raise RuntimeError("cluster metadata is not started")
+    return kv
+
+
+async def _get(kv: KeyValue, key: str) -> tuple[bytes | None, int | None]:
+    """(value, revision); a deleted key reads as missing with the delete's revision."""
+    try:
+        entry = await retrying(lambda: kv.get(key), "kv get")
+    except KeyNotFoundError as e:
+        return None, getattr(e, "entry", None) and e.entry.revision  # type: ignore[union-attr]
+    return entry.value, entry.revision
+
+
+async def _bucket(js: JetStreamContext, bucket: str, replicas: int, ttl: float | None = None) -> KeyValue:
+    try:
+        return await js.key_value(bucket)
+    except (NotFoundError, Exception):  # noqa: BLE001 - missing: created below (another node may race us)
+        pass
+    try:
+        return await retrying(lambda: js.create_key_value(bucket=bucket, history=1, replicas=replicas, ttl=ttl),
+                              "create bucket")
+    except Exception:  # noqa: BLE001 - created concurrently by another node
+        return await retrying(lambda: js.key_value(bucket), "open bucket")

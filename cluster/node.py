@@ -1,0 +1,203 @@
+"""ClusterNode: this process as a member of the cluster.
+
+Start: connect to NATS, open (or create) the KV buckets, load the metadata view, register this
+peer and keep its heartbeat, then run a replica for every shard replica the metadata places here
+(and drop local replicas it no longer places here). The server's ClusterService calls the facade
+below; collection changes go through `collections.py`, writes through `writes.py`.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import time
+from collections.abc import Awaitable, Callable
+from pathlib import Path
+from typing import Any, TypeVar
+
+import nats
+from nats.aio.client import Client
+from nats.js import JetStreamContext
+
+from cluster import names
+from cluster.applied import AppliedTracker
+from cluster.meta import HEARTBEAT_S, Metadata, PeerInfo
+from cluster.options import ClusterOptions
+from cluster.records import READABLE, CollectionRecord
+from cluster.replica import Replica
+from cluster.streams import usable_replicas
+from engine.collection import Collection
+from engine.errors import NotFound
+from engine.peer import this_peer_id
+from engine.toc import TableOfContents, missing_collection
+from engine.types.config import CollectionConfig
+from storage.wal import FsyncPolicy
+
+log = logging.getLogger("quiver.cluster")
+T = TypeVar("T")
+RUNNING = frozenset({"Active", "Partial", "Dead", "Initializing", "Recovery", "PartialSnapshot"})
+"""Replica states that consume the stream (a Dead replica keeps catching up; reads skip it)."""
+
+
+def local_config(config: CollectionConfig) -> CollectionConfig:
+    """The config of a local replica's engine collection: one shard, no replication (the cluster
+    does those); everything else as the collection's."""
+    from dataclasses import replace
+    return replace(config, params=replace(config.params, shard_number=1, replication_factor=1,
+                                          write_consistency_factor=1))
+
+
+class ClusterNode:
+    def __init__(self, options: ClusterOptions, storage_root: Path, run: Callable[..., Awaitable[Any]],
+                 fsync: FsyncPolicy = "always") -> None:
+        self.options = options
+        self.storage_root = storage_root
+        self.peer_id = options.peer_id or this_peer_id(storage_root)
+        self.meta = Metadata()
+        self.applied = AppliedTracker()
+        self.toc = TableOfContents(storage_root / "cluster_shards", fsync=fsync)
+        """The private table of this peer's shard replicas (named `<uuid-hex>_<shard_id>`)."""
+        self._run = run
+        self.replicas: dict[tuple[str, int], Replica] = {}
+        self.stream_replicas = 1
+        self._nc: Client | None = None
+        self._js: JetStreamContext | None = None
+        self._tasks: list[asyncio.Task[None]] = []
+        self._reconcile_lock = asyncio.Lock()
+        self._started = time.time()
+
+    @property
+    def nc(self) -> Client:
+        if self._nc is None:
+            raise RuntimeError("cluster node is not started")
+        return self._nc
+
+    @property
+    def js(self) -> JetStreamContext:
+        if self._js is None:
+            raise RuntimeError("cluster node is not started")
+        return self._js
+
+    async def run(self, fn: Callable[..., T], *args: Any) -> T:
+        """`fn(*args)` in the engine's thread pool."""
+        result: T = await self._run(fn, *args)
+        return result
+
+    # ---- lifecycle ----------------------------------------------------------------------------
+    async def start(self) -> None:
+        self._nc = await nats.connect(servers=list(self.options.servers), name=f"quiver-{self.peer_id}",
+                                      connect_timeout=self.options.connect_timeout_s,
+                                      max_reconnect_attempts=-1, allow_reconnect=True)
+        self._js = self._nc.jetstream()
+        self.stream_replicas = await usable_replicas(self._js, self.options.stream_replicas, str(self.peer_id))
+        await self._nc.subscribe(names.APPLIED_SUBJECTS, cb=self._on_applied)
+        self.toc.load()
+        await self.meta.start(self._js, self.stream_replicas)
+        await self.meta.heartbeat(self._peer_info())
+        await self.meta.wait_seen(lambda: self.peer_id in self.meta.peers, timeout=5.0)
+        self.meta.listeners.append(self.reconcile)
+        await self.reconcile()
+        self._tasks.append(asyncio.create_task(self._heartbeats(), name="cluster heartbeat"))
+        log.info("cluster node started", extra={"peer_id": self.peer_id, "nats": self.options.servers,
+                                                "stream_replicas": self.stream_replicas})
+
+    async def stop(self) -> None:
+        for task in self._tasks:
+            task.cancel()
+        for replica in list(self.replicas.values()):
+            await replica.stop()
+            replica.progress.close()
+        self.replicas.clear()
+        await self.meta.leave(self.peer_id)
+        await self.meta.stop()
+        if self._nc is not None:
+            with contextlib.suppress(Exception):
+                await self._nc.drain()
+
+    def _peer_info(self) -> PeerInfo:
+        return PeerInfo(peer_id=self.peer_id, rest=self.options.rest_url, grpc=self.options.grpc_url,
+                        started=self._started)
+
+    async def _heartbeats(self) -> None:
+        while True:
+            await asyncio.sleep(HEARTBEAT_S)
+            try:
+                await self.meta.heartbeat(self._peer_info())
+            except Exception:  # noqa: BLE001 - NATS away for a moment: the next beat retries
+                log.warning("cluster heartbeat failed", exc_info=True)
+
+    async def _on_applied(self, msg: Any) -> None:
+        self.applied.on_report(msg.subject, msg.data)
+
+    # ---- replicas on this peer ----------------------------------------------------------------
+    async def reconcile(self) -> None:
+        """Make the running replicas what the metadata places on this peer."""
+        async with self._reconcile_lock:
+            wanted: dict[tuple[str, int], CollectionRecord] = {}
+            for record in list(self.meta.collections.values()):
+                for shard in record.shards:
+                    if shard.replicas.get(self.peer_id) in RUNNING:
+                        wanted[(record.uuid, shard.id)] = record
+            for key in [k for k in self.replicas if k not in wanted]:
+                await self._drop(key)
+            for key, record in wanted.items():
+                if key not in self.replicas:
+                    await self._start_replica(key, record)
+                await self._sync_config(self.replicas[key].collection, record.config)
+            known = {names.replica_name(u, s) for u, s in wanted}
+            for leftover in [n for n in self.toc.names() if n not in known]:
+                await self.run(self.toc.delete, leftover)  # its collection or replica went away meanwhile
+
+    async def _start_replica(self, key: tuple[str, int], record: CollectionRecord) -> None:
+        uuid_hex, shard_id = key
+        name = names.replica_name(uuid_hex, shard_id)
+        if self.toc.exists(name):
+            collection = self.toc.get(name)
+        else:
+            collection = await self.run(self.toc.create, name, local_config(record.config))
+        replica = Replica(self.nc, self.js, self.peer_id, uuid_hex, shard_id, collection,
+                          self.toc.root / f"{name}.applied" if self.toc.root else Path(f"{name}.applied"),
+                          self.run)
+        await replica.start()
+        self.replicas[key] = replica
+        log.info("replica started", extra={"collection": record.name, "shard": shard_id,
+                                           "resume_after": replica.applied})
+
+    async def _drop(self, key: tuple[str, int]) -> None:
+        replica = self.replicas.pop(key)
+        await replica.drop()
+        await self.run(self.toc.delete, names.replica_name(*key))
+        log.info("replica dropped", extra={"stream": names.stream_name(*key)})
+
+    async def _sync_config(self, collection: Collection, config: CollectionConfig) -> None:
+        wanted = local_config(config)
+        if collection.config != wanted:
+            await self.run(self.toc.update_config, collection.name, lambda _old: wanted)
+
+    # ---- the facade -------------------------------------------------------------------------
+    def resolve(self, name: str) -> str:
+        if name in self.meta.collections:
+            return name
+        target = self.meta.aliases.get(name)
+        if target is not None and target in self.meta.collections:
+            return target
+        raise missing_collection(name)
+
+    def record(self, name: str) -> CollectionRecord:
+        return self.meta.collections[self.resolve(name)]
+
+    def local_replica(self, collection_name: str, shard_id: int) -> Collection | None:
+        try:
+            record = self.record(collection_name)
+        except NotFound:
+            return None
+        replica = self.replicas.get((record.uuid, shard_id))
+        return None if replica is None else replica.collection
+
+    def active_replicas(self, name: str, shard_id: int) -> list[int]:
+        """Alive peers whose replica of the shard is readable (Active)."""
+        shard = self.record(name).shard(shard_id)
+        if shard is None:
+            return []
+        return sorted(p for p, state in shard.replicas.items() if state in READABLE and self.meta.alive(p))

@@ -1,0 +1,150 @@
+"""One shard replica on this peer: a local engine collection fed by the shard's stream.
+
+A durable pull consumer (`p<peer_id>`, made anew at each start from the local progress record)
+fetches the stream in order; each operation is applied by the
+single-node engine (`Collection.update(op, wait=True)` in the engine pool), then acked, then
+reported on `qv.applied.<uuid>.<shard>` as `{"p": peer, "s": seq, "e": null | [kind, message]}`
+for writers waiting with `wait=true`. progress.py makes restarts exact.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import json
+import logging
+from collections.abc import Awaitable, Callable
+from pathlib import Path
+from typing import Any, TypeVar
+
+import nats.errors
+from nats.aio.client import Client
+from nats.js import JetStreamContext
+from nats.js.api import AckPolicy, ConsumerConfig, DeliverPolicy
+from nats.js.errors import NotFoundError
+
+from cluster import names
+from cluster.progress import Progress, resume_after
+from engine.collection import Collection
+from engine.errors import EngineError
+from engine.persistence.codec import decode
+
+log = logging.getLogger("quiver.cluster.replica")
+T = TypeVar("T")
+Run = Callable[..., Awaitable[Any]]
+
+FETCH_BATCH = 64
+ACK_WAIT_S = 600.0
+"""Long: an unacked message is redelivered after this; a big upsert on a busy node may take a while
+(a redelivered message is skipped anyway: its sequence is not above `applied`)."""
+
+
+class Replica:
+    def __init__(self, nc: Client, js: JetStreamContext, peer_id: int, uuid_hex: str, shard_id: int,
+                 collection: Collection, progress_path: Path, run: Run) -> None:
+        self.nc, self.js, self.peer_id = nc, js, peer_id
+        self.uuid_hex, self.shard_id = uuid_hex, shard_id
+        self.collection = collection
+        self.progress = Progress(progress_path)
+        self.run = run
+        self.applied = resume_after(self.progress.read(), collection.last_op_num)
+        """The highest stream sequence applied to the local collection."""
+        self.caught_up = asyncio.Event()
+        """Set once a fetch found nothing new (the replica has applied the stream's tail)."""
+        self._task: asyncio.Task[None] | None = None
+        self._sub: Any = None
+        self._fresh = True
+        """The consumer was just (re)created: its first message is the stream's next one."""
+
+    @property
+    def stream(self) -> str:
+        return names.stream_name(self.uuid_hex, self.shard_id)
+
+    async def start(self) -> None:
+        await self._subscribe()
+        self._task = asyncio.create_task(self._loop(), name=f"replica {self.stream}")
+
+    async def _subscribe(self) -> None:
+        """(Re)create the durable consumer at the first sequence not applied here. Not resumed from
+        the consumer's own state: messages it delivered before a crash and never saw acked would
+        come back only after the ack wait, behind newer ones; the local record is exact."""
+        if self._sub is not None:
+            with contextlib.suppress(Exception):
+                await self._sub.unsubscribe()
+        durable = names.consumer_name(self.peer_id)
+        with contextlib.suppress(NotFoundError):
+            await self.js.delete_consumer(self.stream, durable)
+        config = ConsumerConfig(durable_name=durable, ack_policy=AckPolicy.EXPLICIT,
+                                deliver_policy=DeliverPolicy.BY_START_SEQUENCE, opt_start_seq=self.applied + 1,
+                                ack_wait=ACK_WAIT_S, max_deliver=-1)
+        self._sub = await self.js.pull_subscribe(names.ops_subject(self.uuid_hex, self.shard_id), durable=durable,
+                                                 stream=self.stream, config=config)
+        self._fresh = True
+
+    async def stop(self) -> None:
+        if self._task is not None:
+            self._task.cancel()
+            with contextlib.suppress(asyncio.CancelledError, Exception):
+                await self._task
+            self._task = None
+        if self._sub is not None:
+            with contextlib.suppress(Exception):
+                await self._sub.unsubscribe()
+            self._sub = None
+
+    async def drop(self) -> None:
+        """Stop and forget the consumer (the replica is removed from this peer)."""
+        await self.stop()
+        with contextlib.suppress(Exception):
+            await self.js.delete_consumer(self.stream, names.consumer_name(self.peer_id))
+        self.progress.remove()
+
+    async def _loop(self) -> None:
+        while True:
+            try:
+                msgs = await self._sub.fetch(FETCH_BATCH, timeout=1.0)
+            except nats.errors.TimeoutError:
+                self.caught_up.set()
+                continue
+            except asyncio.CancelledError:
+                raise
+            except Exception:  # noqa: BLE001 - connection trouble: nats-py reconnects; try again
+                log.warning("fetch failed", exc_info=True, extra={"stream": self.stream})
+                await asyncio.sleep(0.5)
+                continue
+            for msg in msgs:
+                if not await self._handle(msg):
+                    await self._subscribe()  # out of order: start again right after `applied`
+                    break
+
+    async def _handle(self, msg: Any) -> bool:
+        """Apply, ack and report one message; False (nothing done) if it is not the next one."""
+        seq = msg.metadata.sequence.stream
+        fresh, self._fresh = self._fresh, False
+        if seq > self.applied + 1 and not fresh:
+            # a redelivery overtaken by newer messages; applying those first would reorder the log
+            log.warning("out-of-order delivery", extra={"stream": self.stream, "seq": seq, "applied": self.applied})
+            return False
+        error: list[str] | None = None
+        if seq > self.applied:
+            error = await self._apply(seq, msg.data)
+            self.applied = seq
+        await msg.ack()
+        report = {"p": self.peer_id, "s": seq, "e": error}
+        with contextlib.suppress(Exception):
+            await self.nc.publish(names.applied_subject(self.uuid_hex, self.shard_id), json.dumps(report).encode())
+        return True
+
+    async def _apply(self, seq: int, data: bytes) -> list[str] | None:
+        """Apply one logged operation; an error the engine raises (a point that does not exist
+        on this shard, say) is reported to the writer, not retried: every replica raises the same."""
+        self.progress.starting(seq, self.collection.last_op_num)
+        try:
+            op = decode(data)
+            await self.run(self.collection.update, op, True)
+        except EngineError as e:
+            return [type(e).__name__, str(e)]
+        except Exception as e:  # noqa: BLE001 - reported and logged; the stream moves on
+            log.exception("replica failed to apply an operation", extra={"stream": self.stream, "seq": seq})
+            return ["ServiceError", str(e)]
+        return None

@@ -1,0 +1,100 @@
+"""The write path: route an operation to its shards, publish each part to its shard stream, and
+answer as Qdrant's `wait`: `acknowledged` once JetStream stored every part on a quorum (the PubAck),
+`completed` once `write_consistency_factor` Active replicas of each touched shard applied it.
+
+Checked before anything is published (so a refused write changes nothing): the routing (a custom
+sharded collection needs a shard key for inserts) and, with `wait=true`, that enough Active replicas
+are alive. Errors a replica's engine raises (a missing point, a wrong vector name) come back to a
+waiting writer as the same error kind; a `wait=false` writer does not see them (as Qdrant).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import uuid
+from dataclasses import dataclass
+
+from nats.js.api import PubAck
+
+from cluster import names
+from cluster.collections import shard_key_of
+from cluster.node import ClusterNode
+from cluster.records import CollectionRecord, ShardKey
+from cluster.retry import retrying
+from cluster.routing import split
+from engine import errors
+from engine.errors import EngineError, ServiceError, Timeout
+from engine.persistence.codec import encode
+from engine.types.operations import Operation
+
+DEFAULT_WAIT_S = 60.0
+"""How long `wait=true` waits for the replicas when the request names no `timeout`."""
+
+
+@dataclass(slots=True)
+class Published:
+    shard_id: int
+    seq: int
+
+
+def _error(kind: str, message: str) -> EngineError:
+    cls = getattr(errors, kind, None)
+    if isinstance(cls, type) and issubclass(cls, EngineError):
+        return cls(message)
+    return ServiceError(message)
+
+
+def plan(record: CollectionRecord, op: Operation, shard_key: ShardKey | None) -> list[tuple[int, Operation]]:
+    return split(op, shard_key_of(record, shard_key))
+
+
+def _check_replicas(node: ClusterNode, record: CollectionRecord, shard_ids: set[int]) -> None:
+    need = record.config.params.write_consistency_factor
+    for shard_id in sorted(shard_ids):
+        active = node.active_replicas(record.name, shard_id)
+        if len(active) < need:
+            raise ServiceError(f"The replica set for shard {shard_id} on peer "
+                               f"{node.peer_id} does not have enough active replicas: {len(active)} of {need} "
+                               "required by write_consistency_factor")
+
+
+async def write(node: ClusterNode, name: str, ops: list[Operation], wait: bool, timeout: float | None,
+                shard_key: ShardKey | None = None) -> list[int]:
+    """Publish `ops` in order (each split per shard); the operation id of each (its last stream
+    sequence). With `wait`, returns once each part is applied by enough replicas."""
+    record = node.record(name)
+    plans = [plan(record, op, shard_key) for op in ops]  # every op routed before any is published
+    if wait:
+        _check_replicas(node, record, {sid for parts in plans for sid, _ in parts})
+    published: list[list[Published]] = []
+    for parts in plans:
+        done = []
+        for shard_id, part in parts:
+            ack = await _publish(node, record, shard_id, encode(part))
+            done.append(Published(shard_id, ack.seq))
+        published.append(done)
+    if wait:
+        await _wait_applied(node, record, [p for parts in published for p in parts], timeout)
+    return [max(p.seq for p in parts) for parts in published]
+
+
+async def _publish(node: ClusterNode, record: CollectionRecord, shard_id: int, data: bytes) -> PubAck:
+    """Stored on a quorum of the stream's servers when this returns. Retried through a leader
+    election; the message id makes a retried publish that had reached the stream a no-op."""
+    headers = {"Nats-Msg-Id": uuid.uuid4().hex}
+    subject, stream = names.ops_subject(record.uuid, shard_id), names.stream_name(record.uuid, shard_id)
+    return await retrying(lambda: node.js.publish(subject, data, stream=stream, headers=headers), "publish")
+
+
+async def _wait_applied(node: ClusterNode, record: CollectionRecord, parts: list[Published],
+                        timeout: float | None) -> None:
+    need = record.config.params.write_consistency_factor
+    waits = [node.applied.wait((record.uuid, p.shard_id), p.seq,
+                               set(node.active_replicas(record.name, p.shard_id)), need) for p in parts]
+    try:
+        answers = await asyncio.wait_for(asyncio.gather(*waits), timeout or DEFAULT_WAIT_S)
+    except TimeoutError:
+        raise Timeout(f"Operation timed out after {timeout or DEFAULT_WAIT_S:g} seconds") from None
+    for answer in answers:
+        if answer is not None:
+            raise _error(answer[0], answer[1])

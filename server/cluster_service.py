@@ -1,0 +1,169 @@
+"""The service in cluster mode: the same methods the transports call, answered by the cluster.
+
+Collections, aliases and config changes go through the metadata (cluster/collections.py); updates
+through the shard streams (cluster/writes.py); reads through cluster/reads.py (fan-out and merges).
+`self.toc` is this peer's private table of shard replicas, so the engine workers (optimizer,
+flusher) and the single-node read path work on them unchanged. What cluster mode does not do yet
+answers a clear 400, never a single-node answer about local data.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any, NoReturn
+
+from cluster import collections as cluster_collections
+from cluster import writes
+from cluster.node import ClusterNode
+from cluster.options import ClusterOptions
+from cluster.records import ShardKey
+from engine.collection import CollectionInfo
+from engine.errors import BadRequest
+from engine.toc import AliasOperation
+from engine.types.config import CollectionConfig, CollectionParams
+from engine.types.operations import Operation
+from engine.types.points import UpdateResult, UpdateStatus
+from server.auth.context import visible
+from server.settings import Settings
+from server.telemetry.issues import IssueBoard
+from server.telemetry.observed_service import ObservedService
+from storage.wal import FsyncPolicy
+
+
+def not_in_cluster(what: str) -> NoReturn:
+    raise BadRequest(f"{what} is not supported in cluster mode yet")
+
+
+class ClusterService(ObservedService):
+    def __init__(self, options: ClusterOptions, storage_root: Path, fsync: FsyncPolicy, workers: int = 0,
+                 **kwargs: Any) -> None:
+        self.node = ClusterNode(options, storage_root, self._engine_call, fsync)
+        super().__init__(self.node.toc, workers, **kwargs)
+
+    async def _engine_call(self, fn: Callable[..., Any], *args: Any) -> Any:
+        return await self.call(fn, *args)
+
+    async def start(self) -> None:
+        await self.node.start()
+
+    async def stop(self) -> None:
+        await self.node.stop()
+
+    # ---- collections -----------------------------------------------------------------------
+    async def list_collections(self) -> list[str]:
+        return visible(sorted(self.node.meta.collections))
+
+    async def collection_exists(self, name: str) -> bool:
+        try:
+            self.node.resolve(name)
+        except Exception:  # noqa: BLE001 - NotFound
+            return False
+        return True
+
+    def params(self, name: str) -> CollectionParams:
+        return self.node.record(name).config.params
+
+    async def collection_info(self, name: str) -> CollectionInfo:
+        from cluster import info
+        return await info.collection_info(self.node, name)
+
+    async def create_collection(self, name: str, config: CollectionConfig) -> bool:
+        await cluster_collections.create_collection(self.node, name, config)
+        return True
+
+    async def update_collection(self, name: str, change: Callable[[CollectionConfig], CollectionConfig]) -> bool:
+        await cluster_collections.update_config(self.node, name, change)
+        return True
+
+    async def delete_collection(self, name: str) -> bool:
+        return await cluster_collections.delete_collection(self.node, name)
+
+    async def update_aliases(self, actions: list[AliasOperation]) -> bool:
+        await cluster_collections.update_aliases(self.node, actions)
+        return True
+
+    async def list_aliases(self, collection: str | None = None) -> list[tuple[str, str]]:
+        aliases = self.node.meta.aliases
+        if collection is not None:
+            target = self.node.resolve(collection)
+            pairs = [(a, c) for a, c in aliases.items() if c == target]
+        else:
+            pairs = list(aliases.items())
+        shown = set(visible([target for _, target in pairs]))
+        return [(alias, target) for alias, target in pairs if target in shown]
+
+    # ---- updates ---------------------------------------------------------------------------
+    async def update(self, name: str, op: Operation, wait: bool = True, timeout: float | None = None,
+                     shard_key: ShardKey | None = None) -> UpdateResult:
+        [op_id] = await writes.write(self.node, name, [op], wait, timeout, shard_key)
+        return UpdateResult(operation_id=op_id, status=UpdateStatus.COMPLETED if wait else UpdateStatus.ACKNOWLEDGED)
+
+    async def update_batch(self, name: str, ops: list[Operation], wait: bool = True, timeout: float | None = None,
+                           shard_key: ShardKey | None = None) -> list[UpdateResult]:
+        op_ids = await writes.write(self.node, name, ops, wait, timeout, shard_key)
+        status = UpdateStatus.COMPLETED if wait else UpdateStatus.ACKNOWLEDGED
+        return [UpdateResult(operation_id=n, status=status) for n in op_ids]
+
+    # ---- reads (cluster-reads replaces these with the fan-out in cluster/reads.py) ------------
+    def _collection(self, name: str) -> Any:
+        """A read answered by this peer alone: only while the collection has one shard and it is
+        here (the fan-out over remote shards is cluster/reads.py's)."""
+        record = self.node.record(name)
+        local = [self.node.local_replica(record.name, s.id) for s in record.shards]
+        if len(local) == 1 and local[0] is not None:
+            return local[0]
+        not_in_cluster("Reading a collection whose shards are not all one local shard")
+
+    # ---- not in cluster mode yet -----------------------------------------------------------
+    async def search_matrix(self, *args: Any, **kwargs: Any) -> Any:
+        not_in_cluster("Search matrix")
+
+    async def create_snapshot(self, *args: Any, **kwargs: Any) -> Any:
+        not_in_cluster("Collection snapshots")
+
+    async def list_snapshots(self, *args: Any, **kwargs: Any) -> Any:
+        not_in_cluster("Collection snapshots")
+
+    async def snapshot_file(self, *args: Any, **kwargs: Any) -> Any:
+        not_in_cluster("Collection snapshots")
+
+    async def delete_snapshot(self, *args: Any, **kwargs: Any) -> Any:
+        not_in_cluster("Collection snapshots")
+
+    async def recover_snapshot(self, *args: Any, **kwargs: Any) -> Any:
+        not_in_cluster("Snapshot recovery")
+
+    async def recover_uploaded_snapshot(self, *args: Any, **kwargs: Any) -> Any:
+        not_in_cluster("Snapshot recovery")
+
+    async def create_full_snapshot(self, *args: Any, **kwargs: Any) -> Any:
+        not_in_cluster("Full snapshots")
+
+    async def list_full_snapshots(self, *args: Any, **kwargs: Any) -> Any:
+        not_in_cluster("Full snapshots")
+
+    async def full_snapshot_file(self, *args: Any, **kwargs: Any) -> Any:
+        not_in_cluster("Full snapshots")
+
+    async def delete_full_snapshot(self, *args: Any, **kwargs: Any) -> Any:
+        not_in_cluster("Full snapshots")
+
+    async def snapshot_task(self, *args: Any, **kwargs: Any) -> Any:
+        not_in_cluster("Shard snapshots")
+
+
+async def start_cluster_service(settings: Settings, issues: IssueBoard) -> ClusterService:
+    """The cluster service for `settings`, connected to NATS, with the metadata view loaded."""
+    service_config, nats_config = settings.service, settings.cluster.nats
+    host = service_config.host
+    options = ClusterOptions(servers=list(nats_config.servers), stream_replicas=nats_config.stream_replicas,
+                             connect_timeout_s=nats_config.connect_timeout_sec, peer_id=settings.cluster.peer_id,
+                             rest_url=f"http://{host}:{service_config.http_port}",
+                             grpc_url="" if service_config.grpc_port is None else f"http://{host}:{service_config.grpc_port}")
+    storage = settings.storage
+    service = ClusterService(options, Path(storage.storage_path), storage.wal_fsync,
+                             storage.performance.max_search_threads, issues=issues,
+                             slow_query_s=service_config.slow_query_secs)
+    await service.start()
+    return service

@@ -1,0 +1,241 @@
+"""A ClusterNode against a real (single) JetStream server: metadata, streams, replicas applying
+the log, the write path, restarts resuming exactly where they stopped."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Awaitable, Callable
+from pathlib import Path
+from typing import Any, TypeVar
+
+import numpy as np
+import pytest
+
+from cluster import collections as cc
+from cluster import writes
+from cluster.node import ClusterNode
+from cluster.options import ClusterOptions
+from engine.errors import AlreadyExists, BadInput, NotFound
+from engine.toc import CreateAlias
+from engine.types.config import CollectionConfig, CollectionParams, Distance, VectorParams
+from engine.types.filters import FieldRange, Filter, Range
+from engine.types.operations import DeletePoints, SetPayload, UpsertPoints
+from engine.types.points import PointStruct
+
+T = TypeVar("T")
+
+
+async def _thread(fn: Callable[..., T], *args: Any) -> T:
+    return await asyncio.to_thread(fn, *args)
+
+
+def _config(shards: int = 1, rf: int = 1) -> CollectionConfig:
+    return CollectionConfig(params=CollectionParams(vectors={"": VectorParams(size=2, distance=Distance.DOT)},
+                                                    unnamed=True, shard_number=shards, replication_factor=rf))
+
+
+def _points(ids: range, n: int = 0) -> UpsertPoints:
+    return UpsertPoints(points=[PointStruct(id=i, vectors={"": np.array([1.0, float(i)], dtype=np.float32)},
+                                            payload={"n": n, "i": i}) for i in ids])
+
+
+def _node(nats_url: str, root: Path, peer_id: int) -> ClusterNode:
+    return ClusterNode(ClusterOptions(servers=[nats_url], stream_replicas=3, peer_id=peer_id), root, _thread)
+
+
+def _local_points(node: ClusterNode, name: str) -> dict[int | str, Any]:
+    record = node.record(name)
+    out: dict[int | str, Any] = {}
+    for shard in record.shards:
+        local = node.local_replica(name, shard.id)
+        assert local is not None
+        with local.reading() as view:
+            for seg in view.segments:
+                for pid in seg.ids():
+                    out[pid] = seg.payload(pid) if hasattr(seg, "payload") else None
+    return out
+
+
+def _count(node: ClusterNode, name: str) -> int:
+    record = node.record(name)
+    total = 0
+    for shard in record.shards:
+        local = node.local_replica(name, shard.id)
+        assert local is not None
+        total += local.points_count()
+    return total
+
+
+def run(coro: Callable[[], Awaitable[T]]) -> T:
+    return asyncio.run(asyncio.wait_for(coro(), 60))
+
+
+def test_collection_lifecycle_and_writes(nats_url: str, tmp_path: Path) -> None:
+    async def scenario() -> None:
+        a, b = _node(nats_url, tmp_path / "a", 11), _node(nats_url, tmp_path / "b", 12)
+        await a.start()
+        await b.start()
+        try:
+            assert a.stream_replicas == 1  # capped: a single JetStream server
+            await cc.create_collection(a, "docs", _config(shards=4, rf=2))
+            with pytest.raises(AlreadyExists):
+                await cc.create_collection(b, "docs", _config())
+            assert await b.meta.wait_seen(lambda: "docs" in b.meta.collections)
+            await b.reconcile()
+            record = b.record("docs")
+            assert len(record.shards) == 4 and all(set(s.replicas) == {11, 12} for s in record.shards)
+            await writes.write(b, "docs", [_points(range(100))], wait=True, timeout=30)
+            # wait=true with write_consistency_factor 1: one replica applied; both catch up
+            for _ in range(100):
+                if _count(a, "docs") == 100 and _count(b, "docs") == 100:
+                    break
+                await asyncio.sleep(0.05)
+            assert _count(a, "docs") == _count(b, "docs") == 100
+            flt = Filter(must=(FieldRange(key="i", range=Range(lt=10)),))
+            await writes.write(a, "docs", [DeletePoints(filter=flt)], wait=True, timeout=30)
+            await writes.write(a, "docs", [DeletePoints(ids=[10, 11])], wait=True, timeout=30)
+            with pytest.raises(NotFound):  # the replica's engine error comes back to the waiting writer
+                await writes.write(a, "docs", [SetPayload(payload={"x": 1}, ids=[5])], wait=True, timeout=30)
+            await cc.update_aliases(a, [CreateAlias(collection_name="docs", alias_name="d")])
+            assert await b.meta.wait_seen(lambda: b.meta.aliases == {"d": "docs"})
+            assert b.resolve("d") == "docs"
+            await asyncio.sleep(0.3)
+            assert _count(a, "docs") == 88 and _count(b, "docs") == 88
+            assert await cc.delete_collection(b, "docs")
+            assert not await cc.delete_collection(b, "docs")
+            assert await a.meta.wait_seen(lambda: "docs" not in a.meta.collections and not a.meta.aliases)
+            await a.reconcile()
+            assert a.toc.names() == [] and b.toc.names() == []
+        finally:
+            await a.stop()
+            await b.stop()
+            a.toc.close()
+            b.toc.close()
+    run(scenario)
+
+
+def test_custom_sharding_needs_a_shard_key(nats_url: str, tmp_path: Path) -> None:
+    async def scenario() -> None:
+        a = _node(nats_url, tmp_path / "a", 21)
+        await a.start()
+        try:
+            config = _config()
+            config.params.sharding_method = "custom"
+            await cc.create_collection(a, "tenants", config)
+            with pytest.raises(BadInput, match="Shard key not specified"):
+                await writes.write(a, "tenants", [_points(range(3))], wait=True, timeout=5)
+            await cc.delete_collection(a, "tenants")
+        finally:
+            await a.stop()
+            a.toc.close()
+    run(scenario)
+
+
+def test_restart_resumes_from_the_ack_floor_without_reapplying(nats_url: str, tmp_path: Path) -> None:
+    """A stopped node catches up on what was written meanwhile; what it had applied is not applied
+    again (a delete by filter re-applied after a later upsert would remove the new point)."""
+    async def scenario() -> None:
+        a, b = _node(nats_url, tmp_path / "a", 31), _node(nats_url, tmp_path / "b", 32)
+        await a.start()
+        await b.start()
+        await cc.create_collection(a, "r", _config(shards=2, rf=2))
+        await b.meta.wait_seen(lambda: "r" in b.meta.collections)
+        await b.reconcile()
+        await writes.write(a, "r", [_points(range(20), n=1)], wait=True, timeout=30)
+        flt = Filter(must=(FieldRange(key="n", range=Range(gte=1)),))
+        await writes.write(a, "r", [DeletePoints(filter=flt)], wait=True, timeout=30)
+        await writes.write(a, "r", [_points(range(5), n=2)], wait=True, timeout=30)
+        for _ in range(100):
+            if _count(b, "r") == 5:
+                break
+            await asyncio.sleep(0.05)
+        assert _count(b, "r") == 5
+        await b.stop()
+        b.toc.close()
+        await writes.write(a, "r", [_points(range(5, 9), n=3)], wait=True, timeout=30)
+        b2 = _node(nats_url, tmp_path / "b", 32)  # same storage, same peer: resumes its consumers
+        await b2.start()
+        try:
+            for _ in range(100):
+                if _count(b2, "r") == 9:
+                    break
+                await asyncio.sleep(0.05)
+            assert _count(b2, "r") == 9  # the n>=1 delete was not re-applied over the n=2 points
+        finally:
+            await cc.delete_collection(a, "r")
+            await a.stop()
+            await b2.stop()
+            a.toc.close()
+            b2.toc.close()
+    run(scenario)
+
+
+def test_crash_before_the_acks_neither_loses_nor_repeats(nats_url: str, tmp_path: Path,
+                                                        monkeypatch: pytest.MonkeyPatch) -> None:
+    """Node b applies two operations but dies before JetStream saw its acks. Re-applying them on
+    restart would delete point 7 (the delete by filter runs again after 7 got x=1), so the restarted
+    replica must start after what its engine already logged."""
+    from cluster.replica import Replica
+    original = Replica._handle
+    silent: set[int] = set()
+
+    async def maybe_unacked(self: Replica, msg: Any) -> bool:
+        if self.peer_id in silent:
+            async def no_ack(*_args: Any, **_kwargs: Any) -> None:
+                return None
+            msg.ack = no_ack
+        return await original(self, msg)
+    monkeypatch.setattr(Replica, "_handle", maybe_unacked)
+
+    async def scenario() -> None:
+        a, b = _node(nats_url, tmp_path / "a", 41), _node(nats_url, tmp_path / "b", 42)
+        await a.start()
+        await b.start()
+        await cc.create_collection(a, "c", _config(shards=1, rf=2))
+        await b.meta.wait_seen(lambda: "c" in b.meta.collections)
+        await b.reconcile()
+        need_both = _config(shards=1, rf=2)
+        need_both.params.write_consistency_factor = 2
+        await cc.update_config(a, "c", lambda old: need_both)
+        await writes.write(a, "c", [_points(range(10), n=0)], wait=True, timeout=30)
+        silent.add(42)
+        flt = Filter(must=(FieldRange(key="x", range=Range(gte=1)),))
+        await writes.write(a, "c", [DeletePoints(filter=flt)], wait=True, timeout=30)
+        await writes.write(a, "c", [SetPayload(payload={"x": 1}, ids=[7])], wait=True, timeout=30)
+        await b.stop()  # as a kill: the two acks never reached JetStream
+        b.toc.close()
+        silent.clear()
+        b2 = _node(nats_url, tmp_path / "b", 42)
+        await b2.start()
+        try:
+            await writes.write(a, "c", [SetPayload(payload={"y": 2}, ids=[8])], wait=True, timeout=30)
+            local = b2.local_replica("c", 0)
+            assert local is not None and local.points_count() == 10
+            assert local.locate(7) is not None
+        finally:
+            await cc.delete_collection(a, "c")
+            await a.stop()
+            await b2.stop()
+            a.toc.close()
+            b2.toc.close()
+    run(scenario)
+
+
+def test_a_deleted_name_can_be_created_again(nats_url: str, tmp_path: Path) -> None:
+    async def scenario() -> None:
+        a = _node(nats_url, tmp_path / "a", 51)
+        await a.start()
+        try:
+            await cc.create_collection(a, "again", _config())
+            first = a.record("again").uuid
+            await writes.write(a, "again", [_points(range(3))], wait=True, timeout=30)
+            assert await cc.delete_collection(a, "again")
+            await cc.create_collection(a, "again", _config(shards=2))
+            record = a.record("again")
+            assert record.uuid != first and len(record.shards) == 2
+            assert _count(a, "again") == 0  # a new log: nothing of the old collection comes back
+            await cc.delete_collection(a, "again")
+        finally:
+            await a.stop()
+            a.toc.close()
+    run(scenario)
