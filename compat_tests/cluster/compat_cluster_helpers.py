@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import itertools
 import time
+import uuid
 from collections.abc import Callable
 from typing import Any, TypeVar
 
@@ -11,6 +13,20 @@ from qdrant_client import QdrantClient, models
 
 T = TypeVar("T")
 SCORE_TOLERANCE = 1e-4
+CLIENT_TIMEOUT_S = 60
+_names = itertools.count()
+
+
+def unique_name(prefix: str) -> str:
+    """A collection name no other test of the session uses."""
+    return f"{prefix}_{next(_names)}_{uuid.uuid4().hex[:8]}"
+
+
+def url_client(url: str, grpc_port: int, transport: str) -> QdrantClient:
+    """The stock client for one server, on REST or gRPC."""
+    if transport == "grpc":
+        return QdrantClient(url=url, grpc_port=grpc_port, prefer_grpc=True, timeout=CLIENT_TIMEOUT_S)
+    return QdrantClient(url=url, prefer_grpc=False, timeout=CLIENT_TIMEOUT_S)
 
 
 def wait_until(check: Callable[[], T], timeout: float, what: str, interval: float = 0.2) -> T:

@@ -16,14 +16,14 @@ from collections.abc import Iterator
 
 import httpx
 import pytest
+from compat_cluster_helpers import url_client
 from compat_openapi import OpenApiValidator, TrafficChecker, install_httpx_hook
 from qdrant_client import QdrantClient
 
-from tools.cluster import LocalCluster, QuiverNode
+from tools.cluster import LocalCluster
 
 NODES = 3
 NATS = 3
-CLIENT_TIMEOUT_S = 60
 
 
 @pytest.fixture(scope="session")
@@ -65,12 +65,6 @@ def _cluster_openapi_conformance(request: pytest.FixtureRequest) -> Iterator[Non
     assert not errors, "cluster REST traffic does not match Qdrant's OpenAPI schema:\n" + "\n".join(errors[:20])
 
 
-def node_client(node: QuiverNode, transport: str) -> QdrantClient:
-    if transport == "grpc":
-        return QdrantClient(url=node.url, grpc_port=node.grpc_port, prefer_grpc=True, timeout=CLIENT_TIMEOUT_S)
-    return QdrantClient(url=node.url, prefer_grpc=False, timeout=CLIENT_TIMEOUT_S)
-
-
 @pytest.fixture(scope="module", params=["rest", "grpc"])
 def transport(request: pytest.FixtureRequest) -> str:
     return str(request.param)
@@ -79,7 +73,7 @@ def transport(request: pytest.FixtureRequest) -> str:
 @pytest.fixture(scope="module")
 def clients(cluster: LocalCluster, transport: str) -> Iterator[list[QdrantClient]]:
     """One stock client per node, all on the module's transport."""
-    made = [node_client(node, transport) for node in cluster.nodes]
+    made = [url_client(node.url, node.grpc_port, transport) for node in cluster.nodes]
     try:
         yield made
     finally:
