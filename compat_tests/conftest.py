@@ -24,6 +24,13 @@ from typing import Any
 
 import httpx
 import pytest
+from compat_cluster_fixtures import (  # noqa: F401 (fixtures of the cluster tests, registered here)
+    _cluster_openapi_conformance,
+    cluster,
+    cluster_clients,
+    cluster_traffic,
+    cluster_transport,
+)
 from compat_matrix_record import MatrixRecorder
 from compat_openapi import OpenApiValidator, TrafficChecker, install_httpx_hook
 from compat_server import REPO_ROOT, ServerProcess, start_server

@@ -1,4 +1,5 @@
-"""Fixtures for the cluster-mode suite: one local cluster per session (3 nats-server + 3 Quiver nodes).
+"""Fixtures for the cluster-mode tests (test_compat_cluster_*.py), imported by conftest.py: one local
+cluster per session (3 nats-server + 3 Quiver nodes), started only when a test asks for it.
 
 The cluster is `tools.cluster.LocalCluster` (what `make cluster` runs): every process a subprocess on free
 ports in a temp dir, configured by environment variables only; nothing of Quiver is imported. Every REST
@@ -56,7 +57,10 @@ def cluster_traffic(
 
 @pytest.fixture(autouse=True)
 def _cluster_openapi_conformance(request: pytest.FixtureRequest) -> Iterator[None]:
-    """Fail the test if a REST exchange with any node does not match Qdrant's OpenAPI schema."""
+    """Fail a cluster test if a REST exchange with any node does not match Qdrant's OpenAPI schema."""
+    if "cluster" not in request.fixturenames:
+        yield
+        return
     checkers: list[TrafficChecker] = request.getfixturevalue("cluster_traffic")
     for checker in checkers:
         checker.take_errors()
@@ -66,27 +70,16 @@ def _cluster_openapi_conformance(request: pytest.FixtureRequest) -> Iterator[Non
 
 
 @pytest.fixture(scope="module", params=["rest", "grpc"])
-def transport(request: pytest.FixtureRequest) -> str:
+def cluster_transport(request: pytest.FixtureRequest) -> str:
     return str(request.param)
 
 
 @pytest.fixture(scope="module")
-def clients(cluster: LocalCluster, transport: str) -> Iterator[list[QdrantClient]]:
+def cluster_clients(cluster: LocalCluster, cluster_transport: str) -> Iterator[list[QdrantClient]]:
     """One stock client per node, all on the module's transport."""
-    made = [url_client(node.url, node.grpc_port, transport) for node in cluster.nodes]
+    made = [url_client(node.url, node.grpc_port, cluster_transport) for node in cluster.nodes]
     try:
         yield made
     finally:
         for made_client in made:
             made_client.close()
-
-
-@pytest.hookimpl(wrapper=True)
-def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) -> Iterator[None]:
-    report = yield
-    local = item.funcargs.get("cluster") if hasattr(item, "funcargs") else None
-    if report.failed and isinstance(local, LocalCluster):
-        for proc in [*local.nodes, *local.nats]:
-            state = "running" if proc.alive() else "stopped"
-            report.sections.append((f"{proc.name} log ({state}, {proc.log_path})", proc.log_tail(3000)))
-    return report
