@@ -1,27 +1,32 @@
 """Fusion of prefetch results: Reciprocal Rank Fusion and Distribution-Based Score Fusion.
 
 Ties keep the order in which points first appear across the sources (stable sort), as the
-reference implementation does.
+reference implementation does. The same functions fuse candidates of one shard (`Found`) and, in
+cluster mode, the merged answers of all shards (`ScoredPoint`): only `id` and `score` are read.
 """
 
 from __future__ import annotations
 
 import math
 from dataclasses import replace
+from typing import TypeVar
 
 from engine.point_id import PointId
 from engine.query.candidates import Found
+from engine.types.points import ScoredPoint
+
+F = TypeVar("F", Found, ScoredPoint)
 
 DEFAULT_RRF_K = 2
 """Qdrant's default ranking constant for `fusion: rrf` (the `rrf.k` of the query when not given)."""
 
 
-def rrf(sources: list[list[Found]], limit: int, k: int | None = None,
-        weights: list[float] | None = None) -> list[Found]:
+def rrf(sources: list[list[F]], limit: int, k: int | None = None,
+        weights: list[float] | None = None) -> list[F]:
     """score(p) = Σ over sources of 1 / ((rank + 1) / weight + k - 1); a weight <= 0 contributes 0."""
     constant = DEFAULT_RRF_K if k is None else k
     scores: dict[PointId, float] = {}
-    first: dict[PointId, Found] = {}
+    first: dict[PointId, F] = {}
     for i, source in enumerate(sources):
         weight = 1.0 if weights is None else weights[i]
         for rank, f in enumerate(source):
@@ -35,7 +40,7 @@ def rrf(sources: list[list[Found]], limit: int, k: int | None = None,
     return [replace(first[pid], score=score, order_value=None) for pid, score in ranked]
 
 
-def _normalised(source: list[Found]) -> list[float]:
+def _normalised(source: list[F]) -> list[float]:
     """Scores mapped through mean ± 3σ (sample variance) onto [0, 1]-ish; 0.5 when undefined."""
     if len(source) == 1:
         return [0.5]
@@ -49,9 +54,9 @@ def _normalised(source: list[Found]) -> list[float]:
     return [(s - low) / (high - low) for s in scores]
 
 
-def dbsf(sources: list[list[Found]], limit: int) -> list[Found]:
+def dbsf(sources: list[list[F]], limit: int) -> list[F]:
     totals: dict[PointId, float] = {}
-    first: dict[PointId, Found] = {}
+    first: dict[PointId, F] = {}
     for source in sources:
         if not source:
             continue
