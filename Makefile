@@ -58,9 +58,10 @@ test: lint typecheck
 	$(PY) -m tools.compat_matrix --write --no-regression
 
 # a local cluster in the foreground: 3 clustered nats-server (JetStream) + 3 Quiver nodes; Ctrl-C stops all
+# (CLUSTER_ARGS="--base-port 6333 --dir .cluster": fixed ports, storage kept between runs)
 cluster: install-run
 	bash tools/setup_nats.sh
-	$(PY) -m tools.cluster --nodes 3 --nats 3
+	$(PY) -m tools.cluster --nodes 3 --nats 3 $(CLUSTER_ARGS)
 
 proto: install
 	$(PY) -m tools.gen_proto

@@ -1,6 +1,6 @@
 """A local Quiver cluster on one machine: N clustered `nats-server -js` and N Quiver nodes.
 
-    python -m tools.cluster [--nodes 3] [--nats 3] [--dir DIR]      (`make cluster` = 3 + 3)
+    python -m tools.cluster [--nodes 3] [--nats 3] [--dir DIR] [--base-port 6333]   (`make cluster` = 3 + 3)
 
 Every process gets its own free ports and its own directory under DIR (a temporary directory, removed on
 exit, unless --dir is given: then its storage is kept and reused by the next run). It waits until JetStream
@@ -232,11 +232,15 @@ class QuiverNode(_Process):
 class LocalCluster:
     """`nats` clustered JetStream servers and `nodes` Quiver nodes, every one with its own ports and dir."""
 
-    def __init__(self, root: Path, nodes: int = 3, nats: int = 3, node_env: dict[str, str] | None = None):
+    def __init__(self, root: Path, nodes: int = 3, nats: int = 3, node_env: dict[str, str] | None = None,
+                 base_port: int | None = None):
+        """`base_port`: node i serves REST on base_port + 10 i and gRPC on the port after (else free ports)."""
         if nodes < 1 or nats < 1:
             raise ValueError("a cluster needs at least one NATS server and one node")
         self.root = root
         taken: set[int] = set()
+        fixed = [] if base_port is None else [base_port + 10 * i + d for i in range(nodes) for d in (0, 1)]
+        taken.update(fixed)
         routes = [free_port(taken) for _ in range(nats)] if nats > 1 else [0]
         self.nats = [
             NatsServer(
@@ -248,7 +252,9 @@ class LocalCluster:
         urls = [server.url for server in self.nats]
         self.nodes = [
             QuiverNode(
-                f"node{i}", root / f"node{i}", http_port=free_port(taken), grpc_port=free_port(taken),
+                f"node{i}", root / f"node{i}",
+                http_port=fixed[2 * i] if fixed else free_port(taken),
+                grpc_port=fixed[2 * i + 1] if fixed else free_port(taken),
                 nats_urls=urls[i:] + urls[:i],  # each node prefers a different server first
                 extra_env=dict(node_env or {}),
             )
@@ -296,6 +302,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--nodes", type=int, default=3, help="Quiver nodes (default 3)")
     parser.add_argument("--nats", type=int, default=3, help="clustered nats-server processes (default 3)")
     parser.add_argument("--dir", type=Path, help="keep storage here (default: a temp dir removed on exit)")
+    parser.add_argument("--base-port", type=int,
+                        help="node i: REST on BASE + 10 i, gRPC on BASE + 10 i + 1 (default: free ports)")
     args = parser.parse_args(argv)
     if shutil.which("nats-server") is None:
         print("nats-server not found: run `sudo bash tools/setup_nats.sh` (Debian's nats-server)", file=sys.stderr)
@@ -309,7 +317,7 @@ def main(argv: list[str] | None = None) -> int:
 
     signal.signal(signal.SIGTERM, on_signal)
     signal.signal(signal.SIGINT, on_signal)
-    cluster = LocalCluster(root, nodes=args.nodes, nats=args.nats)
+    cluster = LocalCluster(root, nodes=args.nodes, nats=args.nats, base_port=args.base_port)
     try:
         cluster.start()
         print(cluster.describe(), flush=True)
