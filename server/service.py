@@ -121,19 +121,40 @@ class Service:
 
     # ---- updates ---------------------------------------------------------------------------
     async def update(self, name: str, op: Operation, wait: bool = True, timeout: float | None = None) -> UpdateResult:
-        collection = self.toc.get(name)
-        strict_mode.check_write(collection, (op,), timeout)
-        op_num = await self.call(collection.update, op, wait, timeout=timeout, collection=name)
+        return await self.update_from(name, lambda: op, wait, timeout)
+
+    async def update_from(self, name: str, build: Callable[[], Operation], wait: bool = True,
+                          timeout: float | None = None) -> UpdateResult:
+        """`update` of the operation `build` returns, built on the pool thread that then logs it:
+        a transport passes the parse and conversion of its wire body here, so the event loop never
+        spends a big upsert's CPU (milliseconds per 1,000 points) and there is still one thread hop.
+        `build`'s errors come first, then a missing collection, then strict mode, as when the body
+        was parsed before the call. With `wait` False the answer comes after the WAL append."""
+        def run() -> int:
+            op = build()
+            collection = self.toc.get(name)
+            strict_mode.check_write(collection, (op,), timeout)
+            return collection.update(op, wait)
+
+        op_num = await self.call(run, timeout=timeout, collection=name)
         status = UpdateStatus.COMPLETED if wait else UpdateStatus.ACKNOWLEDGED
         return UpdateResult(operation_id=op_num, status=status)
 
     async def update_batch(self, name: str, ops: list[Operation], wait: bool = True,
                            timeout: float | None = None) -> list[UpdateResult]:
         """Operations applied in order, one result each (as Qdrant's `points/batch`)."""
-        collection = self.toc.get(name)
-        strict_mode.check_write(collection, ops, timeout)
-        op_nums = await self.call(lambda: [collection.update(op, wait) for op in ops], timeout=timeout,
-                                  collection=name)
+        return await self.update_batch_from(name, lambda: ops, wait, timeout)
+
+    async def update_batch_from(self, name: str, build: Callable[[], list[Operation]], wait: bool = True,
+                                timeout: float | None = None) -> list[UpdateResult]:
+        """`update_batch` of the operations `build` returns, built on the pool thread (see `update_from`)."""
+        def run() -> list[int]:
+            ops = build()
+            collection = self.toc.get(name)
+            strict_mode.check_write(collection, ops, timeout)
+            return [collection.update(op, wait) for op in ops]
+
+        op_nums = await self.call(run, timeout=timeout, collection=name)
         status = UpdateStatus.COMPLETED if wait else UpdateStatus.ACKNOWLEDGED
         return [UpdateResult(operation_id=n, status=status) for n in op_nums]
 

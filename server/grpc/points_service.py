@@ -29,12 +29,12 @@ def _wait(request: Any) -> bool:
 
 
 def _update(convert: Callable[[Any], Operation]) -> Any:
-    """An RPC that turns its request into one operation and answers `PointsOperationResponse`."""
+    """An RPC that turns its request into one operation and answers `PointsOperationResponse`; the
+    conversion (a Python loop over an upsert's points) runs on the pool thread that logs it."""
 
     async def run(self: PointsService, request: Any, context: grpc.aio.ServicerContext) -> Any:
-        op = convert(request)
-        result = await self.service.update(request.collection_name, op, _wait(request),
-                                           qconv.timeout_from_pb(request))
+        result = await self.service.update_from(request.collection_name, lambda: convert(request), _wait(request),
+                                                qconv.timeout_from_pb(request))
         return ppb.PointsOperationResponse(result=update_to_pb(result))
 
     run.__name__ = convert.__name__
@@ -62,9 +62,9 @@ class PointsService(points_service_pb2_grpc.PointsServicer):  # type: ignore[mis
 
     @rpc
     async def UpdateBatch(self, request: Any, context: grpc.aio.ServicerContext) -> Any:
-        ops: list[Operation] = list(pconv.batch_from_pb(request))
-        results = await self.service.update_batch(request.collection_name, ops, _wait(request),
-                                                  qconv.timeout_from_pb(request))
+        results = await self.service.update_batch_from(request.collection_name,
+                                                       lambda: list(pconv.batch_from_pb(request)), _wait(request),
+                                                       qconv.timeout_from_pb(request))
         return ppb.UpdateBatchResponse(result=[update_to_pb(r) for r in results])
 
     # ---- reads -----------------------------------------------------------------------------

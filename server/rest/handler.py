@@ -10,7 +10,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from engine.errors import MalformedRequest
-from server.rest.responses import from_exception, ok, read_json
+from server.rest.responses import from_exception, ok, read_body, read_json
 from server.service import Service
 from server.settings import Settings
 
@@ -32,6 +32,10 @@ class Ctx:
 
     async def body(self) -> Any:
         return await read_json(self.request, self.settings.max_request_bytes)
+
+    async def raw_body(self) -> bytes | None:
+        """The body unparsed (see `responses.read_body`): for routes that parse it on a pool thread."""
+        return await read_body(self.request, self.settings.max_request_bytes)
 
     def flag(self, key: str, default: bool) -> bool:
         raw = self.request.query_params.get(key)

@@ -3,11 +3,12 @@ and the pre-1.16 search endpoints; the query API's routes come from `query_route
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from starlette.routing import Route
 
-from engine.errors import NotFound
+from engine.errors import MalformedRequest, NotFound
 from engine.types.operations import Operation
 from server.convert import points as pconv
 from server.convert import queries as qconv
@@ -20,20 +21,41 @@ from server.convert.results import (
 )
 from server.rest import query_routes
 from server.rest.handler import Ctx, endpoint
+from server.rest.responses import parse_json
 
 
-def _update(convert: Any) -> Any:
+def _update(convert: Callable[[Any], Operation]) -> Any:
     async def run(ctx: Ctx) -> Any:
-        op: Operation = convert(await ctx.body())
-        return update_to_json(await ctx.service.update(ctx.collection, op, ctx.wait, ctx.timeout))
+        raw = await ctx.raw_body()
+
+        def build() -> Operation:  # on the pool thread
+            return convert(parse_json(raw))
+
+        wait, timeout = _update_params(ctx, build)
+        return update_to_json(await ctx.service.update_from(ctx.collection, build, wait, timeout))
 
     return run
 
 
 async def batch_update(ctx: Ctx) -> Any:
-    ops: list[Operation] = list(pconv.batch_from_json(await ctx.body()))
-    results = await ctx.service.update_batch(ctx.collection, ops, ctx.wait, ctx.timeout)
-    return [update_to_json(r) for r in results]
+    raw = await ctx.raw_body()
+
+    def build() -> list[Operation]:  # on the pool thread
+        return list(pconv.batch_from_json(parse_json(raw)))
+
+    wait, timeout = _update_params(ctx, build)
+    return [update_to_json(r) for r in await ctx.service.update_batch_from(ctx.collection, build, wait, timeout)]
+
+
+def _update_params(ctx: Ctx, build: Callable[[], object]) -> tuple[bool, float | None]:
+    """`wait` and `timeout` of an update. The body is parsed on the pool thread, but its errors
+    come before those of the query parameters (as when it was parsed first): with a bad parameter
+    the body is built here, on the loop, and its error wins; that is the rare path."""
+    try:
+        return ctx.wait, ctx.timeout
+    except MalformedRequest:
+        build()
+        raise
 
 
 async def _params(ctx: Ctx) -> Any:

@@ -41,6 +41,14 @@ def from_exception(exc: BaseException, started: float) -> Response:
 
 async def read_json(request: Request, limit: int) -> Any:
     """The request body as JSON; an empty body is None. Oversized or malformed bodies are errors."""
+    return parse_json(await read_body(request, limit))
+
+
+async def read_body(request: Request, limit: int) -> bytes | None:
+    """The request body's bytes, None when empty; oversized bodies and (non-empty) bodies that are
+    not JSON by content type are errors. Parse them with `parse_json`, on a pool thread for big
+    bodies (an upsert of 1,000 points is ~1.5 MB of JSON: milliseconds of CPU the event loop can
+    spend serving other requests)."""
     declared, content_type = _body_headers(request)
     if declared is not None and declared.isdigit() and int(declared) > limit:
         raise _too_large(int(declared), limit)
@@ -51,13 +59,20 @@ async def read_json(request: Request, limit: int) -> Any:
         if size > limit:
             raise _too_large(size, limit)
         chunks.append(chunk)
-    raw = b"".join(chunks)
+    raw = chunks[0] if len(chunks) == 1 else b"".join(chunks)
     if not raw.strip():
         return None
     if not _is_json(content_type):
         # as Qdrant (actix's Json extractor): a browser's cross-origin "simple" request (text/plain,
         # a form) can then never reach a handler, so a web page cannot write without a preflight
         raise MalformedRequest("Content type error")
+    return raw
+
+
+def parse_json(raw: bytes | None) -> Any:
+    """A body from `read_body` as JSON (None stays None); malformed JSON is a format error."""
+    if raw is None:
+        return None
     try:
         return orjson.loads(raw)
     except orjson.JSONDecodeError as exc:

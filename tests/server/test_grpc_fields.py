@@ -53,13 +53,17 @@ def _normalise(value: Any) -> str:
 
 
 class Recorder:
-    """Stands in for `Service`: records the first call a servicer makes, then stops it."""
+    """Stands in for `Service`: records the first call a servicer makes, then stops it. The
+    operation of `update_from`/`update_batch_from` is built first, as the service does (its errors
+    are the call's), and recorded as a value."""
 
     def __init__(self) -> None:
         self.calls: list[str] = []
 
     def __getattr__(self, name: str) -> Any:
         def record(*args: Any, **kwargs: Any) -> Any:
+            if name in ("update_from", "update_batch_from"):
+                args = (args[0], args[1](), *args[2:])
             self.calls.append(name + "(" + ", ".join([_normalise(a) for a in args]
                                                    + [f"{k}={_normalise(v)}" for k, v in sorted(kwargs.items())]) + ")")
             raise _Stop
