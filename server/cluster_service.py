@@ -105,6 +105,17 @@ class ClusterService(ObservedService):
         status = UpdateStatus.COMPLETED if wait else UpdateStatus.ACKNOWLEDGED
         return [UpdateResult(operation_id=n, status=status) for n in op_ids]
 
+    async def update_from(self, name: str, build: Callable[[], Operation], wait: bool = True,
+                          timeout: float | None = None, shard_key: ShardKey | None = None) -> UpdateResult:
+        """The transports' entry (see Service.update_from): the body is built on a pool thread, then
+        routed like `update`."""
+        return await self.update(name, await self.call(build, collection=name), wait, timeout, shard_key)
+
+    async def update_batch_from(self, name: str, build: Callable[[], list[Operation]], wait: bool = True,
+                                timeout: float | None = None,
+                                shard_key: ShardKey | None = None) -> list[UpdateResult]:
+        return await self.update_batch(name, await self.call(build, collection=name), wait, timeout, shard_key)
+
     # ---- reads (cluster-reads replaces these with the fan-out in cluster/reads.py) ------------
     def _collection(self, name: str) -> Any:
         """A read answered by this peer alone: only while the collection has one shard and it is
