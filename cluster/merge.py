@@ -26,7 +26,7 @@ from engine.point_id import PointId, id_sort_key
 from engine.query import fusion, resolve
 from engine.query.candidates import merge_filters
 from engine.types.config import CollectionParams
-from engine.types.points import FacetHit, Record, ScoredPoint, ScrollPage
+from engine.types.points import FacetHit, PointGroup, Record, ScoredPoint, ScrollPage
 from engine.types.requests import (
     Direction,
     Fusion,
@@ -244,6 +244,32 @@ def merge_scroll_ordered(pages: Sequence[ScrollPage], order_by: OrderBy, limit: 
     merged = [r for page in pages for r in page.points]
     merged.sort(key=lambda r: r.order_value if r.order_value is not None else 0, reverse=desc)
     return ScrollPage(points=merged[:limit], next_page_offset=None)
+
+
+def merge_groups(parts: Sequence[list[PointGroup]], order: Order, limit: int, group_size: int) -> list[PointGroup]:
+    """Groups of all shards by group id (an integer and a string id stay apart): each group's
+    best `group_size` hits over all shards, groups ranked by their best hit, the first `limit`."""
+    rank = _rank_key(order)
+    groups: dict[tuple[bool, Any], list[ScoredPoint]] = {}
+    ids: dict[tuple[bool, Any], Any] = {}
+    for part in parts:
+        for group in part:
+            key = (type(group.id) is int, group.id)
+            groups.setdefault(key, []).extend(group.hits)
+            ids.setdefault(key, group.id)
+    out: list[PointGroup] = []
+    for key, hits in groups.items():
+        hits.sort(key=rank)
+        seen: set[PointId] = set()
+        unique = []
+        for hit in hits:  # a point in two shards' answers (never, unless replicas overlap) counts once
+            if hit.id not in seen:
+                seen.add(hit.id)
+                unique.append(hit)
+        if unique:
+            out.append(PointGroup(id=ids[key], hits=unique[:group_size]))
+    out.sort(key=lambda g: rank(g.hits[0]))
+    return out[:limit]
 
 
 def merge_facet(parts: Sequence[list[FacetHit]], limit: int) -> list[FacetHit]:

@@ -17,13 +17,26 @@ from cluster import collections as cluster_collections
 from cluster import writes
 from cluster.node import ClusterNode
 from cluster.options import ClusterOptions
+from cluster.reads import ClusterReads, ReadConsistency, ShardSelector
 from cluster.records import ShardKey
 from engine.collection import CollectionInfo
 from engine.errors import BadRequest
+from engine.point_id import PointId
 from engine.toc import AliasOperation
 from engine.types.config import CollectionConfig, CollectionParams
 from engine.types.operations import Operation
-from engine.types.points import UpdateResult, UpdateStatus
+from engine.types.points import (
+    FacetHit,
+    PayloadSelector,
+    PointGroup,
+    Record,
+    ScoredPoint,
+    ScrollPage,
+    UpdateResult,
+    UpdateStatus,
+    VectorSelector,
+)
+from engine.types.requests import CountRequest, FacetRequest, GroupsRequest, QueryRequest, ScrollRequest
 from server.auth.context import visible
 from server.settings import Settings
 from server.telemetry.issues import IssueBoard
@@ -46,8 +59,11 @@ class ClusterService(ObservedService):
 
     async def start(self) -> None:
         await self.node.start()
+        self.reads = ClusterReads(self.node, self.call)
+        await self.reads.start()
 
     async def stop(self) -> None:
+        await self.reads.stop()
         await self.node.stop()
 
     # ---- collections -----------------------------------------------------------------------
@@ -65,8 +81,7 @@ class ClusterService(ObservedService):
         return self.node.record(name).config.params
 
     async def collection_info(self, name: str) -> CollectionInfo:
-        from cluster import info
-        return await info.collection_info(self.node, name)
+        return await self.reads.collection_info(name)
 
     async def create_collection(self, name: str, config: CollectionConfig) -> bool:
         await cluster_collections.create_collection(self.node, name, config)
@@ -116,15 +131,35 @@ class ClusterService(ObservedService):
                                 shard_key: ShardKey | None = None) -> list[UpdateResult]:
         return await self.update_batch(name, await self.call(build, collection=name), wait, timeout, shard_key)
 
-    # ---- reads (cluster-reads replaces these with the fan-out in cluster/reads.py) ------------
-    def _collection(self, name: str) -> Any:
-        """A read answered by this peer alone: only while the collection has one shard and it is
-        here (the fan-out over remote shards is cluster/reads.py's)."""
-        record = self.node.record(name)
-        local = [self.node.local_replica(record.name, s.id) for s in record.shards]
-        if len(local) == 1 and local[0] is not None:
-            return local[0]
-        not_in_cluster("Reading a collection whose shards are not all one local shard")
+    # ---- reads: fanned out to one replica per shard and merged (cluster/reads.py) --------------
+    async def query(self, name: str, request: QueryRequest, timeout: float | None = None,
+                    shard_key: ShardSelector = None, consistency: ReadConsistency = None) -> list[ScoredPoint]:
+        return await self.reads.query(name, request, timeout, shard_key, consistency)
+
+    async def query_batch(self, name: str, requests: list[QueryRequest], timeout: float | None = None,
+                          shard_key: ShardSelector = None,
+                          consistency: ReadConsistency = None) -> list[list[ScoredPoint]]:
+        return await self.reads.query_batch(name, requests, timeout, shard_key, consistency)
+
+    async def query_groups(self, name: str, request: GroupsRequest, timeout: float | None = None,
+                           shard_key: ShardSelector = None, consistency: ReadConsistency = None) -> list[PointGroup]:
+        return await self.reads.query_groups(name, request, timeout, shard_key, consistency)
+
+    async def retrieve(self, name: str, ids: list[PointId], with_payload: PayloadSelector, with_vector: VectorSelector,
+                       shard_key: ShardSelector = None, consistency: ReadConsistency = None) -> list[Record]:
+        return await self.reads.retrieve(name, ids, with_payload, with_vector, shard_key, consistency)
+
+    async def scroll(self, name: str, request: ScrollRequest, timeout: float | None = None,
+                     shard_key: ShardSelector = None, consistency: ReadConsistency = None) -> ScrollPage:
+        return await self.reads.scroll(name, request, timeout, shard_key, consistency)
+
+    async def count(self, name: str, request: CountRequest, timeout: float | None = None,
+                    shard_key: ShardSelector = None, consistency: ReadConsistency = None) -> int:
+        return await self.reads.count(name, request, timeout, shard_key, consistency)
+
+    async def facet(self, name: str, request: FacetRequest, timeout: float | None = None,
+                    shard_key: ShardSelector = None, consistency: ReadConsistency = None) -> list[FacetHit]:
+        return await self.reads.facet(name, request, timeout, shard_key, consistency)
 
     # ---- not in cluster mode yet -----------------------------------------------------------
     async def search_matrix(self, *args: Any, **kwargs: Any) -> Any:

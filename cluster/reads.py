@@ -1,0 +1,376 @@
+"""Reads in cluster mode: any node answers by asking one Active replica of every shard (or several,
+per `consistency`) and merging the answers (cluster/merge.py).
+
+- Shards: all of the collection's, or those of the request's shard key(s) (custom sharding).
+- Replicas: an alive peer whose replica is Active; this peer's own replica first (no network),
+  then the others in peer order. A replica that does not answer (node gone, not serving) is
+  replaced by the next one, so reads keep answering while a node is down.
+- `consistency` (Qdrant's read consistency): a number n asks n replicas of each shard, `quorum`
+  a majority of them, `all` and `majority` every replica; their answers are resolved as Qdrant
+  does (items all asked replicas agree on, or a majority agrees on).
+- Calls between nodes are cluster/rpc.py requests; a peer serves them from its local replicas
+  with the single-node engine read functions, in the engine thread pool.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Awaitable, Callable, Sequence
+from dataclasses import dataclass, replace
+from typing import Any
+
+from cluster import lookups, merge
+from cluster.merge import Consistency
+from cluster.node import ClusterNode
+from cluster.records import CollectionRecord, ShardKey, ShardRecord
+from cluster.rpc import PeerUnavailable, RpcClient, RpcServer
+from engine.collection import Collection, CollectionInfo
+from engine.collection import reads as engine_reads
+from engine.errors import BadInput, BadRequest, EngineError, NotFound, ServiceError
+from engine.point_id import PointId
+from engine.types.filters import FieldMatch, Filter, MatchValue
+from engine.types.points import (
+    NO_PAYLOAD,
+    FacetHit,
+    PayloadSelector,
+    PointGroup,
+    Record,
+    ScoredPoint,
+    ScrollPage,
+    VectorSelector,
+)
+from engine.types.requests import (
+    MAX_LIMIT,
+    CountRequest,
+    FacetRequest,
+    GroupsRequest,
+    NearestQuery,
+    QueryRequest,
+    ScrollRequest,
+    validate_batch,
+)
+
+log = logging.getLogger("quiver.cluster.reads")
+
+Call = Callable[..., Awaitable[Any]]
+"""The service's pool call: `call(fn, *args, timeout=..., collection=...)`."""
+ReadConsistency = int | str | None
+"""Qdrant's `consistency`: a replica count, "majority", "quorum", "all", or None (one replica)."""
+ShardSelector = ShardKey | list[ShardKey] | None
+
+
+@dataclass(slots=True)
+class _Plan:
+    """How many replicas of each shard to ask, and how their answers are resolved."""
+
+    asked: int
+    condition: Consistency
+
+
+def _plan(consistency: ReadConsistency, total: int) -> _Plan:
+    match consistency:
+        case None:
+            return _Plan(1, Consistency.ALL)
+        case "all":
+            return _Plan(total, Consistency.ALL)
+        case "majority":
+            return _Plan(total, Consistency.MAJORITY)
+        case "quorum":
+            return _Plan(total // 2 + 1, Consistency.ALL)
+        case int():
+            return _Plan(max(1, min(consistency, total)), Consistency.ALL)
+    raise BadInput(f"Unknown read consistency: {consistency}")
+
+
+def select_shards(record: CollectionRecord, selector: ShardSelector) -> list[ShardRecord]:
+    """The shards a read covers: every shard, or those of the named shard key(s) (Qdrant: a key the
+    collection does not have is a 404)."""
+    if selector is None:
+        return list(record.shards)
+    if record.sharding_method != "custom":
+        raise BadRequest("Shard key specified, but collection uses auto sharding")  # wording of Qdrant's check
+    keys = selector if isinstance(selector, list) else [selector]
+    out: list[ShardRecord] = []
+    for key in keys:
+        shards = record.shards_of_key(key)
+        if not shards:
+            raise NotFound(f"Shard key {key} not found")
+        out.extend(s for s in shards if s not in out)
+    return out
+
+
+class ClusterReads:
+    """The read side of a cluster node: serves its replicas to the others and fans reads out."""
+
+    def __init__(self, node: ClusterNode, call: Call) -> None:
+        self.node = node
+        self.call = call
+        self.client = RpcClient(node.nc)
+        self.server = RpcServer(node.nc, node.peer_id, self.serve)
+
+    async def start(self) -> None:
+        await self.client.start()
+        await self.server.start()
+
+    async def stop(self) -> None:
+        await self.server.stop()
+        await self.client.stop()
+
+    # ---- serving this peer's replicas -----------------------------------------------------------
+    def _local(self, collection: str, shard_id: int) -> Collection:
+        local = self.node.local_replica(collection, shard_id)
+        if local is None:
+            raise ServiceError(f"Shard {shard_id} of collection {collection} is not on peer {self.node.peer_id}")
+        return local
+
+    async def serve(self, method: str, collection: str, shard_ids: list[int], request: Any) -> Any:
+        """One answer per shard id, from the local replicas (the rpc handler; also called directly
+        for this peer's own shards)."""
+        out = []
+        for sid in shard_ids:
+            col = self._local(collection, sid)
+            out.append(await self.call(_ENGINE[method], col, request, collection=col.name))
+        return out
+
+    # ---- fan-out ------------------------------------------------------------------------------
+    def _replicas(self, record: CollectionRecord, shard: ShardRecord) -> list[int]:
+        active = self.node.active_replicas(record.name, shard.id)
+        if self.node.peer_id in active:  # local first: no network
+            active.remove(self.node.peer_id)
+            active.insert(0, self.node.peer_id)
+        return active
+
+    async def _ask(self, peer: int, method: str, record: CollectionRecord, shard_ids: list[int], request: Any,
+                   timeout: float | None) -> list[Any]:
+        if peer == self.node.peer_id:
+            result: list[Any] = await self.serve(method, record.name, shard_ids, request)
+            return result
+        answer: list[Any] = await self.client.call(peer, method, record.name, shard_ids, request, timeout)
+        return answer
+
+    async def fan_out(self, record: CollectionRecord, shards: Sequence[ShardRecord], method: str, request: Any,
+                      consistency: ReadConsistency, timeout: float | None) -> list[tuple[list[Any], Consistency]]:
+        """Per shard (in `shards` order): the answers of the replicas asked, and how to resolve them.
+        Shards asked of the same peer go in one call; a peer that fails is replaced by the next
+        replica of each of its shards."""
+
+        plans: dict[int, _Plan] = {}
+        candidates: dict[int, list[int]] = {}
+        for shard in shards:
+            plan = _plan(consistency, len(shard.replicas))
+            peers = self._replicas(record, shard)
+            if len(peers) < plan.asked:
+                raise ServiceError(f"The replica set for shard {shard.id} on peer {self.node.peer_id} "
+                                   "does not have enough active replicas")
+            plans[shard.id], candidates[shard.id] = plan, peers
+        answers: dict[int, list[Any]] = {s.id: [] for s in shards}
+        pending = {s.id: plans[s.id].asked for s in shards}
+        while any(pending.values()):
+            by_peer: dict[int, list[int]] = {}
+            for sid, missing in pending.items():
+                if missing > len(candidates[sid]):
+                    raise ServiceError(f"The replica set for shard {sid} on peer {self.node.peer_id} "
+                                       "does not have enough active replicas")
+                for peer in candidates[sid][:missing]:
+                    by_peer.setdefault(peer, []).append(sid)
+            calls = [(peer, sids) for peer, sids in by_peer.items()]
+            results = await asyncio.gather(*(self._ask(peer, method, record, sids, request, timeout)
+                                             for peer, sids in calls), return_exceptions=True)
+            for (peer, sids), result in zip(calls, results, strict=True):
+                for i, sid in enumerate(sids):
+                    candidates[sid].remove(peer)
+                    if isinstance(result, PeerUnavailable | ServiceError):
+                        log.warning("replica did not answer; asking another",
+                                    extra={"peer": peer, "shard": sid, "error": str(result)})
+                        continue
+                    if isinstance(result, BaseException):
+                        raise result
+                    answers[sid].append(result[i])
+                    pending[sid] -= 1
+        return [(answers[s.id], plans[s.id].condition) for s in shards]
+
+    def _record(self, name: str) -> CollectionRecord:
+        return self.node.record(name)
+
+    # ---- the reads ----------------------------------------------------------------------------
+    async def query_batch(self, name: str, requests: list[QueryRequest], timeout: float | None = None,
+                          shard_key: ShardSelector = None,
+                          consistency: ReadConsistency = None) -> list[list[ScoredPoint]]:
+        validate_batch(requests)
+        record = self._record(name)
+        for request in requests:
+            if isinstance(request.query, NearestQuery) and request.query.mmr is not None:
+                raise BadRequest("MMR queries are not supported in cluster mode yet")
+        resolved = [await lookups.resolve_ids(record.name, r, self._retrieve_vectors, self._params)
+                    for r in requests]
+        # a root fusion is fused here over its prefetches' merged answers; everything else is
+        # ranked whole by every shard and merged
+        plan: list[tuple[QueryRequest, list[QueryRequest] | None]] = [(r, merge.fusion_sources(r)) for r in resolved]
+        sent: list[QueryRequest] = []
+        for request, sources in plan:
+            sent.extend([merge.shard_query(s) for s in sources] if sources is not None else [merge.shard_query(request)])
+        shards = select_shards(record, shard_key)
+        per_shard = await self.fan_out(record, shards, "query", sent, consistency, timeout)
+        # resolve replicas per request: answers[shard][replica][request]
+        merged_parts: list[list[list[ScoredPoint]]] = [[] for _ in sent]
+        for replica_answers, condition in per_shard:
+            for j in range(len(sent)):
+                merged_parts[j].append(merge.resolve_items([a[j] for a in replica_answers], condition))
+        params = record.config.params
+        out: list[list[ScoredPoint]] = []
+        at = 0
+        for request, sources in plan:
+            if sources is None:
+                out.append(merge.merge_scored(merged_parts[at], merge.query_order(request, params),
+                                              merge.root_offset(request), request.limit))
+                at += 1
+                continue
+            fused_inputs = [merge.merge_scored(merged_parts[at + k], merge.query_order(src, params), 0, src.limit)
+                            for k, src in enumerate(sources)]
+            out.append(merge.fuse(request, fused_inputs))
+            at += len(sources)
+        return out
+
+    async def query(self, name: str, request: QueryRequest, timeout: float | None = None,
+                    shard_key: ShardSelector = None, consistency: ReadConsistency = None) -> list[ScoredPoint]:
+        request.validate()
+        [answer] = await self.query_batch(name, [request], timeout, shard_key, consistency)
+        return answer
+
+    async def count(self, name: str, request: CountRequest, timeout: float | None = None,
+                    shard_key: ShardSelector = None, consistency: ReadConsistency = None) -> int:
+        record = self._record(name)
+        per_shard = await self.fan_out(record, select_shards(record, shard_key), "count", request, consistency,
+                                       timeout)
+        return sum(merge.resolve_count(answers, condition) for answers, condition in per_shard)
+
+    async def scroll(self, name: str, request: ScrollRequest, timeout: float | None = None,
+                     shard_key: ShardSelector = None, consistency: ReadConsistency = None) -> ScrollPage:
+        request.validate()
+        record = self._record(name)
+        per_shard = await self.fan_out(record, select_shards(record, shard_key), "scroll", request, consistency,
+                                       timeout)
+        pages = [_resolve_pages(answers, condition) for answers, condition in per_shard]
+        if request.order_by is not None:
+            return merge.merge_scroll_ordered(pages, request.order_by, request.limit)
+        return merge.merge_scroll(pages, request.limit)
+
+    async def retrieve(self, name: str, ids: list[PointId], with_payload: PayloadSelector,
+                       with_vector: VectorSelector, shard_key: ShardSelector = None,
+                       consistency: ReadConsistency = None, timeout: float | None = None) -> list[Record]:
+        record = self._record(name)
+        per_shard = await self.fan_out(record, select_shards(record, shard_key), "retrieve",
+                                       (ids, with_payload, with_vector), consistency, timeout)
+        return merge.merge_retrieve([merge.resolve_items(a, c) for a, c in per_shard], ids)
+
+    async def _retrieve_vectors(self, name: str, ids: list[PointId], vectors: VectorSelector) -> list[Record]:
+        return await self.retrieve(name, ids, NO_PAYLOAD, vectors)
+
+    def _params(self, name: str) -> Any:
+        return self._record(name).config.params
+
+    async def facet(self, name: str, request: FacetRequest, timeout: float | None = None,
+                    shard_key: ShardSelector = None, consistency: ReadConsistency = None) -> list[FacetHit]:
+        request.validate()
+        record = self._record(name)
+        # every value with its exact count from each shard; the top `limit` only after summing
+        everything = replace(request, limit=MAX_LIMIT)
+        per_shard = await self.fan_out(record, select_shards(record, shard_key), "facet", everything, consistency,
+                                       timeout)
+        return merge.merge_facet([merge.resolve_facet(a, c) for a, c in per_shard], request.limit)
+
+    async def query_groups(self, name: str, request: GroupsRequest, timeout: float | None = None,
+                           shard_key: ShardSelector = None, consistency: ReadConsistency = None) -> list[PointGroup]:
+        """Groups in two rounds: every shard's first groups pick the `limit` best groups overall
+        (a group's best hit is in the first groups of the shard that holds it), then every shard
+        answers the hits of exactly those groups, so each group gets its best hits from all shards."""
+        request.validate()
+        if isinstance(request.query.query, NearestQuery) and request.query.query.mmr is not None:
+            raise BadRequest("MMR queries are not supported in cluster mode yet")
+        record = self._record(name)
+        query = await lookups.resolve_ids(record.name, request.query, self._retrieve_vectors, self._params)
+        local = replace(request, query=query, with_lookup=None)
+        shards = select_shards(record, shard_key)
+        order = merge.query_order(query, record.config.params)
+        first = await self.fan_out(record, shards, "groups", local, consistency, timeout)
+        chosen = merge.merge_groups([answers[0] for answers, _ in first], order, query.limit, request.group_size)
+        if not chosen:
+            return []
+        keys = Filter(should=tuple(FieldMatch(request.group_by, MatchValue(g.id)) for g in chosen))
+        narrowed = replace(local, query=replace(query, filter=_and(query.filter, keys)))
+        second = await self.fan_out(record, shards, "groups", narrowed, consistency, timeout)
+        groups = merge.merge_groups([answers[0] for answers, _ in second], order, query.limit, request.group_size)
+        if request.with_lookup is not None:
+            await self._lookup_groups(groups, request)
+        return groups
+
+    async def _lookup_groups(self, groups: list[PointGroup], request: GroupsRequest) -> None:
+        lookup = request.with_lookup
+        if lookup is None:
+            return
+        ids: list[PointId] = []
+        for group in groups:
+            if isinstance(group.id, int) and not isinstance(group.id, bool) and group.id >= 0:
+                ids.append(group.id)
+            elif isinstance(group.id, str):
+                try:
+                    from engine.point_id import parse_point_id
+                    ids.append(parse_point_id(group.id))
+                except EngineError:
+                    continue
+        found = {r.id: r for r in await self.retrieve(lookup.collection, ids, lookup.with_payload,
+                                                      lookup.with_vector)}
+        for group in groups:
+            group.lookup = found.get(group.id)
+
+    async def collection_info(self, name: str, timeout: float | None = None) -> CollectionInfo:
+        from cluster.info import merge_infos
+        record = self._record(name)
+        per_shard = await self.fan_out(record, record.shards, "info", None, None, timeout)
+        empty = CollectionInfo(status="green", optimizer_status="ok", points_count=0, indexed_vectors_count=0,
+                               segments_count=0, config=record.config)
+        parts = [CollectionInfo(config=record.config, **answers[0]) for answers, _ in per_shard]
+        return replace(merge_infos(empty, parts), config=record.config)
+
+
+def _and(a: Filter | None, b: Filter) -> Filter:
+    return b if a is None else Filter(must=(a, b))
+
+
+def _resolve_pages(answers: list[ScrollPage], condition: Consistency) -> ScrollPage:
+    if len(answers) == 1:
+        return answers[0]
+    points = merge.resolve_items([a.points for a in answers], condition)
+    offsets = [a.next_page_offset for a in answers if a.next_page_offset is not None]
+    return ScrollPage(points=points, next_page_offset=offsets[0] if offsets else None)
+
+
+def _query_batch(col: Collection, requests: list[QueryRequest]) -> list[list[ScoredPoint]]:
+    return [engine_reads.query(col, r) for r in requests]
+
+
+def _retrieve(col: Collection, request: tuple[list[PointId], PayloadSelector, VectorSelector]) -> list[Record]:
+    ids, with_payload, with_vector = request
+    return engine_reads.retrieve(col, ids, with_payload, with_vector)
+
+
+def _info(col: Collection, _request: None) -> dict[str, Any]:
+    """A replica's counts and schema (its config is the metadata's; CollectionInfo has no codec tag:
+    the engine's persistence layer sits below the collection)."""
+    info = col.info()
+    return {"status": info.status, "optimizer_status": info.optimizer_status, "points_count": info.points_count,
+            "indexed_vectors_count": info.indexed_vectors_count, "segments_count": info.segments_count,
+            "payload_schema": info.payload_schema}
+
+
+_ENGINE: dict[str, Callable[[Collection, Any], Any]] = {
+    "query": _query_batch,
+    "count": engine_reads.count,
+    "scroll": engine_reads.scroll,
+    "retrieve": _retrieve,
+    "facet": engine_reads.facet,
+    "groups": engine_reads.query_groups,
+    "info": _info,
+}
+"""The engine read each rpc method runs on one local replica."""
