@@ -17,9 +17,11 @@ from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
+from engine.collection import vector_names
 from engine.collection.update_queue import UpdateQueue
 from engine.errors import BadInput, NotFound
 from engine.json_path import parse_path
+from engine.persistence.collection_store import save_config
 from engine.point_id import PointId
 from engine.segment import Segment
 from engine.shard.holder import ShardView
@@ -30,9 +32,11 @@ from engine.types.config import CollectionConfig
 from engine.types.operations import (
     ClearPayload,
     CreateFieldIndex,
+    CreateVectorName,
     DeleteFieldIndex,
     DeletePayload,
     DeletePoints,
+    DeleteVectorName,
     DeleteVectors,
     Operation,
     OverwritePayload,
@@ -72,6 +76,9 @@ class Collection:
         whoever holds it sees the WAL at a record boundary (snapshots copy it then)."""
         self._next_op = 1
         self.updates = UpdateQueue(self.shard.apply, self._sync)
+        self.schema_lock = threading.Lock()
+        """Serialises vector-space creation/deletion: each is checked, applied and checkpointed before
+        the next is checked."""
 
     @property
     def store(self) -> CollectionStore | None:
@@ -119,6 +126,21 @@ class Collection:
     def update(self, op: Operation, wait: bool = True) -> int:
         """Validate `op` completely, then log and apply it under a new operation number (all or
         nothing). With `wait` False it returns once the operation is durable in the WAL."""
+        if isinstance(op, CreateVectorName | DeleteVectorName):
+            return self._update_vector_space(op, wait)
+        return self._update(op, wait)
+
+    def _update_vector_space(self, op: CreateVectorName | DeleteVectorName, wait: bool) -> int:
+        """A vector space is created or deleted before the answer, whatever `wait` says (as in Qdrant,
+        where the config changes first): a write sent right after it is checked against the new
+        config. Then a flush, so that no WAL record older than the change is ever replayed against
+        the config it changed (a restart loads config.json as the operation left it)."""
+        with self.schema_lock:
+            op_num = self._update(op, wait=True)
+            self.flush()
+            return op_num
+
+    def _update(self, op: Operation, wait: bool) -> int:
         if _needs_existing_points(op):
             self.updates.drain()  # existence checks must see every earlier acknowledged write
         with self.shard.reading() as view:
@@ -191,6 +213,10 @@ class Collection:
                 parse_path(key)
             case DeleteFieldIndex():
                 pass
+            case CreateVectorName():
+                vector_names.check_create(params, op)
+            case DeleteVectorName(name=name):
+                vector_names.check_name(name)
 
     # ---- persistence -------------------------------------------------------------------------
     def flush(self, periodic: bool = False) -> bool:
@@ -253,6 +279,9 @@ class _Durable:
 
     def commit(self) -> None:
         self.collection.flush(periodic=True)
+
+    def save_config(self, config: CollectionConfig) -> None:
+        save_config(self.store.dir, config)
 
 
 def _needs_existing_points(op: Operation) -> bool:

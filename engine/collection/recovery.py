@@ -10,7 +10,7 @@ import logging
 from pathlib import Path
 
 from engine.collection import Collection
-from engine.persistence.collection_store import CollectionStore, load_config
+from engine.persistence.collection_store import CollectionStore, load_config, save_config
 from storage.wal import FsyncPolicy
 
 log = logging.getLogger("quiver.recovery")
@@ -34,6 +34,8 @@ def recover_collection(directory: Path, fsync: FsyncPolicy) -> Collection:
         for seq, op in store.replay(collection.persisted_op):
             collection.replay(seq, op)
             replayed += 1
+        if collection.config != config:  # a vector space created or deleted by a replayed operation
+            save_config(directory, collection.config)
     except BaseException:
         store.close()
         raise

@@ -46,7 +46,8 @@ TAGS: dict[str, type] = {
     "op.overwrite_payload": op.OverwritePayload, "op.delete_payload": op.DeletePayload,
     "op.clear_payload": op.ClearPayload, "op.update_vectors": op.UpdateVectors,
     "op.delete_vectors": op.DeleteVectors, "op.create_index": op.CreateFieldIndex,
-    "op.delete_index": op.DeleteFieldIndex,
+    "op.delete_index": op.DeleteFieldIndex, "op.create_vector_name": op.CreateVectorName,
+    "op.delete_vector_name": op.DeleteVectorName,
     # points
     "pt.point": pt.PointStruct, "pt.sparse": pt.SparseVector,
     # filters (update_filter, delete by filter)

@@ -277,8 +277,11 @@ def _attach_logged_vectors(seg: Segment, deltas: list[PointsImage], size: int) -
         start += d.offsets.shape[0]
     known = position >= 0
     for name, column in seg.columns.items():
-        parts = [d.vectors[name] for d in deltas if d.vectors is not None and name in d.vectors]
-        if not parts or size == 0:
+        if size == 0 or not any(d.vectors is not None and name in d.vectors for d in deltas):
             continue
+        # records written before the vector was created have no image of it: the points are absent
+        # there (an image of the empty column keeps the concatenation aligned with `position`)
+        parts = [d.vectors[name] if d.vectors is not None and name in d.vectors
+                 else column.image(np.zeros(d.offsets.shape[0], dtype=np.int64)) for d in deltas]
         joined = ColumnImage.concat(parts)
         column.load(0, joined.pick(np.where(known, position, 0), keep=known))

@@ -125,6 +125,39 @@ class Segment:
                     out[name] = vec
         return out
 
+    # ---- vector spaces ---------------------------------------------------------------------
+    def add_vector(self, name: str, dense: VectorParams | None, sparse: SparseVectorParams | None) -> None:
+        """A new named vector (Qdrant 1.19's create_vector_name): an empty column, so existing points
+        have no value for it. Idempotent. The dicts are replaced, not mutated (the caller holds the
+        segment's write lock; code that took a dict before keeps a consistent one)."""
+        if name in self.columns:
+            return
+        column: Column
+        if dense is not None and dense.multivector_config is None:
+            column = VectorColumn(dense.size, dense.distance, dense.storage_type)
+            self.dense = {**self.dense, name: column}
+        elif dense is not None:
+            column = MultiColumn(dense.size, dense.distance, dense.storage_type)
+            self.multi = {**self.multi, name: column}
+        elif sparse is not None:
+            column = SparseColumn()
+            self.sparse = {**self.sparse, name: column}
+        else:
+            raise TypeError("a new vector needs dense or sparse params")
+        column.ensure_capacity(self.alive.shape[0])  # readers slice any column to [: size]
+        self.columns = {**self.dense, **self.multi, **self.sparse}
+
+    def drop_vector(self, name: str) -> None:
+        """The named vector goes with its graph and codes (Qdrant 1.19's delete_vector_name). Idempotent."""
+        if name not in self.columns:
+            return
+        self.dense = {k: v for k, v in self.dense.items() if k != name}
+        self.multi = {k: v for k, v in self.multi.items() if k != name}
+        self.sparse = {k: v for k, v in self.sparse.items() if k != name}
+        self.hnsw = {k: v for k, v in self.hnsw.items() if k != name}
+        self.quantized = {k: v for k, v in self.quantized.items() if k != name}
+        self.columns = {**self.dense, **self.multi, **self.sparse}
+
     # ---- writes ----------------------------------------------------------------------------
     def _grow(self, capacity: int) -> None:
         """Room for `capacity` offsets in the live mask and in every column, so that readers can
@@ -229,7 +262,8 @@ class Segment:
 
     def set_vectors(self, offset: int, version: int, vectors: Vectors) -> None:
         for name, vec in vectors.items():
-            self._set_vector(name, offset, vec)
+            if name in self.columns:  # a WAL record replayed after its vector was deleted
+                self._set_vector(name, offset, vec)
         self.ids.versions[offset] = version
 
     def unset_vectors(self, offset: int, version: int, names: Iterable[str]) -> None:

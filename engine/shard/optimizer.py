@@ -95,8 +95,22 @@ def _seal(col: Shard, batch_ingest: bool) -> tuple[Segment, dict[str, tuple[np.n
         return seg, work
 
 
+def _holding_values(seg: Segment, names: set[str]) -> set[str]:
+    """The dense vectors among `names` of which sealed `seg` stores at least one row. A vector created
+    after the segment was sealed has none and never gets any (a point whose vectors change moves to
+    the appendable segment), so it needs neither a graph nor codes there."""
+    return {n for n in names if n in seg.dense and bool(seg.dense[n].present[: seg.size].any())}
+
+
 def _needs_reindex(col: Shard, seg: Segment) -> bool:
-    if set(seg.hnsw) != _indexable_names(col) or built_specs(seg) != wanted_specs(col.config):
+    indexable = _indexable_names(col)
+    graphs = set(seg.hnsw)
+    if graphs - indexable or _holding_values(seg, indexable - graphs):
+        return True
+    wanted, built = wanted_specs(col.config), built_specs(seg)
+    unbuilt = {n for n in wanted if n not in built}
+    if set(built) - set(wanted) or _holding_values(seg, unbuilt) \
+            or any(built[n] != spec for n, spec in wanted.items() if n in built):
         return True
     for name, index in seg.hnsw.items():
         want = col.config.effective_hnsw(name)
@@ -197,8 +211,9 @@ def _index_sealed(col: Shard, seg: Segment, work: dict[str, tuple[np.ndarray, np
                 offsets = work[name][1]
                 for offset in offsets[~seg.alive[offsets]]:
                     index.mark_deleted(int(offset))
-            seg.hnsw = built
-            seg.quantized = quantized
+            # a vector deleted during the build has no column any more: its graph and codes go too
+            seg.hnsw = {name: index for name, index in built.items() if name in seg.dense}
+            seg.quantized = {name: codes for name, codes in quantized.items() if name in seg.dense}
         if col.persistence is not None:  # durable as soon as it is in use: base files, then the manifest
             col.persistence.write_segment(seg, visible=True)
             col.persistence.commit()

@@ -35,7 +35,9 @@ def quantize_segment(config: CollectionConfig, seg: Segment) -> dict[str, Quanti
     whose config asks for quantization."""
     out: dict[str, Quantized] = {}
     for name, spec in wanted_specs(config).items():
-        column = seg.dense[name]
+        column = seg.dense.get(name)
+        if column is None:
+            continue  # deleted since `config` was read (the caller drops such codes when it attaches them)
         column.ensure_capacity(seg.size)
         rows = np.asarray(column.data[: seg.size], dtype=np.float32)
         if column.datatype is Datatype.UINT8 and column.distance is Distance.COSINE:

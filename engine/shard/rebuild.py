@@ -88,6 +88,7 @@ def rebuild(col: Shard, sources: list[Segment], reason: str, threads: int = 1) -
             col.persistence.write_segment(new, visible=False)
         with col.holder.writer:
             _reconcile(col, new, copied)
+            _match_vector_spaces(col, new)
             segments = col.holder.segments
             position = min(segments.index(s) for s in sources)
             kept = [s for s in segments if all(s is not src for src in sources)]
@@ -103,6 +104,18 @@ def rebuild(col: Shard, sources: list[Segment], reason: str, threads: int = 1) -
     log.info("segments rebuilt", extra={"collection": col.name, "reason": reason, "sources": len(sources),
                                         "points": len(new), "seconds": round(time.perf_counter() - started, 3)})
     return new
+
+
+def _match_vector_spaces(col: Shard, new: Segment) -> None:
+    """Vector spaces created or deleted while `new` was built (lock held): it gets the same columns as
+    the segments it joins. Its files, written before, keep the old set; loading follows the config."""
+    params = col.config.params
+    for name in [n for n in new.columns if n not in params.vectors and params.sparse(n) is None]:
+        new.drop_vector(name)
+    for name, dense in params.vectors.items():
+        new.add_vector(name, dense, None)
+    for name, sparse in (params.sparse_vectors or {}).items():
+        new.add_vector(name, None, sparse)
 
 
 def _reconcile(col: Shard, new: Segment, copied: list[_Copied]) -> None:

@@ -11,8 +11,14 @@ from typing import Protocol
 from engine.segment import Segment
 from engine.shard import apply
 from engine.shard.holder import SegmentHolder, ShardView, locked
-from engine.types.config import CollectionConfig
-from engine.types.operations import CreateFieldIndex, DeleteFieldIndex, Operation
+from engine.types.config import CollectionConfig, with_vector_space, without_vector_space
+from engine.types.operations import (
+    CreateFieldIndex,
+    CreateVectorName,
+    DeleteFieldIndex,
+    DeleteVectorName,
+    Operation,
+)
 from engine.types.payload_schema import PayloadSchema
 
 
@@ -24,6 +30,9 @@ class ShardPersistence(Protocol):
 
     def commit(self) -> None:
         """Make the current set of segments durable (after a seal or a swap)."""
+
+    def save_config(self, config: CollectionConfig) -> None:
+        """Persist a config the shard changed itself (a vector space created or deleted)."""
 
 
 class Shard:
@@ -64,7 +73,8 @@ class Shard:
         while True:
             view = self.view()
             with locked(view.segments, write=False):
-                if self.holder.segments is view.segments:
+                # the config too: a vector space created or deleted in between changed the columns
+                if self.holder.segments is view.segments and self.config is view.config:
                     yield view
                     return
 
@@ -84,6 +94,27 @@ class Shard:
                         for segment in segments:
                             segment.drop_index(key)
                         self.payload_schema = {k: v for k, v in self.payload_schema.items() if k != key}
+                case CreateVectorName(name=name, dense=dense, sparse=sparse):
+                    # columns first, then the config that names them: code that reads the config
+                    # without a segment lock (the optimizer's build) never meets a missing column
+                    with locked(segments, write=True):
+                        for segment in segments:
+                            segment.add_vector(name, dense, sparse)
+                        self._set_config(with_vector_space(self.config, name, dense, sparse))
+                case DeleteVectorName(name=name):
+                    with locked(segments, write=True):
+                        self._set_config(without_vector_space(self.config, name))
+                        for segment in segments:
+                            segment.drop_vector(name)
                 case _:
                     apply.apply_point_operation(self.holder, self.view(), op_num, op)
             self.last_write = time.monotonic()
+
+    def _set_config(self, config: CollectionConfig) -> None:
+        """A config changed by an operation (caller: the writer): durable before the writer lets go,
+        so no flush can cut a manifest past the operation while config.json still lacks it."""
+        if config is self.config:
+            return
+        if self.persistence is not None:
+            self.persistence.save_config(config)
+        self.config = config

@@ -158,3 +158,28 @@ def apply_diff(target: Any, diff: dict[str, Any] | None, fields: tuple[str, ...]
     if not diff:
         return target
     return replace(target, **{k: v for k, v in diff.items() if k in fields and v is not None})
+
+
+def with_vector_space(config: CollectionConfig, name: str, dense: VectorParams | None,
+                      sparse: SparseVectorParams | None) -> CollectionConfig:
+    """`config` with the new vector space `name` (unchanged when the name is taken). A single
+    unnamed vector becomes the named vector "" next to it, as Qdrant's `VectorsConfig::insert`."""
+    params = config.params
+    if name in params.vectors or params.sparse(name) is not None:
+        return config
+    if dense is not None:
+        params = replace(params, vectors={**params.vectors, name: dense}, unnamed=False)
+    elif sparse is not None:
+        params = replace(params, sparse_vectors={**(params.sparse_vectors or {}), name: sparse})
+    return replace(config, params=params)
+
+
+def without_vector_space(config: CollectionConfig, name: str) -> CollectionConfig:
+    """`config` without the vector space `name` (unchanged when there is none); removing the single
+    unnamed vector leaves an empty map of named vectors, as Qdrant's `VectorsConfig::remove`."""
+    params = config.params
+    if name in params.vectors:
+        params = replace(params, vectors={k: v for k, v in params.vectors.items() if k != name}, unnamed=False)
+    if params.sparse(name) is not None:
+        params = replace(params, sparse_vectors={k: v for k, v in (params.sparse_vectors or {}).items() if k != name})
+    return replace(config, params=params) if params is not config.params else config

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from typing import Literal
 
 from engine.point_id import PointId
+from engine.types.config import SparseVectorParams, VectorParams
 from engine.types.filters import Filter
 from engine.types.payload_schema import PayloadSchema
 from engine.types.points import Payload, PointStruct, Vectors
@@ -81,6 +82,25 @@ class DeleteFieldIndex:
     key: str
 
 
+@dataclass(slots=True)
+class CreateVectorName:
+    """Qdrant 1.19's named-vector creation: the collection gains the vector space `name` (exactly
+    one of `dense`/`sparse`); every segment gains an empty column, existing points have no value."""
+
+    name: str
+    dense: VectorParams | None = None
+    sparse: SparseVectorParams | None = None
+
+
+@dataclass(slots=True)
+class DeleteVectorName:
+    """The collection loses the vector space `name`: its column goes from every segment."""
+
+    name: str
+
+
+VectorNameOperation = CreateVectorName | DeleteVectorName
+
 PointOperation = (UpsertPoints | DeletePoints | SetPayload | OverwritePayload | DeletePayload | ClearPayload
                   | UpdateVectors | DeleteVectors)
-Operation = PointOperation | CreateFieldIndex | DeleteFieldIndex
+Operation = PointOperation | CreateFieldIndex | DeleteFieldIndex | CreateVectorName | DeleteVectorName

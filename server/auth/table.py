@@ -77,6 +77,8 @@ REST: dict[tuple[str, str], str] = {
     ("GET", _C + "/aliases"): "list_collection_aliases",
     ("PUT", _C + "/index"): "create_index",
     ("DELETE", _C + "/index/{field_name:path}"): "delete_index",
+    ("PUT", _C + "/vectors/{vector_name}"): "create_vector_name",
+    ("DELETE", _C + "/vectors/{vector_name}"): "delete_vector_name",
     ("GET", _P + "/{id}"): "read_points",
     ("POST", _P): "read_points",
     ("POST", _P + "/count"): "read_points",

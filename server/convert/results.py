@@ -45,10 +45,12 @@ def f32_floats(values: Sequence[float]) -> list[float]:
 def vectors_to_json(vectors: Vectors | None, params: CollectionParams) -> Any:
     """The unnamed vector alone renders as a plain list; anything else (named vectors, or the unnamed
     one next to sparse vectors) as an object keyed by name, "" for the unnamed one (as Qdrant); a
-    point without any vector (sent as `"vector": {}`, or all deleted) as `{}`."""
+    point without any vector (sent as `"vector": {}`, or all deleted) as `{}`. Qdrant decides by the
+    point's vectors, not the config: a point holding only "" renders as a list also in a collection
+    whose unnamed vector became "" next to named ones (created later)."""
     if vectors is None:
         return None
-    if params.unnamed and "" in vectors and len(vectors) == 1:
+    if "" in vectors and len(vectors) == 1:
         return vector_to_json(vectors[""])
     return {name: vector_to_json(v) for name, v in vectors.items()}
 

@@ -50,12 +50,3 @@ def rpc(method: Method) -> Method:
         return response
 
     return run
-
-
-def unimplemented(what: str) -> Method:
-    """A method answered UNIMPLEMENTED with a message that says what is missing."""
-
-    async def run(self: Any, request: Any, context: grpc.aio.ServicerContext) -> Any:
-        await context.abort(grpc.StatusCode.UNIMPLEMENTED, f"{what} is not implemented by this server yet")
-
-    return run

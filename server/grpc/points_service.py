@@ -15,10 +15,11 @@ from server.convert.grpc import legacy_queries as legacy
 from server.convert.grpc import points as pconv
 from server.convert.grpc import queries as qconv
 from server.convert.grpc import query_api
+from server.convert.grpc import vector_names as vconv
 from server.convert.grpc.query_results import groups_to_pb, matrix_offsets_to_pb, matrix_pairs_to_pb
 from server.convert.grpc.results import facet_hit_to_pb, record_to_pb, scored_to_pb, update_to_pb
 from server.convert.grpc.values import point_id_to_pb
-from server.grpc.handler import rpc, unimplemented
+from server.grpc.handler import rpc
 from server.pb import points_pb2 as ppb
 from server.pb import points_service_pb2_grpc
 from server.service import Service
@@ -180,5 +181,5 @@ class PointsService(points_service_pb2_grpc.PointsServicer):  # type: ignore[mis
                                                for points in results])
 
     # ---- not in the engine yet ---------------------------------------------------------------
-    CreateVectorName = unimplemented("CreateVectorName (adding a vector to an existing collection)")
-    DeleteVectorName = unimplemented("DeleteVectorName (removing a vector from a collection)")
+    CreateVectorName = _update(vconv.create_vector_name_from_pb)
+    DeleteVectorName = _update(vconv.delete_vector_name_from_pb)

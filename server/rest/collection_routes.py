@@ -1,4 +1,4 @@
-"""Collections, aliases and payload indexes."""
+"""Collections, aliases, payload indexes and named vectors."""
 
 from __future__ import annotations
 
@@ -6,10 +6,11 @@ from typing import Any
 
 from starlette.routing import Route
 
-from engine.types.operations import DeleteFieldIndex
+from engine.types.operations import DeleteFieldIndex, Operation
 from server.convert.collections import aliases_from_json, apply_update, config_from_create, info_to_json
 from server.convert.points import create_index_from_json
 from server.convert.results import update_to_json
+from server.convert.vector_names import check_path_name, create_vector_name_from_json, delete_vector_name
 from server.rest.handler import Ctx, endpoint
 
 
@@ -67,6 +68,18 @@ async def delete_index(ctx: Ctx) -> Any:
     return update_to_json(await ctx.service.update(ctx.collection, op, ctx.wait, ctx.timeout))
 
 
+async def vector_name(ctx: Ctx) -> Any:
+    """PUT creates the named vector, DELETE deletes it (one route: one candidate less for the router
+    to try on every four-segment path, e.g. points/query)."""
+    name = ctx.path("vector_name")
+    check_path_name(name)  # Qdrant validates the path, then reads the body, then the query
+    if ctx.request.method == "PUT":
+        op: Operation = create_vector_name_from_json(name, await ctx.body())
+    else:
+        op = delete_vector_name(name)
+    return update_to_json(await ctx.service.update(ctx.collection, op, ctx.wait, ctx.timeout))
+
+
 def routes() -> list[Route]:
     c = "/collections/{collection_name}"
     return [
@@ -81,4 +94,5 @@ def routes() -> list[Route]:
         Route(c + "/aliases", endpoint(collection_aliases), methods=["GET"]),
         Route(c + "/index", endpoint(create_index), methods=["PUT"]),
         Route(c + "/index/{field_name:path}", endpoint(delete_index), methods=["DELETE"]),
+        Route(c + "/vectors/{vector_name}", endpoint(vector_name), methods=["PUT", "DELETE"]),
     ]

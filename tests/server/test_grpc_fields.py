@@ -322,6 +322,9 @@ BASES: dict[str, Callable[[], dict[str, Any]]] = {
     "Points.ClearPayload": lambda: {"points": _selector()},
     "Points.CreateFieldIndex": lambda: {"field_name": "f", "field_type": ppb.FieldTypeKeyword},
     "Points.DeleteFieldIndex": lambda: {"field_name": "f"},
+    "Points.CreateVectorName": lambda: {"vector_name": "v", "dense_config": ppb.DenseVectorCreationConfig(
+        size=2, distance=cpb.Dot)},
+    "Points.DeleteVectorName": lambda: {"vector_name": "v"},
     "Points.UpdateBatch": lambda: {"operations": [ppb.PointsUpdateOperation(
         upsert=ppb.PointsUpdateOperation.PointStructList(points=[_point()]))]},
     "Points.Get": lambda: {"ids": [_pid(1)]},

@@ -104,10 +104,11 @@ def test_collection_lifecycle_and_errors(channel: grpc.Channel) -> None:
     assert count.result.count == 1
 
 
-def test_unimplemented_rpcs_say_what_is_missing(channel: grpc.Channel) -> None:
+def test_vector_name_rpcs_are_served(channel: grpc.Channel) -> None:
     points = points_service_pb2_grpc.PointsStub(channel)
-    code, message = _code(lambda: points.DeleteVectorName(ppb.DeleteVectorNameRequest(collection_name="g")))
-    assert code == grpc.StatusCode.UNIMPLEMENTED and "DeleteVectorName" in message
+    code, message = _code(lambda: points.DeleteVectorName(ppb.DeleteVectorNameRequest(collection_name="nope",
+                                                                                     vector_name="v")))
+    assert code == grpc.StatusCode.NOT_FOUND and message == "Not found: Collection `nope` doesn't exist!"
 
 
 def test_cluster_setup_refused_as_standalone_qdrant() -> None:

@@ -12,7 +12,6 @@ Keys are protobuf message full names; values list field names separated by space
 
 from __future__ import annotations
 
-UNIMPLEMENTED_RPC = "only used by RPCs that answer UNIMPLEMENTED (no engine operation yet)"
 SINGLE_NODE_SHARDING = (
     "standalone node, one shard per collection: no custom shard keys; cluster operations are read "
     "(an empty one is refused) and answer UNIMPLEMENTED `Qdrant is running in standalone mode`"
@@ -68,11 +67,14 @@ CONVERTED: dict[str, str] = {
     "qdrant.CreateFieldIndexCollection": (
         "collection_name wait field_name field_type field_index_params timeout"
     ),
+    "qdrant.CreateVectorNameRequest": "collection_name wait vector_name dense_config sparse_config timeout",
     "qdrant.CreateSnapshotRequest": "collection_name",
     "qdrant.DatetimeIndexParams": "on_disk is_principal enable_hnsw memory",
     "qdrant.DatetimeRange": "lt gt gte lte",
     "qdrant.DecayParamsExpression": "x target scale midpoint",
+    "qdrant.DenseVectorCreationConfig": "size distance multivector_config datatype",
     "qdrant.DeleteAlias": "alias_name",
+    "qdrant.DeleteVectorNameRequest": "collection_name wait vector_name timeout",
     "qdrant.DeleteCollection": "collection_name",
     "qdrant.DeleteFieldIndexCollection": "collection_name wait field_name timeout",
     "qdrant.DeleteFullSnapshotRequest": "snapshot_name",
@@ -229,6 +231,7 @@ CONVERTED: dict[str, str] = {
     "qdrant.SparseIndices": "data",
     "qdrant.SparseVector": "values indices",
     "qdrant.SparseVectorConfig": "map",
+    "qdrant.SparseVectorCreationConfig": "modifier datatype",
     "qdrant.SparseVectorParams": "index modifier",
     "qdrant.StartFrom": "float integer timestamp datetime",
     "qdrant.StemmingAlgorithm": "snowball",
@@ -285,15 +288,6 @@ CONVERTED: dict[str, str] = {
 }
 
 IGNORED: dict[str, dict[str, str]] = {
-    UNIMPLEMENTED_RPC: {
-        "qdrant.CreateVectorNameRequest": (
-            "collection_name wait vector_name dense_config sparse_config timeout "
-            "ordering"
-        ),
-        "qdrant.DeleteVectorNameRequest": "collection_name wait vector_name timeout ordering",
-        "qdrant.DenseVectorCreationConfig": "size distance multivector_config datatype",
-        "qdrant.SparseVectorCreationConfig": "modifier datatype",
-    },
     SINGLE_NODE_SHARDING: {
         "qdrant.AbortShardTransfer": "shard_id to_shard_id from_peer_id to_peer_id",
         "qdrant.ClearPayloadPoints": "shard_key_selector",
@@ -359,7 +353,9 @@ IGNORED: dict[str, dict[str, str]] = {
     ONE_REPLICA_WRITES: {
         "qdrant.ClearPayloadPoints": "ordering",
         "qdrant.CreateFieldIndexCollection": "ordering",
+        "qdrant.CreateVectorNameRequest": "ordering",
         "qdrant.DeleteFieldIndexCollection": "ordering",
+        "qdrant.DeleteVectorNameRequest": "ordering",
         "qdrant.DeletePayloadPoints": "ordering",
         "qdrant.DeletePointVectors": "ordering",
         "qdrant.DeletePoints": "ordering",

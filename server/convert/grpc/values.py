@@ -193,11 +193,8 @@ def vector_to_pb(vector: VectorValue) -> Any:
 def vectors_to_pb(vectors: Mapping[str, VectorValue], unnamed: bool) -> Any:
     """Engine vectors → `VectorsOutput`: the unnamed vector alone as `vector`, else a name map
     (as REST, see `results.vectors_to_json`)."""
-    if unnamed and set(vectors) <= {""}:
-        vec = vectors.get("")
-        if vec is None:
-            return ppb.VectorsOutput(vectors=ppb.NamedVectorsOutput())
-        return ppb.VectorsOutput(vector=vector_to_pb(vec))
+    if set(vectors) == {""}:  # also in a collection whose unnamed vector became "" next to named ones
+        return ppb.VectorsOutput(vector=vector_to_pb(vectors[""]))
     return ppb.VectorsOutput(vectors=ppb.NamedVectorsOutput(vectors={
         name: vector_to_pb(v) for name, v in vectors.items()
     }))
