@@ -130,9 +130,15 @@ def test_shard_snapshot_create_list_download_recover_delete(
 
     client.delete(collection_name, models.PointIdsList(points=[1, 2]), wait=True)
     assert client.count(collection_name).count == 3
+    # tuned after the snapshot: the shard snapshot carries no collection config, so this stays
+    client.update_collection(collection_name, hnsw_config=models.HnswConfigDiff(m=8),
+                             metadata={"tuned": "after"})
     recovered = raw.post(f"{shard}/upload", files={"snapshot": (desc.name, download.content)})
     assert assert_ok(recovered) is True
     assert client.count(collection_name).count == 5  # the shard's data as it was snapshotted
+    config = client.get_collection(collection_name).config
+    assert config.hnsw_config.m == 8
+    assert config.metadata == {"tuned": "after"}
 
     # streamed: a fresh snapshot, not kept
     streamed = raw.get(f"/collections/{collection_name}/shards/0/snapshot")

@@ -67,12 +67,13 @@ class SnapshotManager:
         return _delete(self.path(collection, snapshot))
 
     def recover(self, collection: str, location: str, checksum: str | None = None,
-                api_key: str | None = None) -> bool:
+                api_key: str | None = None, keep_config: bool = False) -> bool:
+        """`keep_config`: a shard snapshot (its data replaces the collection's; the config stays)."""
         check_collection_name(collection)
         source = locations.fetch(location, self.root, self.tmp, api_key, self.downloads)
         try:
             with self._recover_lock, counters.recovering(collection):
-                recover_from_archive(self.toc, collection, source.path, checksum, self.tmp)
+                recover_from_archive(self.toc, collection, source.path, checksum, self.tmp, keep_config)
         finally:
             source.discard()
         return True
@@ -80,11 +81,12 @@ class SnapshotManager:
     def save_upload(self, upload: IO[bytes]) -> locations.LocalSnapshot:
         return locations.save_upload(upload, self.tmp)
 
-    def recover_saved(self, collection: str, saved: locations.LocalSnapshot, checksum: str | None = None) -> bool:
+    def recover_saved(self, collection: str, saved: locations.LocalSnapshot, checksum: str | None = None,
+                      keep_config: bool = False) -> bool:
         try:
             check_collection_name(collection)
             with self._recover_lock, counters.recovering(collection):
-                recover_from_archive(self.toc, collection, saved.path, checksum, self.tmp)
+                recover_from_archive(self.toc, collection, saved.path, checksum, self.tmp, keep_config)
         finally:
             saved.discard()
         return True

@@ -5,6 +5,12 @@ extracted path-traversal-safely into a fresh temporary directory inside the stor
 must load completely as a collection (config, segment snapshot, WAL replay) before anything live is
 touched. Only then does the table of contents swap it in (`TableOfContents.install`), so readers see
 the old collection or the new one, never a mix, and a bad snapshot changes nothing.
+
+A shard snapshot (`keep_config`) replaces only the shard's data — its points, payload indexes and
+WAL — of an existing collection, whose config (vectors, HNSW, optimizers, quantization, strict mode,
+metadata) stays as it is, as in Qdrant, where the shard snapshot carries no collection config. The
+stored vectors must then fit the kept config: same names, sizes, distances, storage datatypes and
+multivector layout (Qdrant's `check_compatible_with_segment_config`).
 """
 
 from __future__ import annotations
@@ -18,7 +24,7 @@ from pathlib import Path
 from engine.collection import Collection
 from engine.collection.recovery import recover_collection
 from engine.errors import BadInput, BadRequest
-from engine.persistence.collection_store import load_config
+from engine.persistence.collection_store import load_config, save_config
 from engine.toc import TableOfContents
 from engine.types.config import CollectionParams
 from storage.errors import ArchiveError, StorageError, UnsafeArchiveError
@@ -50,7 +56,22 @@ def _incompatibility(existing: CollectionParams, incoming: CollectionParams) -> 
     return None
 
 
-def _extract_and_validate(archive: Path, directory: Path, toc: TableOfContents, name: str) -> None:
+def _stored_form_differs(existing: CollectionParams, incoming: CollectionParams) -> str | None:
+    """Why a shard's stored vectors cannot be read with the collection's own config (names, sizes
+    and distances already match)."""
+    for name, params in existing.vectors.items():
+        other = incoming.vectors[name]
+        label = f"`{name}`" if name else "the default vector"
+        if params.storage_type is not other.storage_type:
+            return f"{label} is stored as {other.storage_type.value} in the snapshot, " \
+                   f"{params.storage_type.value} in the collection"
+        if (params.multivector_config is None) != (other.multivector_config is None):
+            return f"{label} is a multivector in only one of the snapshot and the collection"
+    return None
+
+
+def _extract_and_validate(archive: Path, directory: Path, toc: TableOfContents, name: str,
+                          keep_config: bool) -> None:
     try:
         extract_tar(archive, directory)
     except UnsafeArchiveError as exc:
@@ -65,9 +86,14 @@ def _extract_and_validate(archive: Path, directory: Path, toc: TableOfContents, 
     except Exception:
         raise BadInput("Snapshot contains an invalid collection config") from None
     if toc.exists(name) and name not in toc.failed:  # a failed one has no config to compare
-        why = _incompatibility(toc.get(name).config.params, config.params)
+        existing = toc.get(name).config
+        why = _incompatibility(existing.params, config.params)
+        if why is None and keep_config:
+            why = _stored_form_differs(existing.params, config.params)
         if why is not None:
             raise BadInput(f"Snapshot is not compatible with existing collection: {why}")
+        if keep_config:
+            save_config(directory, existing)  # the shard's data under the collection's own config
     try:
         probe = recover_collection(directory, toc.fsync)  # the full load a restart would do
     except (StorageError, Exception) as exc:
@@ -78,15 +104,16 @@ def _extract_and_validate(archive: Path, directory: Path, toc: TableOfContents, 
 
 
 def recover_from_archive(toc: TableOfContents, name: str, archive: Path, checksum: str | None,
-                         tmp_root: Path) -> Collection:
-    """Replace (or create) collection `name` with the snapshot in `archive`."""
+                         tmp_root: Path, keep_config: bool = False) -> Collection:
+    """Replace (or create) collection `name` with the snapshot in `archive`; `keep_config`: a shard
+    snapshot, whose data goes under the existing collection's config."""
     started = time.monotonic()
     verify_checksum(archive, checksum)
     work = tmp_root / f"recovery-{secrets.token_hex(8)}"
     try:
         directory = work / "collection"
         log.info("snapshot recovery started", extra={"collection": name, "bytes": archive.stat().st_size})
-        _extract_and_validate(archive, directory, toc, name)
+        _extract_and_validate(archive, directory, toc, name, keep_config)
         collection = toc.install(name, directory)
     finally:
         shutil.rmtree(work, ignore_errors=True)

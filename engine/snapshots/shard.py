@@ -2,9 +2,10 @@
 
 Qdrant keeps a shard's snapshots in `snapshots/<collection>/shards/<shard_id>/`; so does Quiver.
 A shard snapshot here holds what the collection snapshot holds (the single shard *is* the
-collection's data, with its config so that the archive can be checked on recovery), and recovering
-one replaces the data of an *existing* collection — a shard snapshot never creates a collection,
-as in Qdrant. Any shard id but 0 is Qdrant's `Not found: shard N`.
+collection's data, with its config so that the archive can be checked on recovery). Recovering one
+replaces the shard's data of an *existing* collection — points, payload indexes, WAL — and keeps the
+collection's config, aliases and snapshots, as Qdrant (engine/snapshots/recover.py): a shard
+snapshot never creates a collection. Any shard id but 0 is Qdrant's `Not found: shard N`.
 """
 
 from __future__ import annotations
@@ -77,7 +78,7 @@ def stream(manager: SnapshotManager, collection: str, shard_id: int) -> tuple[Pa
 def recover(manager: SnapshotManager, collection: str, shard_id: int, location: str,
             checksum: str | None = None, api_key: str | None = None) -> bool:
     name = check_shard(manager, collection, shard_id)
-    return manager.recover(name, location, checksum, api_key)
+    return manager.recover(name, location, checksum, api_key, keep_config=True)
 
 
 def recover_saved(manager: SnapshotManager, collection: str, shard_id: int, saved: LocalSnapshot,
@@ -87,4 +88,4 @@ def recover_saved(manager: SnapshotManager, collection: str, shard_id: int, save
     except BaseException:
         saved.discard()
         raise
-    return manager.recover_saved(name, saved, checksum)
+    return manager.recover_saved(name, saved, checksum, keep_config=True)

@@ -345,3 +345,35 @@ def test_failed_install_keeps_the_old_collection(server_a: tuple[TableOfContents
         snaps.recover("c", snaps.path("c", desc.name).as_uri())
     assert observe(toc, "c") == before
     toc.get("c").update(DeletePoints(ids=[3]))  # and it is writable again
+
+
+def test_shard_snapshot_recovery_replaces_the_points_and_keeps_the_config(
+    server_a: tuple[TableOfContents, SnapshotManager],
+) -> None:
+    from dataclasses import replace
+
+    from engine.snapshots import shard as shard_snapshots
+    from engine.types.config import Datatype, OptimizersConfig
+
+    toc, snaps = server_a
+    populate(toc, seed=2)
+    toc.update_aliases([CreateAlias(collection_name="c", alias_name="al")])
+    before = observe(toc, "c")
+    desc = shard_snapshots.create(snaps, "c", 0)
+    # the collection is tuned after the snapshot: the recovery must keep this, as Qdrant does
+    toc.update_config("c", lambda c: replace(c, metadata={"owner": "ops"},
+                                             optimizer_config=OptimizersConfig(indexing_threshold=5)))
+    tuned = toc.get("c").config
+    toc.get("c").update(DeletePoints(ids=list(range(60))))
+    location = shard_snapshots.path(snaps, "c", 0, desc.name).as_uri()
+    assert shard_snapshots.recover(snaps, "al", 0, location)
+    assert observe(toc, "c") == before  # the shard's points and payload indexes are the snapshot's
+    assert toc.get("c").config == tuned
+    assert toc.aliases == {"al": "c"}
+    # the kept config must be able to read the stored vectors
+    toc.update_config("c", lambda c: replace(c, params=replace(c.params, vectors={
+        "": replace(c.params.vectors[""], datatype=Datatype.FLOAT16)})))
+    with pytest.raises(BadInput, match="stored as float32 in the snapshot, float16 in the collection"):
+        shard_snapshots.recover(snaps, "c", 0, location)
+    with pytest.raises(NotFound, match="shard 1"):
+        shard_snapshots.recover(snaps, "c", 1, location)
