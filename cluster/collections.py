@@ -12,9 +12,10 @@ import uuid
 from collections.abc import Callable
 
 from cluster.node import ClusterNode
-from cluster.records import CollectionRecord, ShardKey, new_shards
+from cluster.records import CollectionRecord, new_shards
 from cluster.streams import create_shard_streams, delete_shard_streams
-from engine.errors import AlreadyExists, BadInput, NotFound
+from engine.errors import AlreadyExists, BadInput, BadRequest, NotFound
+from engine.strict_mode.config import active
 from engine.toc import (
     AliasOperation,
     CreateAlias,
@@ -29,9 +30,17 @@ from engine.types.config import CollectionConfig
 SEEN_TIMEOUT_S = 10.0
 
 
+def check_supported(config: CollectionConfig) -> None:
+    """What a cluster collection cannot have yet: strict mode (its limits and rate limits are
+    per collection, and no node sees the whole collection's sizes in cluster mode)."""
+    if active(config) is not None:
+        raise BadRequest("Strict mode is not supported in cluster mode yet")
+
+
 async def create_collection(node: ClusterNode, name: str, config: CollectionConfig) -> None:
     check_collection_name(name)
     check_vector_sizes(config)
+    check_supported(config)
     if name in node.meta.aliases:
         raise AlreadyExists(f"Alias `{name}` already exists!")
     params = config.params
@@ -88,7 +97,9 @@ async def update_config(node: ClusterNode, name: str, change: Callable[[Collecti
     def apply(current: CollectionRecord | None) -> CollectionRecord:
         if current is None:
             raise missing_collection(name)
-        return current.bumped(config=change(current.config))
+        config = change(current.config)
+        check_supported(config)
+        return current.bumped(config=config)
     committed = await node.meta.change_collection(real, apply)
     version = committed.version if committed is not None else 0
     await node.meta.wait_seen(lambda: real in node.meta.collections
@@ -125,17 +136,3 @@ async def update_aliases(node: ClusterNode, actions: list[AliasOperation]) -> No
 
 def missing_alias(alias: str) -> NotFound:
     return NotFound(f"Alias {alias} does not exists!")  # Qdrant's wording
-
-
-def shard_key_of(record: CollectionRecord, key: ShardKey | None) -> list[int]:
-    """The shard ids a write with `key` goes to (auto sharding: every shard)."""
-    if record.sharding_method != "custom":
-        if key is not None:
-            raise BadInput("Shard key specified, but collection sharding method is not custom")
-        return [s.id for s in record.shards]
-    if key is None:
-        raise BadInput("Shard key not specified")
-    shards = record.shards_of_key(key)
-    if not shards:
-        raise BadInput(f"Shard key {key} not found")
-    return [s.id for s in shards]

@@ -14,8 +14,7 @@ from typing import Any
 from engine.errors import BadInput
 from engine.persistence.codec import decode_document, encode_document
 from engine.types.config import CollectionConfig
-
-ShardKey = str | int
+from engine.types.sharding import ShardKey
 
 ACTIVE = "Active"
 PARTIAL = "Partial"

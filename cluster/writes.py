@@ -17,15 +17,15 @@ from dataclasses import dataclass
 from nats.js.api import PubAck
 
 from cluster import names
-from cluster.collections import shard_key_of
 from cluster.node import ClusterNode
-from cluster.records import CollectionRecord, ShardKey
+from cluster.records import CollectionRecord
 from cluster.retry import retrying
 from cluster.routing import split
 from engine import errors
-from engine.errors import EngineError, ServiceError, Timeout
+from engine.errors import BadInput, EngineError, NotFound, ServiceError, Timeout
 from engine.persistence.codec import encode
 from engine.types.operations import Operation
+from engine.types.sharding import ShardKeySelector
 
 DEFAULT_WAIT_S = 60.0
 """How long `wait=true` waits for the replicas when the request names no `timeout`."""
@@ -44,8 +44,36 @@ def _error(kind: str, message: str) -> EngineError:
     return ServiceError(message)
 
 
-def plan(record: CollectionRecord, op: Operation, shard_key: ShardKey | None) -> list[tuple[int, Operation]]:
-    return split(op, shard_key_of(record, shard_key))
+def target_shards(record: CollectionRecord, selector: ShardKeySelector | None) -> list[list[int]]:
+    """The shard id groups a write goes to: one group per addressed shard key (the operation is
+    applied to each, as Qdrant's `_update_shard_keys`), or all shards of an auto-sharded collection."""
+    if record.sharding_method != "custom":
+        if selector is not None and selector.keys:
+            raise BadInput(f"Shard key {selector.keys[0]} not found")
+        return [[s.id for s in record.shards]]
+    if selector is None:
+        raise BadInput("Shard key not specified")
+    if selector.fallback is not None:
+        target, fallback = selector.keys[0], selector.fallback
+        for key in (target, fallback):
+            shards = record.shards_of_key(key)
+            if shards:
+                return [[s.id for s in shards]]
+        raise NotFound(f"Neither target shard key {target} nor fallback shard key {fallback} exist")
+    if not selector.keys:
+        raise BadInput("Empty shard keys selection")
+    groups = []
+    for key in selector.keys:
+        shards = record.shards_of_key(key)
+        if not shards:
+            raise BadInput(f"Shard key {key} not found")
+        groups.append([s.id for s in shards])
+    return groups
+
+
+def plan(record: CollectionRecord, op: Operation, selector: ShardKeySelector | None) -> list[tuple[int, Operation]]:
+    """`op` as the per-shard operations to publish."""
+    return [part for group in target_shards(record, selector) for part in split(op, group)]
 
 
 def _check_replicas(node: ClusterNode, record: CollectionRecord, shard_ids: set[int]) -> None:
@@ -59,11 +87,13 @@ def _check_replicas(node: ClusterNode, record: CollectionRecord, shard_ids: set[
 
 
 async def write(node: ClusterNode, name: str, ops: list[Operation], wait: bool, timeout: float | None,
-                shard_key: ShardKey | None = None) -> list[int]:
-    """Publish `ops` in order (each split per shard); the operation id of each (its last stream
-    sequence). With `wait`, returns once each part is applied by enough replicas."""
+                selectors: list[ShardKeySelector | None] | None = None) -> list[int]:
+    """Publish `ops` in order (each split per shard, addressed by its selector); the operation id
+    of each (its last stream sequence). With `wait`, returns once each part is applied by enough
+    replicas."""
     record = node.record(name)
-    plans = [plan(record, op, shard_key) for op in ops]  # every op routed before any is published
+    keys = selectors or [None] * len(ops)
+    plans = [plan(record, op, key) for op, key in zip(ops, keys, strict=True)]  # all routed before any is sent
     if wait:
         _check_replicas(node, record, {sid for parts in plans for sid, _ in parts})
     published: list[list[Published]] = []

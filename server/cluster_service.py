@@ -18,7 +18,6 @@ from cluster import writes
 from cluster.node import ClusterNode
 from cluster.options import ClusterOptions
 from cluster.reads import ClusterReads, ReadConsistency, ShardSelector
-from cluster.records import ShardKey
 from engine.collection import CollectionInfo
 from engine.errors import BadRequest
 from engine.point_id import PointId
@@ -37,6 +36,7 @@ from engine.types.points import (
     VectorSelector,
 )
 from engine.types.requests import CountRequest, FacetRequest, GroupsRequest, QueryRequest, ScrollRequest
+from engine.types.sharding import Addressed, ShardKeySelector, addressed
 from server.auth.context import visible
 from server.settings import Settings
 from server.telemetry.issues import IssueBoard
@@ -110,26 +110,27 @@ class ClusterService(ObservedService):
 
     # ---- updates ---------------------------------------------------------------------------
     async def update(self, name: str, op: Operation, wait: bool = True, timeout: float | None = None,
-                     shard_key: ShardKey | None = None) -> UpdateResult:
-        [op_id] = await writes.write(self.node, name, [op], wait, timeout, shard_key)
+                     shard_key: ShardKeySelector | None = None) -> UpdateResult:
+        [op_id] = await writes.write(self.node, name, [op], wait, timeout, [shard_key])
         return UpdateResult(operation_id=op_id, status=UpdateStatus.COMPLETED if wait else UpdateStatus.ACKNOWLEDGED)
 
     async def update_batch(self, name: str, ops: list[Operation], wait: bool = True, timeout: float | None = None,
-                           shard_key: ShardKey | None = None) -> list[UpdateResult]:
-        op_ids = await writes.write(self.node, name, ops, wait, timeout, shard_key)
+                           shard_keys: list[ShardKeySelector | None] | None = None) -> list[UpdateResult]:
+        op_ids = await writes.write(self.node, name, ops, wait, timeout, shard_keys)
         status = UpdateStatus.COMPLETED if wait else UpdateStatus.ACKNOWLEDGED
         return [UpdateResult(operation_id=n, status=status) for n in op_ids]
 
-    async def update_from(self, name: str, build: Callable[[], Operation], wait: bool = True,
-                          timeout: float | None = None, shard_key: ShardKey | None = None) -> UpdateResult:
+    async def update_from(self, name: str, build: Callable[[], Operation | Addressed], wait: bool = True,
+                          timeout: float | None = None) -> UpdateResult:
         """The transports' entry (see Service.update_from): the body is built on a pool thread, then
-        routed like `update`."""
-        return await self.update(name, await self.call(build, collection=name), wait, timeout, shard_key)
+        routed like `update`, by the shard key it names."""
+        item = addressed(await self.call(build, collection=name))
+        return await self.update(name, item.op, wait, timeout, item.shard_key)
 
-    async def update_batch_from(self, name: str, build: Callable[[], list[Operation]], wait: bool = True,
-                                timeout: float | None = None,
-                                shard_key: ShardKey | None = None) -> list[UpdateResult]:
-        return await self.update_batch(name, await self.call(build, collection=name), wait, timeout, shard_key)
+    async def update_batch_from(self, name: str, build: Callable[[], list[Operation] | list[Addressed]],
+                                wait: bool = True, timeout: float | None = None) -> list[UpdateResult]:
+        items = [addressed(item) for item in await self.call(build, collection=name)]
+        return await self.update_batch(name, [i.op for i in items], wait, timeout, [i.shard_key for i in items])
 
     # ---- reads: fanned out to one replica per shard and merged (cluster/reads.py) --------------
     async def query(self, name: str, request: QueryRequest, timeout: float | None = None,

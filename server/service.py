@@ -47,6 +47,7 @@ from engine.types.requests import (
     ScrollRequest,
     validate_batch,
 )
+from engine.types.sharding import Addressed, addressed
 from server.auth.context import checked_lookup, visible
 from server.fairness import FairPool
 
@@ -123,15 +124,16 @@ class Service:
     async def update(self, name: str, op: Operation, wait: bool = True, timeout: float | None = None) -> UpdateResult:
         return await self.update_from(name, lambda: op, wait, timeout)
 
-    async def update_from(self, name: str, build: Callable[[], Operation], wait: bool = True,
+    async def update_from(self, name: str, build: Callable[[], Operation | Addressed], wait: bool = True,
                           timeout: float | None = None) -> UpdateResult:
         """`update` of the operation `build` returns, built on the pool thread that then logs it:
         a transport passes the parse and conversion of its wire body here, so the event loop never
         spends a big upsert's CPU (milliseconds per 1,000 points) and there is still one thread hop.
         `build`'s errors come first, then a missing collection, then strict mode, as when the body
-        was parsed before the call. With `wait` False the answer comes after the WAL append."""
+        was parsed before the call. With `wait` False the answer comes after the WAL append. An
+        `Addressed` build names shard keys, which a standalone node (one shard) does not read."""
         def run() -> int:
-            op = build()
+            op = addressed(build()).op
             collection = self.toc.get(name)
             strict_mode.check_write(collection, (op,), timeout)
             return collection.update(op, wait)
@@ -145,11 +147,11 @@ class Service:
         """Operations applied in order, one result each (as Qdrant's `points/batch`)."""
         return await self.update_batch_from(name, lambda: ops, wait, timeout)
 
-    async def update_batch_from(self, name: str, build: Callable[[], list[Operation]], wait: bool = True,
-                                timeout: float | None = None) -> list[UpdateResult]:
+    async def update_batch_from(self, name: str, build: Callable[[], list[Operation] | list[Addressed]],
+                                wait: bool = True, timeout: float | None = None) -> list[UpdateResult]:
         """`update_batch` of the operations `build` returns, built on the pool thread (see `update_from`)."""
         def run() -> list[int]:
-            ops = build()
+            ops = [addressed(item).op for item in build()]
             collection = self.toc.get(name)
             strict_mode.check_write(collection, ops, timeout)
             return [collection.update(op, wait) for op in ops]

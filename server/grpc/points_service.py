@@ -11,6 +11,7 @@ import grpc
 from engine.types.config import CollectionParams
 from engine.types.operations import Operation
 from engine.types.requests import GroupsRequest, QueryRequest
+from engine.types.sharding import Addressed
 from server.convert.grpc import legacy_queries as legacy
 from server.convert.grpc import points as pconv
 from server.convert.grpc import queries as qconv
@@ -18,6 +19,7 @@ from server.convert.grpc import query_api
 from server.convert.grpc import vector_names as vconv
 from server.convert.grpc.query_results import groups_to_pb, matrix_offsets_to_pb, matrix_pairs_to_pb
 from server.convert.grpc.results import facet_hit_to_pb, record_to_pb, scored_to_pb, update_to_pb
+from server.convert.grpc.sharding import batch_op_selector_from_pb, selector_from_pb
 from server.convert.grpc.values import point_id_to_pb
 from server.grpc.handler import rpc
 from server.pb import points_pb2 as ppb
@@ -34,7 +36,9 @@ def _update(convert: Callable[[Any], Operation]) -> Any:
     conversion (a Python loop over an upsert's points) runs on the pool thread that logs it."""
 
     async def run(self: PointsService, request: Any, context: grpc.aio.ServicerContext) -> Any:
-        result = await self.service.update_from(request.collection_name, lambda: convert(request), _wait(request),
+        def build() -> Addressed:  # on the pool thread
+            return Addressed(convert(request), selector_from_pb(request))
+        result = await self.service.update_from(request.collection_name, build, _wait(request),
                                                 qconv.timeout_from_pb(request))
         return ppb.PointsOperationResponse(result=update_to_pb(result))
 
@@ -63,8 +67,10 @@ class PointsService(points_service_pb2_grpc.PointsServicer):  # type: ignore[mis
 
     @rpc
     async def UpdateBatch(self, request: Any, context: grpc.aio.ServicerContext) -> Any:
-        results = await self.service.update_batch_from(request.collection_name,
-                                                       lambda: list(pconv.batch_from_pb(request)), _wait(request),
+        def build() -> list[Addressed]:  # on the pool thread
+            return [Addressed(op, batch_op_selector_from_pb(raw))
+                    for op, raw in zip(pconv.batch_from_pb(request), request.operations, strict=True)]
+        results = await self.service.update_batch_from(request.collection_name, build, _wait(request),
                                                        qconv.timeout_from_pb(request))
         return ppb.UpdateBatchResponse(result=[update_to_pb(r) for r in results])
 

@@ -10,6 +10,7 @@ from starlette.routing import Route
 
 from engine.errors import MalformedRequest, NotFound
 from engine.types.operations import Operation
+from engine.types.sharding import Addressed
 from server.convert import points as pconv
 from server.convert import queries as qconv
 from server.convert.results import (
@@ -19,6 +20,7 @@ from server.convert.results import (
     scroll_to_json,
     update_to_json,
 )
+from server.convert.sharding import batch_selectors_from_json, selector_of
 from server.rest import query_routes
 from server.rest.handler import Ctx, endpoint
 from server.rest.responses import parse_json
@@ -28,8 +30,9 @@ def _update(convert: Callable[[Any], Operation]) -> Any:
     async def run(ctx: Ctx) -> Any:
         raw = await ctx.raw_body()
 
-        def build() -> Operation:  # on the pool thread
-            return convert(parse_json(raw))
+        def build() -> Addressed:  # on the pool thread
+            body = parse_json(raw)
+            return Addressed(convert(body), selector_of(body))
 
         wait, timeout = _update_params(ctx, build)
         return update_to_json(await ctx.service.update_from(ctx.collection, build, wait, timeout))
@@ -40,8 +43,10 @@ def _update(convert: Callable[[Any], Operation]) -> Any:
 async def batch_update(ctx: Ctx) -> Any:
     raw = await ctx.raw_body()
 
-    def build() -> list[Operation]:  # on the pool thread
-        return list(pconv.batch_from_json(parse_json(raw)))
+    def build() -> list[Addressed]:  # on the pool thread
+        body = parse_json(raw)
+        ops = pconv.batch_from_json(body)
+        return [Addressed(op, key) for op, key in zip(ops, batch_selectors_from_json(body), strict=True)]
 
     wait, timeout = _update_params(ctx, build)
     return [update_to_json(r) for r in await ctx.service.update_batch_from(ctx.collection, build, wait, timeout)]

@@ -21,6 +21,7 @@ from engine.types.config import CollectionConfig, CollectionParams, Distance, Ve
 from engine.types.filters import FieldRange, Filter, Range
 from engine.types.operations import DeletePoints, SetPayload, UpsertPoints
 from engine.types.points import PointStruct
+from engine.types.sharding import ShardKeySelector
 
 T = TypeVar("T")
 
@@ -114,7 +115,20 @@ def test_collection_lifecycle_and_writes(nats_url: str, tmp_path: Path) -> None:
     run(scenario)
 
 
-def test_custom_sharding_needs_a_shard_key(nats_url: str, tmp_path: Path) -> None:
+async def _add_shard_key(node: ClusterNode, name: str, key: str, shards: int) -> None:
+    """What create_shard_key does (cluster-reads' API): streams first, then the record."""
+    from cluster.records import new_shards
+    from cluster.streams import create_shard_streams
+    record = node.record(name)
+    first = max((s.id for s in record.shards), default=-1) + 1
+    added = new_shards(first, shards, key, [node.peer_id], 1)
+    await create_shard_streams(node.js, record.uuid, [s.id for s in added], node.stream_replicas)
+    await node.meta.change_collection(name, lambda r: None if r is None else r.bumped(shards=[*r.shards, *added]))
+    await node.meta.wait_seen(lambda: len(node.record(name).shards) == len(record.shards) + shards)
+    await node.reconcile()
+
+
+def test_custom_sharding_routes_writes_by_shard_key(nats_url: str, tmp_path: Path) -> None:
     async def scenario() -> None:
         a = _node(nats_url, tmp_path / "a", 21)
         await a.start()
@@ -124,6 +138,27 @@ def test_custom_sharding_needs_a_shard_key(nats_url: str, tmp_path: Path) -> Non
             await cc.create_collection(a, "tenants", config)
             with pytest.raises(BadInput, match="Shard key not specified"):
                 await writes.write(a, "tenants", [_points(range(3))], wait=True, timeout=5)
+            await _add_shard_key(a, "tenants", "a", 1)
+            await _add_shard_key(a, "tenants", "b", 2)
+
+            def per_shard() -> dict[int, int]:
+                return {s.id: a.local_replica("tenants", s.id).points_count()  # type: ignore[union-attr]
+                        for s in a.record("tenants").shards}
+            one, both = ShardKeySelector(keys=("a",)), ShardKeySelector(keys=("a", "b"))
+            await writes.write(a, "tenants", [_points(range(3))], wait=True, timeout=30, selectors=[one])
+            assert per_shard() == {0: 3, 1: 0, 2: 0}
+            await writes.write(a, "tenants", [_points(range(10, 20))], wait=True, timeout=30, selectors=[both])
+            counts = per_shard()
+            assert counts[0] == 13 and counts[1] + counts[2] == 10 and counts[1] and counts[2]
+            fallback = ShardKeySelector(keys=("missing",), fallback="b")
+            await writes.write(a, "tenants", [_points(range(30, 31))], wait=True, timeout=30, selectors=[fallback])
+            assert sum(per_shard().values()) == 24
+            with pytest.raises(BadInput, match="Shard key c not found"):
+                await writes.write(a, "tenants", [_points(range(3))], wait=True, timeout=5,
+                                   selectors=[ShardKeySelector(keys=("c",))])
+            with pytest.raises(NotFound, match="Neither target shard key x nor fallback shard key y exist"):
+                await writes.write(a, "tenants", [_points(range(3))], wait=True, timeout=5,
+                                   selectors=[ShardKeySelector(keys=("x",), fallback="y")])
             await cc.delete_collection(a, "tenants")
         finally:
             await a.stop()

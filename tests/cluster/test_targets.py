@@ -1,0 +1,41 @@
+"""Which shards a write addresses, per Qdrant's rules for shard key selectors."""
+
+from __future__ import annotations
+
+import pytest
+
+from cluster.records import ACTIVE, CollectionRecord, ShardRecord
+from cluster.writes import target_shards
+from engine.errors import BadInput, NotFound
+from engine.types.config import CollectionConfig, CollectionParams, Distance, VectorParams
+from engine.types.sharding import ShardKeySelector
+
+
+def _record(method: str, keys: list[str | int | None]) -> CollectionRecord:
+    config = CollectionConfig(params=CollectionParams(vectors={"": VectorParams(size=2, distance=Distance.DOT)},
+                                                      unnamed=True))
+    return CollectionRecord(name="c", uuid="u", config=config, sharding_method=method,
+                            shards=[ShardRecord(id=i, key=k, replicas={1: ACTIVE}) for i, k in enumerate(keys)])
+
+
+def test_auto_sharding_takes_every_shard_and_no_key() -> None:
+    record = _record("auto", [None, None, None])
+    assert target_shards(record, None) == [[0, 1, 2]]
+    with pytest.raises(BadInput, match="Shard key a not found"):
+        target_shards(record, ShardKeySelector(keys=("a",)))
+
+
+def test_custom_sharding_selectors() -> None:
+    record = _record("custom", ["a", "b", "b", 7])
+    with pytest.raises(BadInput, match="Shard key not specified"):
+        target_shards(record, None)
+    assert target_shards(record, ShardKeySelector(keys=("b",))) == [[1, 2]]
+    assert target_shards(record, ShardKeySelector(keys=(7, "a"))) == [[3], [0]]
+    assert target_shards(record, ShardKeySelector(keys=("a",), fallback="b")) == [[0]]
+    assert target_shards(record, ShardKeySelector(keys=("zz",), fallback="b")) == [[1, 2]]
+    with pytest.raises(NotFound):
+        target_shards(record, ShardKeySelector(keys=("zz",), fallback="yy"))
+    with pytest.raises(BadInput, match="Empty shard keys selection"):
+        target_shards(record, ShardKeySelector(keys=()))
+    with pytest.raises(BadInput, match="Shard key 8 not found"):
+        target_shards(record, ShardKeySelector(keys=("a", 8)))
