@@ -14,7 +14,7 @@ from typing import Any
 from engine.errors import BadInput
 from engine.persistence.codec import decode_document, encode_document
 from engine.types.config import CollectionConfig
-from engine.types.sharding import ShardKey
+from engine.types.sharding import ShardKey as ShardKey  # re-exported: cluster code names it from here
 
 ACTIVE = "Active"
 PARTIAL = "Partial"
