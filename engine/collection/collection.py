@@ -222,20 +222,26 @@ class Collection:
     def flush(self, periodic: bool = False) -> bool:
         """Persist what changed since the last flush and truncate the WAL up to it (see
         engine/persistence/collection_store.py); False if nothing changed. `periodic` (the flush
-        worker, the optimizer's commit): a segment the optimizer is about to index stays in the WAL
-        until its base is written (`CollectionStore.cut`'s hold); shutdown flushes everything."""
+        worker, the optimizer's commit): segments without a base (the appendable one) stay in the
+        WAL until the optimizer writes their base (`CollectionStore.cut`'s hold); shutdown and
+        snapshots flush everything."""
         with self.flush_lock:
             store = self.store
             if store is None:
                 return False
             hold = functools.partial(awaiting_index, self.shard) if periodic else None
             with self.shard.holder.writer:  # the cut copies only the points changed since the previous one
+                full, self.shard.full_flush_due = self.shard.full_flush_due, False
                 cut = store.cut(list(self.shard.holder.segments), self.updates.applied, self.shard.payload_schema,
-                                hold)
+                                None if full else hold)
             if cut is None:
                 return False
-            store.commit(cut)  # fsyncs and the manifest write, without any lock
-            self.persisted_op = cut.op_num
+            try:
+                store.commit(cut)  # fsyncs and the manifest write, without any lock
+            except BaseException:
+                self.shard.full_flush_due = self.shard.full_flush_due or full  # the next flush still writes all
+                raise
+            self.persisted_op = cut.replay_from
             return True
 
     # ---- info ------------------------------------------------------------------------------

@@ -16,9 +16,20 @@ manifest rename leaves the previous manifest, whose delta lengths cut off whatev
 since; the WAL still holds every operation after its `op_num`. Replay is idempotent (per-point
 versions).
 
-A segment without a base (the appendable one) whose delta log has grown to several times its
-live points is written afresh into a new directory by the next flush (one record of its current
-points); the old directory goes once the manifest names the new one.
+The WAL is the durable form of a segment without a base (the appendable one, and one being
+indexed) until its base is written: a periodic flush does not write records of such a segment
+(it is *held*); it commits everything else (sealed segments' deltas, optimizer results) and the
+manifest's `op_num` stays at the last operation before the oldest held change, so the WAL is
+truncated only up to there and a restart replays it from there. A listed segment may then hold
+state newer than `op_num`: replay still converges, because every operation after `op_num` is
+replayed in order and per-point versions skip what a segment already has. A held segment is
+written as records when the WAL since the manifest outgrows a bound (`HOLD_MAX_WAL_BYTES` for a
+segment the optimizer is about to index, `HOLD_APPENDABLE_WAL_BYTES` otherwise) and by every
+non-periodic flush (shutdown, snapshots).
+
+A segment without a base whose delta log has grown to several times its live points is written
+afresh into a new directory by the next flush that writes it (one record of its current points);
+the old directory goes once the manifest names the new one.
 
 Optimizer results: `write_segment` writes a sealed segment's base (outside the collection lock,
 before the swap); the next flush — the optimizer calls `Collection.flush()` right after its swap —
@@ -66,7 +77,8 @@ class _Tracked:
     based: bool
     """True when the segment has a sealed base; else it is persisted as records with vectors."""
     threshold: int
-    """Points with a higher version changed since the last commit."""
+    """The committed state is that of this operation: points with a higher version changed since
+    (for a held segment: the oldest operation the WAL must keep for it)."""
     alive: np.ndarray
     """Liveness of offsets 0..size-1 as of the last commit."""
     log: DeltaLog | None = None
@@ -78,6 +90,8 @@ class _Entry:
     image: PointsImage | None
     alive: np.ndarray
     sealed: bool
+    held: bool = False
+    """Changed, but left to the WAL: not written, its tracking does not advance."""
 
 
 @dataclass(slots=True)
@@ -85,8 +99,11 @@ class FlushCut:
     """A consistent cut of a collection, taken under its lock, written by `CollectionStore.commit`."""
 
     op_num: int
+    """The state cut: every operation up to here is applied."""
     entries: list[_Entry]
     schema: dict[str, PayloadSchema]
+    replay_from: int
+    """The manifest's `op_num`: the WAL after it is kept (below `op_num` while a segment is held)."""
 
 
 class CollectionStore:
@@ -98,7 +115,8 @@ class CollectionStore:
         self.op_num = 0
         """Operation number of the newest manifest."""
         self._tracked: dict[int, _Tracked] = {}
-        self._listed: list[str] = []
+        self._listed: list[tuple[str, int, bool]] = []
+        """(directory, committed delta bytes, sealed) of each segment the newest manifest names."""
         self._schema: dict[str, PayloadSchema] = {}
         self._pending: dict[int, _Tracked] = {}
         self._reserved: set[str] = set()
@@ -154,44 +172,41 @@ class CollectionStore:
         """What the next commit writes; None when nothing changed. Call under the collection lock
         (and the flush lock, which serialises cuts and commits).
 
-        `hold` (periodic flushes): a segment without a base for which it is True (about to get one:
-        the optimizer is indexing it) is not written as records; while such a segment has unwritten
-        changes the whole cut waits (None) and the WAL keeps every operation since the manifest, up
-        to `HOLD_MAX_WAL_BYTES`. A bulk ingest then writes each point once besides the WAL: in its
-        sealed base."""
+        `hold` (periodic flushes): a changed segment without a base is left to the WAL (held, see
+        the module docstring) while the WAL since the manifest is within the bound; `hold(seg)`
+        True means the optimizer is about to index it (the larger bound). A bulk ingest then
+        writes each point once besides the WAL: in its sealed base. None (shutdown, snapshots):
+        everything is written."""
         entries: list[_Entry] = []
-        structural = [s for s in segments] != [t.seg for t in self._tracked.values()] or schema != self._schema
+        structural = schema != self._schema  # and below: a new base, a rewrite, another list of segments
         with self._mutex:
             pending = dict(self._pending)
         for seg in segments:
             tracked = pending.get(id(seg)) or self._tracked.get(id(seg))
-            if tracked is None:
-                tracked = _Tracked(seg=seg, name=uuid.uuid4().hex, based=False, threshold=0,
+            if tracked is None:  # new since the last commit: nothing of it is committed
+                tracked = _Tracked(seg=seg, name=uuid.uuid4().hex, based=False, threshold=self.op_num,
                                    alive=np.zeros(0, dtype=bool))
+            offsets = _changed(seg, tracked)
+            if offsets.size and not tracked.based and hold is not None and self._may_hold(hold(seg)):
+                entries.append(_Entry(tracked=tracked, image=None, alive=tracked.alive, sealed=seg.sealed, held=True))
+                continue
             if id(seg) in pending:
                 structural = True
             elif _worth_rewriting(tracked):
                 # A segment kept only as records accumulates every version of its points: start a
                 # fresh directory holding just the current ones (the old one goes at the commit).
-                tracked = _Tracked(seg=seg, name=uuid.uuid4().hex, based=False, threshold=0,
+                tracked = _Tracked(seg=seg, name=uuid.uuid4().hex, based=False, threshold=self.op_num,
                                    alive=np.zeros(0, dtype=bool))
+                offsets = _changed(seg, tracked)
                 structural = True
-            size = seg.size
-            alive = seg.alive[:size].copy()
-            before = np.zeros(size, dtype=bool)
-            known = min(size, tracked.alive.shape[0])
-            before[:known] = tracked.alive[:known]
-            changed = (seg.ids.versions[:size] > tracked.threshold) | (alive != before)
-            changed[known:] = True
-            offsets = np.flatnonzero(changed)
-            if offsets.size and not tracked.based and hold is not None and hold(seg) and self._may_hold():
-                return None
             image = capture_points(seg, offsets, with_vectors=not tracked.based) if offsets.size else None
-            entries.append(_Entry(tracked=tracked, image=image, alive=alive, sealed=seg.sealed))
-        sealed_flags = [e.sealed for e in entries] != [t.seg.sealed for t in self._tracked.values()]
-        if op_num <= self.op_num and not structural and not sealed_flags and all(e.image is None for e in entries):
+            entries.append(_Entry(tracked=tracked, image=image, alive=seg.alive[: seg.size].copy(), sealed=seg.sealed))
+        replay_from = min([op_num, *(e.tracked.threshold for e in entries if e.held)])
+        listed = [(e.tracked.name, e.sealed) for e in entries if _listed(e)]
+        if (replay_from <= self.op_num and not structural and all(e.image is None for e in entries)
+                and listed == [(name, sealed) for name, _, sealed in self._listed]):
             return None
-        return FlushCut(op_num=max(op_num, self.op_num), entries=entries, schema=dict(schema))
+        return FlushCut(op_num=max(op_num, self.op_num), entries=entries, schema=dict(schema), replay_from=replay_from)
 
     def commit(self, cut: FlushCut) -> None:
         """Make `cut` durable (call without the collection lock, under the flush lock)."""
@@ -199,6 +214,8 @@ class CollectionStore:
         try:
             for entry in cut.entries:
                 tracked = entry.tracked
+                if entry.held:
+                    continue
                 if tracked.log is None:
                     directory = self.dir / SEGMENTS / tracked.name
                     directory.mkdir(parents=True, exist_ok=True)
@@ -207,10 +224,11 @@ class CollectionStore:
                     rollback.append((tracked.log, tracked.log.length, tracked.log.count))
                     tracked.log.append(encode_points(entry.image))
             test_hooks.pause("flush")
+            listed = [e for e in cut.entries if _listed(e)]
             manifest = {
-                "format": 1, "op_num": cut.op_num,
+                "format": 1, "op_num": cut.replay_from,
                 "segments": [{"dir": e.tracked.name, "deltas": e.tracked.log.length if e.tracked.log else 0,
-                              "sealed": e.sealed} for e in cut.entries],
+                              "sealed": e.sealed} for e in listed],
                 "payload_schema": encode_document(cut.schema),
             }
             atomic_write_bytes(self.dir / MANIFEST, json.dumps(manifest, indent=1).encode())  # the commit point
@@ -219,18 +237,19 @@ class CollectionStore:
                 delta_log.rollback(length, count)
             raise
         for entry in cut.entries:
-            entry.tracked.threshold = cut.op_num
-            entry.tracked.alive = entry.alive
+            if not entry.held:
+                entry.tracked.threshold = cut.op_num
+                entry.tracked.alive = entry.alive
         self._tracked = {id(e.tracked.seg): e.tracked for e in cut.entries}
-        self._listed = [e.tracked.name for e in cut.entries]
+        self._listed = [(e.tracked.name, e.tracked.log.length if e.tracked.log else 0, e.sealed) for e in listed]
         self._schema = cut.schema
-        self.op_num = cut.op_num
+        self.op_num = cut.replay_from
         with self._mutex:
             for key, tracked in list(self._pending.items()):
                 if self._tracked.get(key) is tracked:
                     del self._pending[key]
                     self._reserved.discard(tracked.name)
-        self.wal.truncate_before(cut.op_num + 1)
+        self.wal.truncate_before(cut.replay_from + 1)
         self._remove_unlisted()
 
     # ---- load ----------------------------------------------------------------------------------
@@ -255,18 +274,20 @@ class CollectionStore:
             self._tracked[id(seg)] = _Tracked(seg=seg, name=entry["dir"], based=base is not None, threshold=op_num,
                                               alive=seg.alive[: seg.size].copy(), log=delta_log)
             segments.append(seg)
-        self._listed = [entry["dir"] for entry in manifest["segments"]]
+        self._listed = [(entry["dir"], int(entry["deltas"]), bool(entry["sealed"])) for entry in manifest["segments"]]
         self._schema = schema
         self.op_num = op_num
         self._remove_unlisted()
         return op_num, segments, schema
 
-    def _may_hold(self) -> bool:
-        return self.wal.segment_count * self.wal_capacity <= HOLD_MAX_WAL_BYTES
+    def _may_hold(self, awaiting_index: bool) -> bool:
+        """Whether the WAL since the manifest is small enough to keep holding a segment."""
+        bound = HOLD_MAX_WAL_BYTES if awaiting_index else HOLD_APPENDABLE_WAL_BYTES
+        return self.wal.segment_count * self.wal_capacity <= bound
 
     def listed(self) -> list[tuple[str, int]]:
         """(directory name, committed delta bytes) of each segment in the manifest (for snapshots)."""
-        return [(t.name, t.log.length if t.log else 0) for t in self._tracked.values()]
+        return [(name, length) for name, length, _ in self._listed]
 
     def close(self) -> None:
         self.wal.close()
@@ -283,7 +304,7 @@ class CollectionStore:
         if not root.exists():
             return
         with self._mutex:
-            keep = set(self._listed) | self._reserved
+            keep = {name for name, _, _ in self._listed} | self._reserved
         for child in root.iterdir():
             if child.name not in keep:
                 shutil.rmtree(child, ignore_errors=True)
@@ -291,7 +312,28 @@ class CollectionStore:
 
 REWRITE_MIN_BYTES = 8 * MIB
 HOLD_MAX_WAL_BYTES = 512 * MIB
-"""A held flush goes ahead once the WAL since the manifest is this large (bounds replay after a crash)."""
+"""A segment the optimizer is about to index is written as records once the WAL since the manifest is
+this large (bounds replay after a crash; an ingest streams up to `max_segment_size` into it)."""
+HOLD_APPENDABLE_WAL_BYTES = 64 * MIB
+"""The same bound for any other segment without a base (below the indexing threshold, or a collection
+that does not index): its WAL is replayed after a crash, so it is kept short."""
+
+
+def _changed(seg: Segment, tracked: _Tracked) -> np.ndarray:
+    """Offsets whose version is newer than the committed state, whose liveness changed, or that are new."""
+    size = seg.size
+    before = np.zeros(size, dtype=bool)
+    known = min(size, tracked.alive.shape[0])
+    before[:known] = tracked.alive[:known]
+    changed = (seg.ids.versions[:size] > tracked.threshold) | (seg.alive[:size] != before)
+    changed[known:] = True
+    return np.flatnonzero(changed)
+
+
+def _listed(entry: _Entry) -> bool:
+    """A held segment is named by the manifest only with what it has committed (records may
+    exist from a flush before it was held); one that never committed anything is only in the WAL."""
+    return not entry.held or entry.tracked.log is not None
 
 
 def _worth_rewriting(tracked: _Tracked) -> bool:

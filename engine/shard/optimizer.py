@@ -1,12 +1,13 @@
 """The optimizer of a shard: turns a full appendable segment into a sealed, HNSW-indexed one.
 
 When the appendable segment holds more than `indexing_threshold` KB of vectors — or, the
-idle-tail rule, when it holds at least `IDLE_TAIL_MIN_POINTS` points and no write came for
-`IDLE_TAIL_SECONDS` (so that a finished ingest does not leave a large tail scanned exactly on
-every query). While writes keep arriving the background worker lets a full appendable segment
-grow up to `ingest_segment_bytes` before sealing it (a streaming ingest becomes few large segments,
-each written and indexed once; `pending` reports the deferred work, so the collection is not green
-meanwhile). Steps: (1) as the shard's writer, seal it and open a fresh appendable segment, and copy the
+idle-tail rule, when it holds at least `IDLE_TAIL_MIN_POINTS` points and writes paused (so that a
+finished ingest does not leave a large tail scanned exactly on every query). While writes keep
+arriving the background worker lets a full appendable segment grow up to `ingest_segment_bytes`
+before sealing it (a streaming ingest becomes few large segments, each written and indexed once;
+`pending` reports the deferred work, so the collection is not green meanwhile). A pause is
+measured against the pace of the writes (engine/shard/cadence.py), so a slow ingest on a loaded
+machine is not mistaken for a finished one. Steps: (1) as the shard's writer, seal it and open a fresh appendable segment, and copy the
 vectors to index; (2) without any lock, build the graphs (readers and writers carry on: the
 sealed segment is searched exactly meanwhile, and new writes go to the fresh segment); (3) as the
 writer, with the segment's write lock, mark points deleted during the build and attach the graphs.
@@ -30,7 +31,6 @@ from engine.shard.tracker import OPTIMIZER_NAMES, tracked
 
 log = logging.getLogger("quiver.optimizer")
 
-IDLE_TAIL_SECONDS = 2.0
 IDLE_TAIL_MIN_POINTS = 1000
 INGEST_SEGMENT_KB = 200_000
 
@@ -59,7 +59,7 @@ def _pick(col: Shard, batch_ingest: bool = False) -> Segment | None:
     threshold_kb = col.config.optimizer_config.indexing_threshold
     if not threshold_kb or len(seg) == 0:
         return None
-    idle = time.monotonic() - col.last_write >= IDLE_TAIL_SECONDS
+    idle = col.cadence.idle(time.monotonic())
     size = seg.vector_bytes()
     if size >= threshold_kb * 1024:
         return seg if not batch_ingest or idle or size >= ingest_segment_bytes(col) else None

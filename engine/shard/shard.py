@@ -10,6 +10,7 @@ from typing import Protocol
 
 from engine.segment import Segment
 from engine.shard import apply
+from engine.shard.cadence import WriteCadence
 from engine.shard.holder import SegmentHolder, ShardView, locked
 from engine.types.config import CollectionConfig, with_vector_space, without_vector_space
 from engine.types.operations import (
@@ -17,7 +18,9 @@ from engine.types.operations import (
     CreateVectorName,
     DeleteFieldIndex,
     DeleteVectorName,
+    DeleteVectors,
     Operation,
+    UpdateVectors,
 )
 from engine.types.payload_schema import PayloadSchema
 
@@ -45,10 +48,25 @@ class Shard:
         self.optimizing = 0
         """Optimizations running now (status `yellow` while > 0)."""
         self.optimizer_error: str | None = None
-        self.last_write = time.monotonic()
-        """When an operation was last applied (the optimizer indexes an idle tail; see optimizer.py)."""
+        self.cadence = WriteCadence()
+        """When operations were applied (the optimizer's idle rules; see cadence.py)."""
         self.persistence: ShardPersistence | None = None
         """None for a purely in-memory shard."""
+        self.full_flush_due = False
+        """An operation since the last flush cannot be replayed over segments whose state is newer:
+        a vector update or delete may move a sealed point into the appendable segment (its replay
+        needs the old copy); a vector or index created or deleted changes every segment. So the next
+        flush writes every segment instead of leaving the appendable one to the WAL
+        (engine/persistence/collection_store.py)."""
+
+    @property
+    def last_write(self) -> float:
+        """When an operation was last applied (time.monotonic())."""
+        return self.cadence.last
+
+    @last_write.setter
+    def last_write(self, when: float) -> None:
+        self.cadence.last = when
 
     def new_segment(self) -> Segment:
         """An empty appendable segment with the shard's payload indexes."""
@@ -84,6 +102,10 @@ class Shard:
         with self.holder.writer:
             segments = self.holder.segments
             match op:
+                case (CreateFieldIndex() | DeleteFieldIndex() | CreateVectorName() | DeleteVectorName()
+                      | UpdateVectors() | DeleteVectors()):
+                    self.full_flush_due = True
+            match op:
                 case CreateFieldIndex(key=key, schema=schema):
                     with locked(segments, write=True):
                         for segment in segments:
@@ -108,7 +130,7 @@ class Shard:
                             segment.drop_vector(name)
                 case _:
                     apply.apply_point_operation(self.holder, self.view(), op_num, op)
-            self.last_write = time.monotonic()
+            self.cadence.note(time.monotonic())
 
     def _set_config(self, config: CollectionConfig) -> None:
         """A config changed by an operation (caller: the writer): durable before the writer lets go,
