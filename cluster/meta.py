@@ -156,6 +156,8 @@ class Metadata:
             current, revision = await _get(kv, key)
             record = None if current is None else from_json(current)
             updated = change(record)
+            if updated is record:
+                return updated  # unchanged: nothing to write
             try:
                 if updated is not None or record is not None:
                     await _write(kv, key, None if updated is None else to_json(updated), revision)

@@ -12,7 +12,7 @@ import asyncio
 import contextlib
 import logging
 import time
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Coroutine
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -24,7 +24,8 @@ from cluster import names
 from cluster.applied import AppliedTracker
 from cluster.meta import HEARTBEAT_S, Metadata, PeerInfo
 from cluster.options import ClusterOptions
-from cluster.records import READABLE, CollectionRecord
+from cluster.records import READABLE, RECOVERY, CollectionRecord
+from cluster.recovery import mark_recovering, promote_when_caught_up
 from cluster.replica import Replica
 from cluster.streams import usable_replicas
 from engine.collection import Collection
@@ -94,6 +95,8 @@ class ClusterNode:
         await self._nc.subscribe(names.APPLIED_SUBJECTS, cb=self._on_applied)
         self.toc.load()
         await self.meta.start(self._js, self.stream_replicas)
+        # before this peer is seen alive: its replicas may be behind their streams
+        await mark_recovering(self.meta, self.peer_id)
         await self.meta.heartbeat(self._peer_info())
         await self.meta.wait_seen(lambda: self.peer_id in self.meta.peers, timeout=5.0)
         self.meta.listeners.append(self.reconcile)
@@ -103,7 +106,7 @@ class ClusterNode:
                                                 "stream_replicas": self.stream_replicas})
 
     async def stop(self) -> None:
-        for task in self._tasks:
+        for task in list(self._tasks):
             task.cancel()
         for replica in list(self.replicas.values()):
             await replica.stop()
@@ -114,6 +117,17 @@ class ClusterNode:
         if self._nc is not None:
             with contextlib.suppress(Exception):
                 await self._nc.drain()
+
+    def _spawn(self, work: Coroutine[Any, Any, None], name: str) -> None:
+        task = asyncio.create_task(work, name=name)
+        self._tasks.append(task)
+        task.add_done_callback(self._finished)
+
+    def _finished(self, task: asyncio.Task[None]) -> None:
+        if task in self._tasks:
+            self._tasks.remove(task)
+        if not task.cancelled() and task.exception() is not None:
+            log.error("cluster task failed", exc_info=task.exception(), extra={"task": task.get_name()})
 
     def _peer_info(self) -> PeerInfo:
         return PeerInfo(peer_id=self.peer_id, rest=self.options.rest_url, grpc=self.options.grpc_url,
@@ -161,6 +175,9 @@ class ClusterNode:
                           self.run)
         await replica.start()
         self.replicas[key] = replica
+        shard = record.shard(shard_id)
+        if shard is not None and shard.replicas.get(self.peer_id) == RECOVERY:
+            self._spawn(promote_when_caught_up(self.meta, replica, record.name), f"recovery {replica.stream}")
         log.info("replica started", extra={"collection": record.name, "shard": shard_id,
                                            "resume_after": replica.applied})
 

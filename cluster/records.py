@@ -18,6 +18,8 @@ from engine.types.sharding import ShardKey as ShardKey  # re-exported: cluster c
 
 ACTIVE = "Active"
 PARTIAL = "Partial"
+RECOVERY = "Recovery"
+"""A replica of a restarted node catching up on its stream: not read, not counted for `wait`."""
 DEAD = "Dead"
 READABLE = frozenset({ACTIVE})
 """Replica states a read may be answered from."""
@@ -59,6 +61,17 @@ class CollectionRecord:
     def bumped(self, **changes: Any) -> CollectionRecord:
         """A copy with `changes` applied and the version advanced (every committed change does)."""
         return replace(self, **changes, version=self.version + 1)
+
+
+def with_replica_state(record: CollectionRecord, peer_id: int, old: str, new: str) -> CollectionRecord:
+    """A copy in which every replica of `peer_id` in state `old` is in state `new` (the same
+    record, unbumped, when there is none)."""
+    if not any(s.replicas.get(peer_id) == old for s in record.shards):
+        return record
+    shards = [ShardRecord(id=s.id, key=s.key, replicas={p: (new if p == peer_id and st == old else st)
+                                                        for p, st in s.replicas.items()})
+              for s in record.shards]
+    return record.bumped(shards=shards)
 
 
 def to_json(record: CollectionRecord) -> bytes:

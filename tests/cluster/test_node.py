@@ -74,8 +74,7 @@ def run(coro: Callable[[], Awaitable[T]]) -> T:
 def test_collection_lifecycle_and_writes(nats_url: str, tmp_path: Path) -> None:
     async def scenario() -> None:
         a, b = _node(nats_url, tmp_path / "a", 11), _node(nats_url, tmp_path / "b", 12)
-        await a.start()
-        await b.start()
+        await _start_all(a, b)
         try:
             assert a.stream_replicas == 1  # capped: a single JetStream server
             await cc.create_collection(a, "docs", _config(shards=4, rf=2))
@@ -113,6 +112,15 @@ def test_collection_lifecycle_and_writes(nats_url: str, tmp_path: Path) -> None:
             a.toc.close()
             b.toc.close()
     run(scenario)
+
+
+async def _start_all(*nodes: ClusterNode) -> None:
+    """Start the nodes and wait until each sees every other alive (placement uses alive peers)."""
+    for node in nodes:
+        await node.start()
+    ids = {n.peer_id for n in nodes}
+    for node in nodes:
+        assert await node.meta.wait_seen(lambda node=node: ids <= set(node.meta.alive_peers()))
 
 
 async def _add_shard_key(node: ClusterNode, name: str, key: str, shards: int) -> None:
@@ -171,8 +179,7 @@ def test_restart_resumes_from_the_ack_floor_without_reapplying(nats_url: str, tm
     again (a delete by filter re-applied after a later upsert would remove the new point)."""
     async def scenario() -> None:
         a, b = _node(nats_url, tmp_path / "a", 31), _node(nats_url, tmp_path / "b", 32)
-        await a.start()
-        await b.start()
+        await _start_all(a, b)
         await cc.create_collection(a, "r", _config(shards=2, rf=2))
         await b.meta.wait_seen(lambda: "r" in b.meta.collections)
         await b.reconcile()
@@ -196,6 +203,11 @@ def test_restart_resumes_from_the_ack_floor_without_reapplying(nats_url: str, tm
                     break
                 await asyncio.sleep(0.05)
             assert _count(b2, "r") == 9  # the n>=1 delete was not re-applied over the n=2 points
+            # marked Recovery at start (before it was seen alive), Active once caught up
+            assert await a.meta.wait_seen(lambda: all(s.replicas[32] == "Active" for s in a.record("r").shards))
+            assert all(32 in a.active_replicas("r", s.id) for s in a.record("r").shards)
+            versions = a.record("r").version
+            assert versions >= 2
         finally:
             await cc.delete_collection(a, "r")
             await a.stop()
@@ -224,8 +236,7 @@ def test_crash_before_the_acks_neither_loses_nor_repeats(nats_url: str, tmp_path
 
     async def scenario() -> None:
         a, b = _node(nats_url, tmp_path / "a", 41), _node(nats_url, tmp_path / "b", 42)
-        await a.start()
-        await b.start()
+        await _start_all(a, b)
         await cc.create_collection(a, "c", _config(shards=1, rf=2))
         await b.meta.wait_seen(lambda: "c" in b.meta.collections)
         await b.reconcile()
@@ -243,6 +254,8 @@ def test_crash_before_the_acks_neither_loses_nor_repeats(nats_url: str, tmp_path
         b2 = _node(nats_url, tmp_path / "b", 42)
         await b2.start()
         try:
+            # in Recovery until caught up: wait=true with write_consistency_factor 2 waits for that
+            assert await a.meta.wait_seen(lambda: a.record("c").shards[0].replicas[42] == "Active")
             await writes.write(a, "c", [SetPayload(payload={"y": 2}, ids=[8])], wait=True, timeout=30)
             local = b2.local_replica("c", 0)
             assert local is not None and local.points_count() == 10

@@ -108,3 +108,14 @@ def test_every_operation_survives_the_stream_codec(op: object) -> None:
         np.testing.assert_array_equal(back.points[0][1][""], op.points[0][1][""])
     else:
         assert back == op
+
+
+def test_replica_state_flip_touches_one_peer() -> None:
+    from cluster.records import RECOVERY, with_replica_state
+    record = CollectionRecord(name="c", uuid="u", config=_config(),
+                              shards=[ShardRecord(id=0, key=None, replicas={1: ACTIVE, 2: ACTIVE}),
+                                      ShardRecord(id=1, key=None, replicas={2: "Partial"})])
+    flipped = with_replica_state(record, 2, ACTIVE, RECOVERY)
+    assert [s.replicas for s in flipped.shards] == [{1: ACTIVE, 2: RECOVERY}, {2: "Partial"}]
+    assert flipped.version == record.version + 1
+    assert with_replica_state(record, 3, ACTIVE, RECOVERY) is record  # nothing to change: no new version
