@@ -89,13 +89,13 @@ def select_shards(record: CollectionRecord, selector: ShardSelector) -> list[Sha
     if selector is None:
         return list(record.shards)
     if record.sharding_method != "custom":
-        raise BadRequest("Shard key specified, but collection uses auto sharding")  # wording of Qdrant's check
+        raise BadRequest(f"Shard key {selector} not found")  # an auto-sharded collection has no keys
     keys = selector if isinstance(selector, list) else [selector]
     out: list[ShardRecord] = []
     for key in keys:
         shards = record.shards_of_key(key)
         if not shards:
-            raise NotFound(f"Shard key {key} not found")
+            raise BadRequest(f"Shard key {key} not found")
         out.extend(s for s in shards if s not in out)
     return out
 

@@ -13,8 +13,9 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any, NoReturn
 
+from cluster import api, transfers, writes
 from cluster import collections as cluster_collections
-from cluster import writes
+from cluster.api_types import ClusterStatus, CollectionClusterInfo
 from cluster.node import ClusterNode
 from cluster.options import ClusterOptions
 from cluster.reads import ClusterReads, ReadConsistency, ShardSelector
@@ -38,6 +39,7 @@ from engine.types.points import (
 from engine.types.requests import CountRequest, FacetRequest, GroupsRequest, QueryRequest, ScrollRequest
 from engine.types.sharding import Addressed, ShardKeySelector, addressed
 from server.auth.context import visible
+from server.convert.cluster import ClusterOperation, CreateShardKey
 from server.settings import Settings
 from server.telemetry.issues import IssueBoard
 from server.telemetry.observed_service import ObservedService
@@ -61,8 +63,11 @@ class ClusterService(ObservedService):
         await self.node.start()
         self.reads = ClusterReads(self.node, self.call)
         await self.reads.start()
+        self.transfers = transfers.TransferWorker(self.node)
+        self.transfers.start()
 
     async def stop(self) -> None:
+        await self.transfers.stop()
         await self.reads.stop()
         await self.node.stop()
 
@@ -161,6 +166,46 @@ class ClusterService(ObservedService):
     async def facet(self, name: str, request: FacetRequest, timeout: float | None = None,
                     shard_key: ShardSelector = None, consistency: ReadConsistency = None) -> list[FacetHit]:
         return await self.reads.facet(name, request, timeout, shard_key, consistency)
+
+    # ---- the cluster API (cluster/api.py, cluster/transfers.py) ----------------------------------
+    async def cluster_status(self) -> ClusterStatus:
+        return await api.cluster_status(self.node)
+
+    async def remove_peer(self, peer_id: int, force: bool) -> None:
+        await api.remove_peer(self.node, peer_id, force)
+
+    async def collection_cluster_info(self, name: str) -> CollectionClusterInfo:
+        return await api.collection_cluster_info(self.node, name)
+
+    async def shard_keys(self, name: str) -> list[ShardKey] | None:
+        record = self.node.record(name)
+        return record.shard_keys if record.sharding_method == "custom" else None
+
+    async def create_shard_key(self, name: str, request: CreateShardKey) -> bool:
+        await api.create_shard_key(self.node, name, request.key, request.shards_number, request.replication_factor,
+                                   request.placement, request.initial_state)
+        return True
+
+    async def delete_shard_key(self, name: str, key: ShardKey) -> bool:
+        await api.drop_shard_key(self.node, name, key)
+        return True
+
+    async def update_collection_cluster(self, name: str, op: ClusterOperation) -> bool:
+        match op.kind:
+            case "move_shard" | "replicate_shard":
+                await transfers.start_transfer(self.node, name, op.shard_id, op.from_peer_id, op.to_peer_id,
+                                               sync=op.kind == "replicate_shard", method=op.method)
+            case "abort_transfer":
+                await transfers.abort_transfer(self.node, name, op.shard_id, op.from_peer_id, op.to_peer_id)
+            case "drop_replica":
+                await api.drop_replica(self.node, name, op.shard_id, op.peer_id)
+            case "create_sharding_key" if op.shard_key is not None:
+                await self.create_shard_key(name, op.shard_key)
+            case "drop_sharding_key" if op.shard_key is not None:
+                await self.delete_shard_key(name, op.shard_key.key)
+            case _:
+                not_in_cluster(f"The cluster operation {op.kind}")
+        return True
 
     # ---- not in cluster mode yet -----------------------------------------------------------
     async def search_matrix(self, *args: Any, **kwargs: Any) -> Any:

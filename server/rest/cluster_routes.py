@@ -23,7 +23,13 @@ from engine.peer import this_peer_id
 from server.convert.cluster import (
     check_cluster_operation,
     check_shard_key_request,
+    cluster_api,
     cluster_info_to_json,
+    cluster_status_to_json,
+    collection_cluster_to_json,
+    read_cluster_operation,
+    read_create_shard_key,
+    shard_key_list_to_json,
     shard_keys_to_json,
 )
 from server.rest.handler import Ctx, endpoint
@@ -49,6 +55,9 @@ def _positive_query_int(ctx: Ctx, key: str) -> int | None:
 
 
 async def cluster_status(ctx: Ctx) -> Any:
+    cluster = cluster_api(ctx.service)
+    if cluster is not None:
+        return cluster_status_to_json(await cluster.cluster_status())
     return {"status": "disabled"}
 
 
@@ -72,35 +81,64 @@ async def remove_peer(ctx: Ctx) -> Any:
     peer_id = int(raw)
     force = ctx.flag("force", False)
     _positive_query_int(ctx, "timeout")
+    cluster = cluster_api(ctx.service)
+    if cluster is not None:
+        await cluster.remove_peer(peer_id, force)
+        return True
     if not force and peer_id == _peer_id(ctx) and await ctx.service.list_collections():
         raise BadRequest(f"Cannot remove peer {peer_id} as there are shards on it")
     raise StandaloneMode()
 
 
 async def collection_cluster_info(ctx: Ctx) -> Any:
+    cluster = cluster_api(ctx.service)
+    if cluster is not None:
+        return collection_cluster_to_json(await cluster.collection_cluster_info(ctx.collection))
     info = await ctx.service.collection_info(ctx.collection)
     return cluster_info_to_json(_peer_id(ctx), info.points_count)
 
 
 async def update_collection_cluster(ctx: Ctx) -> Any:
-    check_cluster_operation(await ctx.body())
+    body = await ctx.body()
+    cluster = cluster_api(ctx.service)
+    if cluster is not None:
+        op = read_cluster_operation(body)
+        _positive_query_int(ctx, "timeout")
+        return await cluster.update_collection_cluster(ctx.collection, op)
+    check_cluster_operation(body)
     _positive_query_int(ctx, "timeout")
     raise StandaloneMode()
 
 
 async def list_shard_keys(ctx: Ctx) -> Any:
+    cluster = cluster_api(ctx.service)
+    if cluster is not None:
+        keys = await cluster.shard_keys(ctx.collection)
+        return {} if keys is None else shard_key_list_to_json(keys)
     params = await ctx.service.call(lambda: ctx.service.params(ctx.collection))
     return shard_keys_to_json(params.sharding_method)
 
 
 async def create_shard_key(ctx: Ctx) -> Any:
-    check_shard_key_request(await ctx.body())
+    body = await ctx.body()
+    cluster = cluster_api(ctx.service)
+    if cluster is not None:
+        request = read_create_shard_key(body)
+        _positive_query_int(ctx, "timeout")
+        return await cluster.create_shard_key(ctx.collection, request)
+    check_shard_key_request(body)
     _positive_query_int(ctx, "timeout")
     raise StandaloneMode()
 
 
 async def delete_shard_key(ctx: Ctx) -> Any:
-    check_shard_key_request(await ctx.body())
+    body = await ctx.body()
+    cluster = cluster_api(ctx.service)
+    if cluster is not None:
+        key = check_shard_key_request(body)
+        _positive_query_int(ctx, "timeout")
+        return await cluster.delete_shard_key(ctx.collection, key)
+    check_shard_key_request(body)
     _positive_query_int(ctx, "timeout")
     raise StandaloneMode()
 
