@@ -23,7 +23,7 @@ from typing import Any
 from cluster import lookups, merge
 from cluster.merge import Consistency
 from cluster.node import ClusterNode
-from cluster.records import CollectionRecord, ShardKey, ShardRecord
+from cluster.records import ACTIVE, CollectionRecord, ShardRecord
 from cluster.rpc import PeerUnavailable, RpcClient, RpcServer
 from engine.collection import Collection, CollectionInfo
 from engine.collection import reads as engine_reads
@@ -50,6 +50,7 @@ from engine.types.requests import (
     ScrollRequest,
     validate_batch,
 )
+from engine.types.sharding import ShardKeySelector
 
 log = logging.getLogger("quiver.cluster.reads")
 
@@ -57,7 +58,7 @@ Call = Callable[..., Awaitable[Any]]
 """The service's pool call: `call(fn, *args, timeout=..., collection=...)`."""
 ReadConsistency = int | str | None
 """Qdrant's `consistency`: a replica count, "majority", "quorum", "all", or None (one replica)."""
-ShardSelector = ShardKey | list[ShardKey] | None
+ShardSelector = ShardKeySelector | None
 
 
 @dataclass(slots=True)
@@ -84,15 +85,21 @@ def _plan(consistency: ReadConsistency, total: int) -> _Plan:
 
 
 def select_shards(record: CollectionRecord, selector: ShardSelector) -> list[ShardRecord]:
-    """The shards a read covers: every shard, or those of the named shard key(s) (Qdrant: a key the
-    collection does not have is a 404)."""
+    """The shards a read covers: every shard, or those of the named shard key(s); with a fallback,
+    the target key's shards while it has them, else the fallback's (Qdrant's texts when neither)."""
     if selector is None:
         return list(record.shards)
-    if record.sharding_method != "custom":
-        raise BadRequest(f"Shard key {selector} not found")  # an auto-sharded collection has no keys
-    keys = selector if isinstance(selector, list) else [selector]
+    if selector.fallback is not None and selector.keys:
+        target, fallback = selector.keys[0], selector.fallback
+        for key in (target, fallback):
+            shards = record.shards_of_key(key)
+            if shards and (key == fallback or all(ACTIVE in s.replicas.values() for s in shards)):
+                return shards  # the target while every one of its shards has an Active replica
+        raise NotFound(f"Neither target shard key {target} nor fallback shard key {fallback} exist")
+    if not selector.keys:
+        raise BadInput("Empty shard keys selection")
     out: list[ShardRecord] = []
-    for key in keys:
+    for key in selector.keys:
         shards = record.shards_of_key(key)
         if not shards:
             raise BadRequest(f"Shard key {key} not found")

@@ -37,7 +37,7 @@ from engine.types.points import (
     VectorSelector,
 )
 from engine.types.requests import CountRequest, FacetRequest, GroupsRequest, QueryRequest, ScrollRequest
-from engine.types.sharding import Addressed, ShardKeySelector, addressed
+from engine.types.sharding import Addressed, ShardKey, ShardKeySelector, addressed
 from server.auth.context import visible
 from server.convert.cluster import ClusterOperation, CreateShardKey
 from server.settings import Settings

@@ -23,6 +23,7 @@ from engine.types.config import CollectionConfig, CollectionParams, Distance, Ve
 from engine.types.operations import UpsertPoints
 from engine.types.points import PointStruct
 from engine.types.requests import CountRequest, NearestQuery, QueryRequest, ScrollRequest
+from engine.types.sharding import ShardKeySelector
 
 T = TypeVar("T")
 
@@ -156,13 +157,13 @@ def test_shard_keys(nats_url: str, tmp_path: Path) -> None:
                 await api.create_shard_key(a.node, "k", "eu")
             assert a.node.record("k").shard_keys == ["eu", 7]
             assert [s.id for s in a.node.record("k").shards] == [0, 1, 2]
-            await writes.write(a.node, "k", [_points(range(10))], True, None, "eu")
-            await writes.write(a.node, "k", [_points(range(100, 103))], True, None, 7)
+            await writes.write(a.node, "k", [_points(range(10))], True, None, [ShardKeySelector(("eu",))])
+            await writes.write(a.node, "k", [_points(range(100, 103))], True, None, [ShardKeySelector((7,))])
             assert await a.reads.count("k", CountRequest()) == 13
-            assert await a.reads.count("k", CountRequest(), shard_key="eu") == 10
-            assert await a.reads.count("k", CountRequest(), shard_key=[7]) == 3
+            assert await a.reads.count("k", CountRequest(), shard_key=ShardKeySelector(("eu",))) == 10
+            assert await a.reads.count("k", CountRequest(), shard_key=ShardKeySelector((7, 7))) == 3
             with pytest.raises(BadRequest, match="Shard key us not found"):
-                await a.reads.count("k", CountRequest(), shard_key="us")
+                await a.reads.count("k", CountRequest(), shard_key=ShardKeySelector(("us",)))
             await api.drop_shard_key(a.node, "k", "eu")
             assert a.node.record("k").shard_keys == [7]
             assert await a.reads.count("k", CountRequest()) == 3
