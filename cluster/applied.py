@@ -1,14 +1,16 @@
 """What the replicas reported applied, for writers waiting with `wait=true`.
 
 Every node subscribes once to `qv.applied.>`; a report `{"p": peer, "s": seq, "e": error}` raises
-that peer's applied sequence of that shard stream. A waiter asks for `need` reports at or beyond
-its sequence from a set of peers (the shard's Active replicas); an error a replica reports for
-exactly that sequence is the write's answer (the engine on every replica raises the same one).
+that peer's applied sequence of that shard stream. A writer waits for `need` reports at or beyond its
+sequence from the shard's Active replicas; an error a replica reports for exactly that sequence is
+the write's answer (the engine on every replica raises the same one). The waiting itself is the writer's (cluster/writes.py): it also
+watches the replicas' liveness.
 """
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
 from collections import OrderedDict
 
@@ -45,17 +47,16 @@ class AppliedTracker:
         if event is not None:
             event.set()
 
-    def _done(self, key: StreamKey, seq: int, peers: set[int], need: int) -> bool:
-        applied = self.seqs.get(key, {})
-        return sum(1 for p in peers if applied.get(p, 0) >= seq) >= need
+    def error(self, key: StreamKey, seq: int) -> list[str] | None:
+        """The error a replica reported for exactly `seq` (every replica raises the same)."""
+        return self._errors.get((key[0], key[1], seq))
 
-    async def wait(self, key: StreamKey, seq: int, peers: set[int], need: int) -> list[str] | None:
-        """Until `need` of `peers` applied `seq` (or one reported an error for it: returned)."""
-        while True:
-            error = self._errors.get((key[0], key[1], seq))
-            if error is not None:
-                return error
-            if self._done(key, seq, peers, need):
-                return None
-            event = self._changed.setdefault(key, asyncio.Event())
-            await event.wait()
+    def reported(self, key: StreamKey, seq: int) -> set[int]:
+        """The peers that applied `seq` (or later) of that stream."""
+        return {peer for peer, applied in self.seqs.get(key, {}).items() if applied >= seq}
+
+    async def changed(self, key: StreamKey, timeout: float) -> None:
+        """Until a new report for that stream arrives, or `timeout` seconds."""
+        event = self._changed.setdefault(key, asyncio.Event())
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(event.wait(), timeout)

@@ -28,11 +28,12 @@ from cluster.retry import retrying
 
 log = logging.getLogger("quiver.cluster.meta")
 
-HEARTBEAT_S = 2.0
+HEARTBEAT_S = 1.0
 PEER_TTL_S = 10.0
 """The peers bucket's max age: a node's entry outlives it by this much (cleanup only)."""
-ALIVE_S = 6.0
-"""A peer is alive while its last heartbeat arrived within this many seconds (our clock)."""
+ALIVE_S = 4.0
+"""A peer is alive while its last heartbeat arrived within this many seconds (our clock): a killed
+node stops counting for reads and `wait=true` within ~3-4 s."""
 CAS_ATTEMPTS = 50
 
 

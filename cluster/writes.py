@@ -18,7 +18,7 @@ from nats.js.api import PubAck
 
 from cluster import names
 from cluster.node import ClusterNode
-from cluster.records import CollectionRecord
+from cluster.records import READABLE, CollectionRecord
 from cluster.retry import retrying
 from cluster.routing import split
 from engine import errors
@@ -27,6 +27,8 @@ from engine.persistence.codec import encode
 from engine.types.operations import Operation
 from engine.types.sharding import ShardKeySelector
 
+LIVENESS_CHECK_S = 0.25
+"""How often a waiting writer re-checks which replicas are alive."""
 DEFAULT_WAIT_S = 60.0
 """How long `wait=true` waits for the replicas when the request names no `timeout`."""
 
@@ -76,14 +78,17 @@ def plan(record: CollectionRecord, op: Operation, selector: ShardKeySelector | N
     return [part for group in target_shards(record, selector) for part in split(op, group)]
 
 
+def _not_enough(node: ClusterNode, shard_id: int, have: int, need: int) -> ServiceError:
+    return ServiceError(f"The replica set for shard {shard_id} on peer {node.peer_id} does not have enough "
+                        f"active replicas: {have} of {need} required by write_consistency_factor")
+
+
 def _check_replicas(node: ClusterNode, record: CollectionRecord, shard_ids: set[int]) -> None:
     need = record.config.params.write_consistency_factor
     for shard_id in sorted(shard_ids):
         active = node.active_replicas(record.name, shard_id)
         if len(active) < need:
-            raise ServiceError(f"The replica set for shard {shard_id} on peer "
-                               f"{node.peer_id} does not have enough active replicas: {len(active)} of {need} "
-                               "required by write_consistency_factor")
+            raise _not_enough(node, shard_id, len(active), need)
 
 
 async def write(node: ClusterNode, name: str, ops: list[Operation], wait: bool, timeout: float | None,
@@ -118,13 +123,34 @@ async def _publish(node: ClusterNode, record: CollectionRecord, shard_id: int, d
 
 async def _wait_applied(node: ClusterNode, record: CollectionRecord, parts: list[Published],
                         timeout: float | None) -> None:
-    need = record.config.params.write_consistency_factor
-    waits = [node.applied.wait((record.uuid, p.shard_id), p.seq,
-                               set(node.active_replicas(record.name, p.shard_id)), need) for p in parts]
+    limit = timeout or DEFAULT_WAIT_S
     try:
-        answers = await asyncio.wait_for(asyncio.gather(*waits), timeout or DEFAULT_WAIT_S)
+        answers = await asyncio.wait_for(asyncio.gather(*(_wait_part(node, record, p) for p in parts)), limit)
     except TimeoutError:
-        raise Timeout(f"Operation timed out after {timeout or DEFAULT_WAIT_S:g} seconds") from None
+        raise Timeout(f"Operation timed out after {limit:g} seconds") from None
     for answer in answers:
         if answer is not None:
             raise _error(answer[0], answer[1])
+
+
+async def _wait_part(node: ClusterNode, record: CollectionRecord, part: Published) -> list[str] | None:
+    """Until `write_consistency_factor` Active replicas of the part's shard report its sequence
+    applied (None), or one reports an error (returned). Fails fast, as the check before publishing
+    does, once too few of the replicas that have not reported yet are alive to make up the count
+    (a replica killed mid-write is not waited for)."""
+    need = record.config.params.write_consistency_factor
+    key = (record.uuid, part.shard_id)
+    while True:
+        error = node.applied.error(key, part.seq)
+        if error is not None:
+            return error
+        current = node.meta.collections.get(record.name, record)
+        shard = current.shard(part.shard_id)
+        active = {p for p, st in (shard.replicas.items() if shard else ()) if st in READABLE}
+        done = node.applied.reported(key, part.seq) & active
+        if len(done) >= need:
+            return None
+        alive = set(node.active_replicas(record.name, part.shard_id))
+        if len(done | alive) < need:
+            raise _not_enough(node, part.shard_id, len(done | alive), need)
+        await node.applied.changed(key, LIVENESS_CHECK_S)

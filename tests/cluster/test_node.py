@@ -287,3 +287,42 @@ def test_a_deleted_name_can_be_created_again(nats_url: str, tmp_path: Path) -> N
             await a.stop()
             a.toc.close()
     run(scenario)
+
+
+def test_a_waiting_write_fails_fast_when_a_needed_replica_dies(nats_url: str, tmp_path: Path,
+                                                               monkeypatch: pytest.MonkeyPatch) -> None:
+    from cluster.replica import Replica
+    from engine.errors import ServiceError
+    original = Replica._apply
+    stuck: set[int] = set()
+
+    async def maybe_stuck(self: Replica, seq: int, data: bytes) -> list[str] | None:
+        if self.peer_id in stuck:
+            await asyncio.Event().wait()  # never applies: as a node that died mid-write
+        return await original(self, seq, data)
+    monkeypatch.setattr(Replica, "_apply", maybe_stuck)
+
+    async def scenario() -> None:
+        a, b = _node(nats_url, tmp_path / "a", 61), _node(nats_url, tmp_path / "b", 62)
+        await _start_all(a, b)
+        config = _config(shards=1, rf=2)
+        config.params.write_consistency_factor = 2
+        await cc.create_collection(a, "w", config)
+        await writes.write(a, "w", [_points(range(3))], wait=True, timeout=30)
+        stuck.add(62)
+        write = asyncio.create_task(writes.write(a, "w", [_points(range(3, 6))], wait=True, timeout=30))
+        await asyncio.sleep(0.5)
+        assert not write.done()  # waiting for b's report
+        for task in list(b._tasks):  # b is gone: no more heartbeats, its key deleted
+            task.cancel()
+        await b.meta.leave(b.peer_id)
+        started = asyncio.get_running_loop().time()
+        with pytest.raises(ServiceError, match="does not have enough active replicas: 1 of 2"):
+            await write
+        assert asyncio.get_running_loop().time() - started < 3
+        await b.stop()
+        b.toc.close()
+        await cc.delete_collection(a, "w")
+        await a.stop()
+        a.toc.close()
+    run(scenario)
