@@ -155,9 +155,10 @@ class ClusterNode:
                         wanted[(record.uuid, shard.id)] = record
             for key in [k for k in self.replicas if k not in wanted]:
                 await self._drop(key)
+            # concurrently: each start re-creates a consumer (a JetStream round trip or more)
+            await asyncio.gather(*(self._start_replica(key, record) for key, record in wanted.items()
+                                   if key not in self.replicas))
             for key, record in wanted.items():
-                if key not in self.replicas:
-                    await self._start_replica(key, record)
                 await self._sync_config(self.replicas[key].collection, record.config)
             known = {names.replica_name(u, s) for u, s in wanted}
             for leftover in [n for n in self.toc.names() if n not in known]:
