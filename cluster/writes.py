@@ -22,9 +22,9 @@ from cluster.records import READABLE, CollectionRecord
 from cluster.retry import retrying
 from cluster.routing import split
 from engine import errors
-from engine.errors import BadInput, EngineError, NotFound, ServiceError, Timeout
+from engine.errors import BadInput, BadRequest, EngineError, NotFound, ServiceError, Timeout
 from engine.persistence.codec import encode
-from engine.types.operations import Operation
+from engine.types.operations import CreateVectorName, DeleteVectorName, Operation
 from engine.types.sharding import ShardKeySelector
 
 LIVENESS_CHECK_S = 0.25
@@ -75,6 +75,10 @@ def target_shards(record: CollectionRecord, selector: ShardKeySelector | None) -
 
 def plan(record: CollectionRecord, op: Operation, selector: ShardKeySelector | None) -> list[tuple[int, Operation]]:
     """`op` as the per-shard operations to publish."""
+    if isinstance(op, CreateVectorName | DeleteVectorName):
+        # the vector space is collection config (metadata) and segment columns (the log) at once;
+        # the two would need one order across every replica, which is not built yet
+        raise BadRequest("Creating or deleting a named vector is not supported in cluster mode yet")
     return [part for group in target_shards(record, selector) for part in split(op, group)]
 
 

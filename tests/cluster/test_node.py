@@ -15,7 +15,7 @@ from cluster import collections as cc
 from cluster import writes
 from cluster.node import ClusterNode
 from cluster.options import ClusterOptions
-from engine.errors import AlreadyExists, BadInput, NotFound
+from engine.errors import AlreadyExists, BadInput, BadRequest, NotFound
 from engine.toc import CreateAlias
 from engine.types.config import CollectionConfig, CollectionParams, Distance, VectorParams
 from engine.types.filters import FieldRange, Filter, Range
@@ -85,6 +85,8 @@ def test_collection_lifecycle_and_writes(nats_url: str, tmp_path: Path) -> None:
             record = b.record("docs")
             assert len(record.shards) == 4 and all(set(s.replicas) == {11, 12} for s in record.shards)
             await writes.write(b, "docs", [_points(range(100))], wait=True, timeout=30)
+            with pytest.raises(BadRequest, match="sharded over the cluster"):
+                a.toc.resolve("docs")  # single-node code paths get a clear 400, not a 404
             # wait=true with write_consistency_factor 1: one replica applied; both catch up
             for _ in range(100):
                 if _count(a, "docs") == 100 and _count(b, "docs") == 100:

@@ -39,3 +39,11 @@ def test_custom_sharding_selectors() -> None:
         target_shards(record, ShardKeySelector(keys=()))
     with pytest.raises(BadInput, match="Shard key 8 not found"):
         target_shards(record, ShardKeySelector(keys=("a", 8)))
+
+
+def test_named_vector_changes_are_refused_in_cluster_mode() -> None:
+    from cluster.writes import plan
+    from engine.errors import BadRequest
+    from engine.types.operations import DeleteVectorName
+    with pytest.raises(BadRequest, match="not supported in cluster mode yet"):
+        plan(_record("auto", [None]), DeleteVectorName(name="v"), None)
