@@ -238,7 +238,7 @@ def test_telemetry_counts_snapshot_creations(client: QdrantClient, raw: httpx.Cl
 
 
 # ---- quotas -------------------------------------------------------------------------------------
-def test_quotas_report_config_and_usage_and_store_a_disabled_config(raw: httpx.Client) -> None:
+def test_quotas_report_config_and_usage_and_store_a_config(raw: httpx.Client) -> None:
     status = assert_ok(raw.get("/quotas"))
     assert status["config"]["enabled"] is False and "peers" not in status
     usage = status["usage"]
@@ -249,9 +249,7 @@ def test_quotas_report_config_and_usage_and_store_a_disabled_config(raw: httpx.C
     limits = {"enabled": False, "max_resident_memory_percent": 90, "max_disk_usage_percent": 95}
     assert assert_ok(raw.put("/quotas", json=limits)) is True
     assert assert_ok(raw.get("/quotas"))["config"] == limits
-    # enforcement is what Quiver does not do: refused, never accepted and ignored
-    assert_qdrant_error(raw.put("/quotas", json={"enabled": True, "max_disk_usage_percent": 90}), 400,
-                        "Bad request: quota enforcement is not implemented")
+    # enforcement (enabled: true) is tested on a server of its own: test_compat_conformance_ops_quotas.py
     assert_qdrant_error(raw.put("/quotas", json={"max_disk_usage_percent": 0}), 422, "max_disk_usage_percent")
     assert_qdrant_error(raw.put("/quotas", json={"enabled": "yes"}), 400, "Format error in JSON body")
     assert assert_ok(raw.get("/quotas"))["config"] == limits  # refused requests changed nothing

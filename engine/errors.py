@@ -63,6 +63,11 @@ class StandaloneMode(EngineError):
         super().__init__(message)
 
 
+class InsufficientStorage(EngineError):
+    """A resource quota refused an update (Qdrant: `Insufficient storage: ...`, HTTP 507 /
+    RESOURCE_EXHAUSTED)."""
+
+
 class RateLimited(EngineError):
     """A strict-mode rate limit refused the request (Qdrant: `Rate limiting exceeded: ...`, HTTP 429 /
     RESOURCE_EXHAUSTED); `retry_after` seconds when waiting helps (the Retry-After header)."""

@@ -10,6 +10,7 @@ from collections.abc import Iterator
 
 import uvicorn
 
+from engine.quotas import QuotaConfig, quota_store
 from engine.snapshots import DownloadPolicy
 from engine.toc import TableOfContents
 from engine.workers import Flusher, Optimizer
@@ -71,6 +72,8 @@ async def serve(settings: Settings, snapshots: StartupSnapshots | None = None) -
         recover_collections(snapshots, toc)
         service = ObservedService(toc, storage.performance.max_search_threads, issues=issues,
                                   slow_query_s=settings.service.slow_query_secs)
+    if storage.quotas is not None:  # seeds the quota store on the first start (no quotas.json yet)
+        quota_store(toc.root, QuotaConfig(**storage.quotas.model_dump()))
     optimizer = Optimizer(toc)
     optimizer.start()
     flusher = Flusher(toc)

@@ -22,6 +22,7 @@ from engine.collection import Collection, CollectionInfo, reads
 from engine.deadline import Deadline
 from engine.errors import EngineError, Timeout
 from engine.point_id import PointId
+from engine.quotas import quota_store
 from engine.snapshots import DownloadPolicy, SnapshotDescription, SnapshotManager
 from engine.toc import AliasOperation, TableOfContents
 from engine.types.config import CollectionConfig, CollectionParams
@@ -136,6 +137,7 @@ class Service:
             op = addressed(build()).op
             collection = self.toc.get(name)
             strict_mode.check_write(collection, (op,), timeout)
+            quota_store(self.toc.root).check_write((op,))  # after strict mode, as Qdrant
             return collection.update(op, wait)
 
         op_num = await self.call(run, timeout=timeout, collection=name)
@@ -154,6 +156,7 @@ class Service:
             ops = [addressed(item).op for item in build()]
             collection = self.toc.get(name)
             strict_mode.check_write(collection, ops, timeout)
+            quota_store(self.toc.root).check_write(ops)
             return [collection.update(op, wait) for op in ops]
 
         op_nums = await self.call(run, timeout=timeout, collection=name)

@@ -8,6 +8,7 @@ from engine.errors import (
     BadRequest,
     EngineError,
     Forbidden,
+    InsufficientStorage,
     MalformedRequest,
     NotFound,
     RateLimited,
@@ -32,6 +33,7 @@ _TABLE: dict[type[EngineError], tuple[int, str, str]] = {
     Unauthorized: (401, "UNAUTHENTICATED", ""),
     Forbidden: (403, "PERMISSION_DENIED", "Forbidden: "),
     RateLimited: (429, "RESOURCE_EXHAUSTED", "Rate limiting exceeded: "),
+    InsufficientStorage: (507, "RESOURCE_EXHAUSTED", "Insufficient storage: "),
     ServiceError: (500, "INTERNAL", "Service internal error: "),
     StandaloneMode: (405, "UNIMPLEMENTED", ""),
 }

@@ -3,13 +3,10 @@ do) and `QuotaStatus` rendered (config, and this node's usage; `peers` only in c
 
 from __future__ import annotations
 
-import os
-import shutil
-from pathlib import Path
 from typing import Any
 
 from engine.errors import MalformedRequest, ValidationError
-from engine.quotas import QuotaConfig
+from engine.quotas import QuotaConfig, QuotaUsage
 
 _LIMITS = {"max_resident_memory_percent": 1, "max_disk_usage_percent": 1, "release_margin_percent": 0}
 
@@ -37,48 +34,11 @@ def quota_config_from_json(body: Any) -> QuotaConfig:
                        values["release_margin_percent"])
 
 
-def _percent(used: float, total: float) -> int | None:
-    return min(100, round(100 * used / total)) if total > 0 else None
-
-
-def _memory_limit() -> int | None:
-    try:  # a cgroup v2 limit applies first, as in Qdrant
-        raw = Path("/sys/fs/cgroup/memory.max").read_text().strip()
-        if raw.isdigit():
-            return int(raw)
-    except OSError:
-        pass
-    try:
-        return os.sysconf("SC_PHYS_PAGES") * os.sysconf("SC_PAGE_SIZE")
-    except (ValueError, OSError):
-        return None
-
-
-def _resident_bytes() -> int | None:
-    try:
-        for line in Path("/proc/self/status").read_text().splitlines():
-            if line.startswith("VmRSS:"):
-                return int(line.split()[1]) * 1024
-    except (OSError, ValueError, IndexError):
-        pass
-    return None
-
-
-def usage(storage_path: str) -> dict[str, int | None]:
-    rss, limit = _resident_bytes(), _memory_limit()
-    memory = _percent(rss, limit) if rss is not None and limit else None
-    try:
-        disk_stat = shutil.disk_usage(storage_path if Path(storage_path).exists() else ".")
-        disk = _percent(disk_stat.used, disk_stat.total)
-    except OSError:
-        disk = None
-    return {"resident_memory_percent": memory, "disk_usage_percent": disk}
-
-
-def quota_status_to_json(config: QuotaConfig, storage_path: str) -> dict[str, Any]:
+def quota_status_to_json(config: QuotaConfig, usage: QuotaUsage) -> dict[str, Any]:
     shown: dict[str, Any] = {"enabled": config.enabled}
     for key in _LIMITS:
         value = getattr(config, key)
         if value is not None:  # unset limits are left out, as Qdrant serialises them
             shown[key] = value
-    return {"config": shown, "usage": usage(storage_path)}
+    return {"config": shown, "usage": {"resident_memory_percent": usage.resident_memory_percent,
+                                       "disk_usage_percent": usage.disk_usage_percent}}

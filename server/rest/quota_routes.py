@@ -13,7 +13,7 @@ from server.rest.handler import Ctx, endpoint
 
 async def get_quotas(ctx: Ctx) -> Any:
     store = quota_store(ctx.service.toc.root)
-    return await ctx.service.call(quota_status_to_json, store.config, ctx.settings.storage.storage_path)
+    return quota_status_to_json(store.config, await ctx.service.call(store.usage))
 
 
 async def update_quotas(ctx: Ctx) -> Any:
