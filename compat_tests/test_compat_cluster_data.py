@@ -1,0 +1,143 @@
+"""A collection with shard_number 6 / replication_factor 2 over 3 nodes answers as one single node.
+
+The seeded congruence data set (320 points, four named vectors with the four distances, mixed payloads)
+goes into the cluster through all three nodes in turn and into the session's standalone Quiver server;
+count, scroll, exact search and retrieve must give the same answers on every node of the cluster as the
+single node, for seeded random filters. Both transports of the stock client.
+"""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+from compat_cluster_helpers import (
+    compare_hits,
+    norm_id,
+    scroll_all,
+    unique_name,
+    url_client,
+    wait_until,
+)
+from compat_congruence_data import (
+    DISTANCE_VECTORS,
+    SEED,
+    FilterGenerator,
+    make_points,
+    query_vector,
+    vectors_config,
+)
+from compat_server import ServerProcess
+from qdrant_client import QdrantClient, models
+
+SHARDS, REPLICAS = 6, 2
+POINTS = make_points()
+IDS = [p.id for p in POINTS]
+FILTERS = [FilterGenerator(SEED + 1000 + i, IDS).filter() for i in range(24)]
+
+
+class Loaded:
+    def __init__(self, clients: list[QdrantClient], single: QdrantClient, name: str) -> None:
+        self.clients, self.single, self.name = clients, single, name
+
+
+@pytest.fixture(scope="module")
+def loaded(cluster_clients: list[QdrantClient], server: ServerProcess | None, cluster_transport: str) -> Iterator[Loaded]:
+    if server is None:
+        pytest.skip("the cluster suite compares against the standalone server (not QUIVER_COMPAT_TARGET=memory)")
+    single = url_client(server.url, server.grpc_port, cluster_transport)
+    name = unique_name(f"cluster_{cluster_transport}")
+    # write_consistency_factor = replication_factor: a wait=true write is applied on every replica, so
+    # any node reads it back from whichever replica it asks (with 1, a read may reach a lagging one)
+    cluster_clients[0].create_collection(
+        name, vectors_config=vectors_config(), shard_number=SHARDS, replication_factor=REPLICAS,
+        write_consistency_factor=REPLICAS,
+    )
+    single.create_collection(name, vectors_config=vectors_config())
+    for number, start in enumerate(range(0, len(POINTS), 40)):
+        batch = POINTS[start : start + 40]
+        cluster_clients[number % len(cluster_clients)].upsert(name, points=batch, wait=True)
+        single.upsert(name, points=batch, wait=True)
+    try:
+        yield Loaded(cluster_clients, single, name)
+    finally:
+        cluster_clients[0].delete_collection(name)
+        single.delete_collection(name)
+        single.close()
+
+
+def test_collection_visible_on_every_node(loaded: Loaded) -> None:
+    for client in loaded.clients:
+        info = wait_until(lambda c=client: c.get_collection(loaded.name), 10, "the collection on every node")
+        assert info.config.params.shard_number == SHARDS
+        assert info.config.params.replication_factor == REPLICAS
+        assert set(info.config.params.vectors) == set(DISTANCE_VECTORS) | {"opt"}
+
+
+def test_counts_congruent(loaded: Loaded) -> None:
+    assert [c.count(loaded.name, exact=True).count for c in loaded.clients] == [len(POINTS)] * 3
+    mismatches = []
+    for number, flt in enumerate(FILTERS):
+        client = loaded.clients[number % 3]
+        want = loaded.single.count(loaded.name, count_filter=flt, exact=True).count
+        got = client.count(loaded.name, count_filter=flt, exact=True).count
+        if want != got:
+            mismatches.append(f"filter #{number}: {got}, expected {want}")
+    assert not mismatches, "\n".join(mismatches)
+
+
+def test_scroll_congruent(loaded: Loaded) -> None:
+    for client in loaded.clients:
+        assert scroll_all(client, loaded.name, page=50) == scroll_all(loaded.single, loaded.name, page=50)
+    mismatches = []
+    for number, flt in enumerate(FILTERS[:12]):
+        want = scroll_all(loaded.single, loaded.name, flt, page=23)
+        got = scroll_all(loaded.clients[number % 3], loaded.name, flt, page=23)
+        if want != got:
+            mismatches.append(f"filter #{number}: ids {[i for i, _ in got][:10]} vs {[i for i, _ in want][:10]}")
+    assert not mismatches, "\n".join(mismatches)
+
+
+def test_exact_search_congruent(loaded: Loaded) -> None:
+    rng = random.Random(SEED + 5)
+    names = list(DISTANCE_VECTORS)
+    mismatches = []
+    for number, flt in enumerate([None, *FILTERS]):
+        using = names[number % len(names)]
+        kwargs: dict[str, Any] = {
+            "query": query_vector(rng), "using": using, "query_filter": flt, "limit": 15,
+            "with_payload": True, "search_params": models.SearchParams(exact=True),
+        }
+        want = loaded.single.query_points(loaded.name, **kwargs).points
+        got = loaded.clients[number % 3].query_points(loaded.name, **kwargs).points
+        problem = compare_hits(want, got, limit=15)
+        if problem:
+            mismatches.append(f"filter #{number} using {using}: {problem}")
+    assert not mismatches, "\n".join(mismatches)
+
+
+def test_search_with_offset_merges_across_shards(loaded: Loaded) -> None:
+    rng = random.Random(SEED + 9)
+    for client in loaded.clients:
+        kwargs: dict[str, Any] = {
+            "query": query_vector(rng), "using": "euc", "limit": 10, "offset": 25,
+            "search_params": models.SearchParams(exact=True),
+        }
+        problem = compare_hits(
+            loaded.single.query_points(loaded.name, **kwargs).points,
+            client.query_points(loaded.name, **kwargs).points, limit=10,
+        )
+        assert problem is None, problem
+
+
+def test_retrieve_from_every_node(loaded: Loaded) -> None:
+    ids = IDS[::17]
+    want = {norm_id(r.id): r for r in loaded.single.retrieve(loaded.name, ids=ids, with_vectors=True)}
+    for client in loaded.clients:
+        got = {norm_id(r.id): r for r in client.retrieve(loaded.name, ids=ids, with_vectors=True)}
+        assert set(got) == set(want)
+        for point_id, record in got.items():
+            assert record.payload == want[point_id].payload
+            assert record.vector == want[point_id].vector
