@@ -6,6 +6,7 @@ import argparse
 import asyncio
 import logging
 import sys
+from collections.abc import Callable
 
 from server.config.support import unimplemented
 from server.logs import setup_logging
@@ -46,5 +47,16 @@ def serve_command(argv: list[str]) -> int:
                                  force=args.force_snapshot)
     from server.app import serve  # the engine and transports load only for this command
 
-    asyncio.run(serve(settings, snapshots))
+    with asyncio.Runner(loop_factory=event_loop_factory()) as runner:
+        runner.run(serve(settings, snapshots))
     return 0
+
+
+def event_loop_factory() -> Callable[[], asyncio.AbstractEventLoop] | None:
+    """uvloop's event loop (libuv, in C) where it is installed, else asyncio's default. The REST
+    loop's own CPU per request (epoll, transports, the pool threads' wake-ups) is what it cuts."""
+    try:
+        import uvloop
+    except ImportError:  # not a dependency on every platform (it has no Windows build)
+        return None
+    return uvloop.new_event_loop

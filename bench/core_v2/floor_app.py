@@ -5,8 +5,8 @@
 making one hop into a thread pool of the engine's size that does no engine work, and rendering a
 response of the same shape and size as a real Quiver answer (FILE: one captured response body; its
 `time` is refreshed each request). The uvicorn set-up is the one in server/app.py: `uvicorn.Config`
-with the same arguments, `Server.serve()` inside `asyncio.run`, so the same event loop and HTTP
-implementation. Quiver's QPS divided by this app's QPS, measured in the same run, is the share of
+with the same arguments, `Server.serve()` on the event loop `server.cli` runs it on (uvloop when
+installed), so the same event loop and HTTP implementation. Quiver's QPS divided by this app's QPS, measured in the same run, is the share of
 the achievable throughput that the engine and conversion layers leave.
 """
 
@@ -31,6 +31,8 @@ from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
+
+from server.cli import event_loop_factory
 
 
 def _no_engine_work(body: Any) -> int:
@@ -67,7 +69,8 @@ def main() -> None:
     p.add_argument("--response", type=Path, required=True, help="a captured Quiver query response (JSON)")
     p.add_argument("--workers", type=int, default=os.cpu_count() or 2, help="thread pool size (Quiver's default)")
     args = p.parse_args()
-    asyncio.run(serve(args.port, orjson.loads(args.response.read_bytes()), args.workers))
+    with asyncio.Runner(loop_factory=event_loop_factory()) as runner:  # the server's event loop (uvloop)
+        runner.run(serve(args.port, orjson.loads(args.response.read_bytes()), args.workers))
 
 
 if __name__ == "__main__":
