@@ -35,6 +35,9 @@ ALIVE_S = 4.0
 """A peer is alive while its last heartbeat arrived within this many seconds (our clock): a killed
 node stops counting for reads and `wait=true` within ~3-4 s."""
 CAS_ATTEMPTS = 50
+SUPERVISE_S = 2.0
+"""How often each watcher's consumer is checked."""
+WATCH_READY_S = 30.0
 
 
 @dataclass(slots=True)
@@ -57,7 +60,11 @@ class Metadata:
         self._revisions: dict[str, int] = {}
         self._changed = asyncio.Condition()
         self._tasks: list[asyncio.Task[None]] = []
-        self._watchers: list[Any] = []
+        self._watchers: dict[str, Any] = {}
+        self._watch_tasks: dict[str, asyncio.Task[None]] = {}
+        self._specs: dict[str, tuple[KeyValue, Callable[[Any], None], Callable[[set[str]], None]]] = {}
+        self._me: int | None = None
+        self._last_beat: float | None = None
         self.listeners: list[Callable[[], Awaitable[None]]] = []
         """Called (awaited) after each change the watchers deliver (node.py reconciles replicas)."""
         self._kv_collections: KeyValue | None = None
@@ -69,41 +76,119 @@ class Metadata:
         self._kv_collections = await _bucket(js, names.COLLECTIONS_BUCKET, replicas)
         self._kv_aliases = await _bucket(js, names.ALIASES_BUCKET, replicas)
         self._kv_peers = await _bucket(js, names.PEERS_BUCKET, replicas, ttl=PEER_TTL_S)
-        for kv, handle in ((self._kv_collections, self._on_collection), (self._kv_aliases, self._on_aliases),
-                           (self._kv_peers, self._on_peer)):
-            watcher = await retrying(kv.watchall, "kv watch")
-            self._watchers.append(watcher)
-            ready = asyncio.get_running_loop().create_future()
-            self._tasks.append(asyncio.create_task(self._watch(watcher, handle, ready)))
-            await ready  # the initial values are in the view before start returns
+        self._specs = {
+            names.COLLECTIONS_BUCKET: (self._kv_collections, self._on_collection, self._keep_collections),
+            names.ALIASES_BUCKET: (self._kv_aliases, self._on_aliases, self._keep_aliases),
+            names.PEERS_BUCKET: (self._kv_peers, self._on_peer, self._keep_peers),
+        }
+        for bucket in self._specs:
+            await self._start_watch(bucket)  # the initial values are in the view before start returns
+        self._tasks.append(asyncio.create_task(self._supervise(), name="metadata watch supervisor"))
 
     async def stop(self) -> None:
-        for watcher in self._watchers:
+        for task in [*self._tasks, *self._watch_tasks.values()]:
+            task.cancel()
+        for watcher in self._watchers.values():
             with contextlib.suppress(Exception):
                 await watcher.stop()
-        for task in self._tasks:
-            task.cancel()
         self._tasks.clear()
+        self._watch_tasks.clear()
 
-    async def _watch(self, watcher: Any, handle: Callable[[Any], None], ready: asyncio.Future[None]) -> None:
+    async def _start_watch(self, bucket: str) -> None:
+        kv, handle, keep = self._specs[bucket]
+        watcher = await retrying(kv.watchall, "kv watch")
+        ready = asyncio.get_running_loop().create_future()
+        old_task, old_watcher = self._watch_tasks.get(bucket), self._watchers.get(bucket)
+        self._watchers[bucket] = watcher
+        self._watch_tasks[bucket] = asyncio.create_task(self._watch(watcher, handle, keep, ready),
+                                                        name=f"watch {bucket}")
+        if old_task is not None:
+            old_task.cancel()
+        if old_watcher is not None:
+            with contextlib.suppress(Exception):
+                await old_watcher.stop()
+        await asyncio.wait_for(ready, WATCH_READY_S)
+
+    async def _watch(self, watcher: Any, handle: Callable[[Any], None], keep: Callable[[set[str]], None],
+                     ready: asyncio.Future[None]) -> None:
+        """Apply the bucket's entries to the view. The first ones are the bucket's current values; at
+        their end (the None marker) keys the view holds but the bucket no longer does are dropped,
+        which makes a re-started watcher a full resync."""
+        initial: set[str] | None = set()
         async for entry in watcher:
-            if entry is None:  # end of the initial values
+            if entry is None:
+                if initial is not None:
+                    keep(initial)
+                    initial = None
                 if not ready.done():
                     ready.set_result(None)
-                continue
-            try:
-                handle(entry)
-            except Exception:  # noqa: BLE001 - one bad entry must not stop the watcher
-                log.exception("unreadable metadata entry", extra={"key": entry.key})
-            async with self._changed:
-                self._changed.notify_all()
-            for listener in self.listeners:
+            else:
+                if initial is not None:
+                    initial.add(entry.key)
                 try:
-                    await listener()
-                except Exception:  # noqa: BLE001 - a failed reconcile is retried on the next change
-                    log.exception("metadata listener failed")
+                    handle(entry)
+                except Exception:  # noqa: BLE001 - one bad entry must not stop the watcher
+                    log.exception("unreadable metadata entry", extra={"key": entry.key})
+            await self._notify(listeners=handle != self._on_peer)  # heartbeats change no placement
         if not ready.done():
             ready.set_result(None)
+
+    async def _notify(self, listeners: bool) -> None:
+        async with self._changed:
+            self._changed.notify_all()
+        for listener in self.listeners if listeners else ():
+            try:
+                await listener()
+            except Exception:  # noqa: BLE001 - a failed reconcile is retried on the next change
+                log.exception("metadata listener failed")
+
+    async def _supervise(self) -> None:
+        """Re-start a watcher whose consumer is gone. A watcher is an ephemeral JetStream consumer
+        with one home server; when that server dies the watcher silently receives nothing more (and
+        this node would soon take every peer for dead). Its consumer is checked every few seconds;
+        the peers watcher also when this node's own heartbeats stop coming back through it."""
+        failures: dict[str, int] = {}
+        while True:
+            await asyncio.sleep(SUPERVISE_S)
+            for bucket, watcher in list(self._watchers.items()):
+                stale = bucket == names.PEERS_BUCKET and self._own_heartbeat_lost()
+                try:
+                    if not stale:
+                        await asyncio.wait_for(watcher._sub.consumer_info(), SUPERVISE_S)
+                        failures[bucket] = 0
+                        continue
+                except NotFoundError:
+                    stale = True
+                except Exception:  # noqa: BLE001 - a leader election or a reconnect: look again soon
+                    failures[bucket] = failures.get(bucket, 0) + 1
+                    stale = failures[bucket] >= 3
+                if stale:
+                    log.warning("metadata watcher lost its consumer: watching again", extra={"bucket": bucket})
+                    try:
+                        await self._start_watch(bucket)
+                        failures[bucket] = 0
+                    except Exception:  # noqa: BLE001 - NATS still away: the next round tries again
+                        log.warning("metadata watcher restart failed", exc_info=True, extra={"bucket": bucket})
+
+    def _own_heartbeat_lost(self) -> bool:
+        """This node put its heartbeat recently but the peers watcher has not delivered it."""
+        if self._me is None or self._last_beat is None:
+            return False
+        seen = self._seen.get(self._me, 0.0)
+        return self._last_beat - seen > ALIVE_S - HEARTBEAT_S
+
+    def _keep_collections(self, keys: set[str]) -> None:
+        for name in [n for n in self.collections if names.name_key(n) not in keys]:
+            del self.collections[name]
+
+    def _keep_aliases(self, keys: set[str]) -> None:
+        if names.ALIASES_KEY not in keys:
+            self.aliases = {}
+
+    def _keep_peers(self, keys: set[str]) -> None:
+        for peer in [p for p in self.peers if str(p) not in keys]:
+            self.peers.pop(peer, None)
+            self._seen.pop(peer, None)
 
     # ---- watchers ---------------------------------------------------------------------------
     def _on_collection(self, entry: Any) -> None:
@@ -183,6 +268,7 @@ class Metadata:
         body = {"peer_id": info.peer_id, "rest": info.rest, "grpc": info.grpc, "started": info.started}
         kv = _need(self._kv_peers)
         await retrying(lambda: kv.put(str(info.peer_id), json.dumps(body).encode()), "heartbeat")
+        self._me, self._last_beat = info.peer_id, time.monotonic()
 
     async def leave(self, peer_id: int) -> None:
         with contextlib.suppress(Exception):
