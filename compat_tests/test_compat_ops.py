@@ -171,7 +171,15 @@ def test_issues_report_unindexed_filter_field_until_indexed(node: Node) -> None:
     ids = {i["id"] for i in issues}
     assert "UNINDEXED_FIELD/issues_a/city" in ids
     issue = next(i for i in issues if i["id"] == "UNINDEXED_FIELD/issues_a/city")
+    # Qdrant's IssueRecord, field by field
+    assert set(issue) == {"id", "description", "solution", "timestamp", "related_collection"}
+    assert issue["related_collection"] == "issues_a"
+    assert issue["description"] == "Unindexed field 'city' might be slowing queries down in collection 'issues_a'"
+    assert issue["solution"]["immediate"]["message"].startswith(
+        "Create an index on field 'city' of schema \"keyword\" in collection 'issues_a'.")
+    assert issue["timestamp"].endswith("Z")
     action = issue["solution"]["immediate"]["action"]
+    assert action["method"] == "PUT" and action["headers"] == {"content-type": "application/json"}
     assert action["uri"] == "/collections/issues_a/index"
     assert action["body"] == {"field_name": "city", "field_schema": "keyword"}
     assert httpx.put(f"{node.url}{action['uri']}?wait=true", json=action["body"], timeout=30).status_code == 200

@@ -173,9 +173,22 @@ class QuotaStore:
 
     def check_write(self, ops: Sequence[Operation]) -> None:
         """Refuse operations that consume memory or disk while a limit is reached (InsufficientStorage)."""
-        config = self._config
-        if not config.enabled or not any(consumes_quota(op) for op in ops):
+        if not self._config.enabled or not any(consumes_quota(op) for op in ops):
             return
+        first = next((error for _, error in self._evaluate().values() if error is not None), None)
+        if first is not None:
+            raise InsufficientStorage(first)
+
+    def exceeded(self) -> dict[str, bool | None]:
+        """Per resource (`memory`, `disk`): whether writes are refused for it now; None when it is not
+        enforced (not capped or not measurable). Empty while the quota is disabled."""
+        if not self._config.enabled:
+            return {}
+        return {resource: verdict for resource, (verdict, _) in self._evaluate().items()}
+
+    def _evaluate(self) -> dict[str, tuple[bool | None, str | None]]:
+        """Both resources judged (memory first, as Qdrant), each keeping its verdict for the margin."""
+        config = self._config
         margin = DEFAULT_RELEASE_MARGIN_PERCENT if config.release_margin_percent is None \
             else config.release_margin_percent
         with self._lock:
@@ -183,20 +196,21 @@ class QuotaStore:
             if self._reading is None or now - self._reading[0] > READING_TTL_S:
                 self._reading = (now, self._meter())
             usage = self._reading[1]
-            errors = [self._judge(_MEMORY, config.max_resident_memory_percent, usage.resident_memory_percent, margin),
-                      self._judge(_DISK, config.max_disk_usage_percent, usage.disk_usage_percent, margin)]
-        first = next((e for e in errors if e is not None), None)  # both judged: each keeps its verdict
-        if first is not None:
-            raise InsufficientStorage(first)
+            return {
+                "memory": self._judge(_MEMORY, config.max_resident_memory_percent, usage.resident_memory_percent,
+                                      margin),
+                "disk": self._judge(_DISK, config.max_disk_usage_percent, usage.disk_usage_percent, margin),
+            }
 
-    def _judge(self, resource: _Resource, limit: int | None, used: int | None, margin: int) -> str | None:
+    def _judge(self, resource: _Resource, limit: int | None, used: int | None,
+               margin: int) -> tuple[bool | None, str | None]:
         if limit is None or used is None:  # not capped, or not measurable here: not enforced
             self._exceeded[resource.parameter] = False
-            return None
+            return None, None
         threshold = max(1, limit - margin) if self._exceeded[resource.parameter] else limit
         exceeded = used >= threshold
         self._exceeded[resource.parameter] = exceeded
-        return _rejection(resource, used, limit, threshold) if exceeded else None
+        return exceeded, _rejection(resource, used, limit, threshold) if exceeded else None
 
 
 _stores: dict[Path | None, QuotaStore] = {}

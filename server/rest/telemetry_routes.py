@@ -9,6 +9,8 @@ from starlette.responses import Response
 from starlette.routing import Route
 
 from engine.errors import MalformedRequest
+from engine.quotas import quota_store
+from server.auth.context import visible
 from server.rest.handler import Ctx, endpoint
 from server.telemetry.collections import collect
 from server.telemetry.issues import IssueBoard
@@ -41,9 +43,11 @@ async def metrics(ctx: Ctx) -> Any:
     anonymize = ctx.flag("anonymize", False)
     per_collection = ctx.flag("per_collection", False)
     figures = await ctx.service.call(collect, ctx.service.toc, timeout=ctx.timeout)
+    exceeded = await ctx.service.call(quota_store(ctx.service.toc.root).exceeded)
     stats = _stats(ctx)
     collector = QuiverCollector(ctx.settings.service.metrics_prefix or "", figures, stats.rest, stats.grpc,
-                                per_collection, anonymize, ctx.settings.storage.recovery_mode is not None)
+                                per_collection, anonymize, ctx.settings.storage.recovery_mode is not None,
+                                exceeded)
     return Response(render(collector), media_type=PROMETHEUS_TEXT)
 
 
@@ -61,7 +65,10 @@ def _board(ctx: Ctx) -> IssueBoard:
 
 
 async def get_issues(ctx: Ctx) -> Any:
-    return {"issues": _board(ctx).report()}
+    """Qdrant's IssuesReport; a collection-scoped key sees only the issues of its collections."""
+    issues = _board(ctx).report()
+    shown = set(visible([issue["related_collection"] for issue in issues]))
+    return {"issues": [issue for issue in issues if issue["related_collection"] in shown]}
 
 
 async def clear_issues(ctx: Ctx) -> Any:

@@ -24,6 +24,8 @@ class CollectionFigures:
     optimized_points: int = 0
     """Points processed by the optimizer steps finished since the start (Qdrant's total_optimized_points)."""
     snapshots: SnapshotCounts = field(default_factory=SnapshotCounts)
+    update_queue: int = 0
+    """Operations logged but not applied yet (Qdrant's update queue length)."""
 
     @property
     def vectors(self) -> int:
@@ -51,5 +53,5 @@ def collect(toc: TableOfContents) -> list[CollectionFigures]:
             continue
         out.append(CollectionFigures(name, collection.info(), _vector_counts(collection),
                                        collection.shard.optimizing, log_of(collection.shard).snapshot()[2],
-                                       counts(name)))
+                                       counts(name), len(collection.updates)))
     return out

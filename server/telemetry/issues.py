@@ -34,7 +34,8 @@ class Issue:
                 "description": f"Unindexed field '{self.key}' might be slowing queries down in collection "
                                f"'{self.collection}'",
                 "solution": {"immediate": {"message": message, "action": action}},
-                "timestamp": datetime.fromtimestamp(self.timestamp, UTC).isoformat().replace("+00:00", "Z")}
+                "timestamp": datetime.fromtimestamp(self.timestamp, UTC).isoformat().replace("+00:00", "Z"),
+                "related_collection": self.collection}
 
 
 class IssueBoard:

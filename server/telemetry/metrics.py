@@ -98,9 +98,33 @@ def _gauge(name: str, doc: str, value: float) -> GaugeMetricFamily:
     return GaugeMetricFamily(name, doc, value=value)
 
 
+PROCESS_HELP = {
+    "process_threads": "count of active threads",
+    "process_open_mmaps": "count of open mmaps",
+    "system_max_mmaps": "system wide limit of open mmaps",
+    "process_open_fds": "count of currently open file descriptors",
+    "process_max_fds": "limit for open file descriptors",
+    "process_minor_page_faults_total": "count of minor page faults which didn't cause a disk access",
+    "process_major_page_faults_total": "count of disk accesses caused by a mmap page fault",
+}
+"""Qdrant 1.19's HELP texts of its procfs families."""
+
+
+def _per_collection(name: str, doc: str, values: list[tuple[str, float]], counter: bool = False) -> Metric | None:
+    """A family with one series per collection (`id` label); None without collections, since Qdrant
+    writes no family without series."""
+    if not values:
+        return None
+    family = CounterMetricFamily(name, doc, labels=["id"]) if counter else GaugeMetricFamily(name, doc, labels=["id"])
+    for cid, value in values:
+        family.add_metric([cid], value)
+    return family
+
+
 class QuiverCollector(Collector):
     def __init__(self, prefix: str, figures: list[CollectionFigures], rest: TransportStats,
-                 grpc: TransportStats, per_collection: bool, anonymize: bool, recovery_mode: bool) -> None:
+                 grpc: TransportStats, per_collection: bool, anonymize: bool, recovery_mode: bool,
+                 quota_exceeded: dict[str, bool | None] | None = None) -> None:
         self.prefix = prefix
         self.figures = figures
         self.rest = rest
@@ -108,6 +132,8 @@ class QuiverCollector(Collector):
         self.per_collection = per_collection
         self.anonymize = anonymize
         self.recovery_mode = recovery_mode
+        self.quota_exceeded = quota_exceeded or {}
+        """Per quota resource (`memory`, `disk`): at or over its limit; None when not enforced."""
 
     def _id(self, name: str) -> str:
         return anonymize_name(name) if self.anonymize else name
@@ -130,18 +156,58 @@ class QuiverCollector(Collector):
             ("memory_allocated_bytes", "Total number of bytes allocated by the application", mem.anonymous_bytes),
             ("memory_resident_bytes", "Maximum number of bytes in physically resident data pages mapped",
              mem.resident_bytes),
+            ("memory_retained_bytes", "Total number of bytes in virtual memory mappings", mem.virtual_bytes),
         ):
             yield _gauge(f"{p}{name}", doc, value)
+        # one series per capped, measurable resource; none while the quota is off (as Qdrant: a series
+        # that can never reach 1 would read as healthy)
+        series = [(resource, exceeded) for resource, exceeded in self.quota_exceeded.items() if exceeded is not None]
+        if series:
+            quota = GaugeMetricFamily(f"{p}quota_exceeded",
+                                      "whether this node is at or over the configured quota for a resource",
+                                      labels=["resource"])
+            for resource, exceeded in series:
+                quota.add_metric([resource], float(exceeded))
+            yield quota
         for name, figure in system.process_figures().items():
             if name.endswith("_total"):
-                yield CounterMetricFamily(f"{p}{name[:-len('_total')]}", name.replace("_", " "), value=figure)
+                yield CounterMetricFamily(f"{p}{name[:-len('_total')]}", PROCESS_HELP[name], value=figure)
             else:
-                yield _gauge(f"{p}{name}", name.replace("_", " "), figure)
+                yield _gauge(f"{p}{name}", PROCESS_HELP[name], figure)
 
     def _collections(self) -> Iterator[Metric]:
         p = self.prefix
         yield _gauge(f"{p}collections_vector_total", "total number of vectors in all collections",
                      sum(f.vectors for f in self.figures))
+        # a standalone node: each collection is one shard with one active replica, never in transfer
+        replicas = 1 if self.figures else 0
+        yield _gauge(f"{p}collection_active_replicas_min", "minimum number of active replicas across all shards",
+                     replicas)
+        yield _gauge(f"{p}collection_active_replicas_max", "maximum number of active replicas across all shards",
+                     replicas)
+        yield _gauge(f"{p}collection_dead_replicas", "total amount of shard replicas in non-active state", 0)
+        ids = [(self._id(f.name), f) for f in self.figures]
+        for family in (
+            _per_collection(f"{p}snapshot_creation_running", "amount of snapshot creations that are currently running",
+                            [(cid, f.snapshots.running_snapshots) for cid, f in ids]),
+            _per_collection(f"{p}snapshot_recovery_running", "amount of snapshot recovery operations currently running",
+                            [(cid, f.snapshots.running_snapshot_recovery) for cid, f in ids]),
+            _per_collection(f"{p}snapshot_created_total", "total amount of snapshots created",
+                            [(cid, f.snapshots.total_snapshot_creations) for cid, f in ids], counter=True),
+            _per_collection(f"{p}collection_shard_transfer_incoming", "incoming shard transfers currently running",
+                            [(cid, 0) for cid, _ in ids]),
+            _per_collection(f"{p}collection_shard_transfer_outgoing", "outgoing shard transfers currently running",
+                            [(cid, 0) for cid, _ in ids]),
+            _per_collection(f"{p}collection_update_queue_length",
+                            "number of pending operations in update queues per collection",
+                            [(cid, f.update_queue) for cid, f in ids]),
+            # no point is ever hidden from reads while it waits for the optimizer
+            _per_collection(f"{p}collection_update_queue_deferred_points",
+                            "number of points currently hidden during read operations as they're not yet optimized",
+                            [(cid, 0) for cid, _ in ids]),
+        ):
+            if family is not None:
+                yield family
         if not self.figures:
             return
         vectors = GaugeMetricFamily(f"{p}collection_vectors", "amount of vectors grouped by vector name",

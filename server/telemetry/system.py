@@ -19,6 +19,8 @@ class Memory:
     resident_bytes: int
     anonymous_bytes: int
     """Heap-like memory (RssAnon): what the allocators hold; Python has no jemalloc-style stats."""
+    virtual_bytes: int = 0
+    """All virtual memory mappings (VmSize): Qdrant's `retained` (jemalloc's mapped and retained)."""
 
 
 def _status_value(field: str) -> int | None:
@@ -42,7 +44,9 @@ def memory() -> Memory:
     if resident is None:
         resident = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
     anonymous = _status_kb("RssAnon")
-    return Memory(resident, anonymous if anonymous is not None else resident)
+    virtual = _status_kb("VmSize")
+    return Memory(resident, anonymous if anonymous is not None else resident,
+                  virtual if virtual is not None else resident)
 
 
 def process_figures() -> dict[str, float]:
