@@ -158,9 +158,11 @@ def awaiting_index(col: Shard, seg: Segment) -> bool:
     """True for a segment the optimizer is indexing or will index (sealed without its graphs, or an
     appendable one past `indexing_threshold`): its sealed base will be written soon, so a periodic
     flush may leave it to the WAL instead of writing its vectors as records first."""
+    if seg.indexing:  # also once its graphs are attached: the base is written right after
+        return True
     if not _indexable_names(col) or seg.hnsw:
         return False
-    if seg.indexing or seg.sealed:
+    if seg.sealed:
         return True
     threshold_kb = col.config.optimizer_config.indexing_threshold or 0
     return threshold_kb > 0 and seg is col.holder.appendable and seg.vector_bytes() >= threshold_kb * 1024

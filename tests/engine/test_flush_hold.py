@@ -4,12 +4,14 @@ segments' deltas, optimizer results) is still committed, and a crash meanwhile l
 
 import json
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pytest
 
 from engine.collection import reads
 from engine.persistence import collection_store
+from engine.segment import Segment
 from engine.shard.optimizer import optimize_shard
 from engine.toc import TableOfContents
 from engine.types.config import CollectionConfig, CollectionParams, Distance, OptimizersConfig, VectorParams
@@ -84,6 +86,31 @@ def test_a_segment_awaiting_its_index_is_not_written_as_records(tmp_path: Path) 
     crash(toc)
     again = reopen(tmp_path)
     assert len(state(again)) == 1010
+
+
+def test_a_flush_after_the_graphs_are_attached_still_holds(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The optimizer attaches the graphs, then writes the base: a periodic flush in between must not
+    write the segment as records (it did once its WAL passed the smaller bound: +1x of an ingest)."""
+    monkeypatch.setattr(collection_store, "HOLD_APPENDABLE_WAL_BYTES", 0)  # only the index hold protects it
+    toc = TableOfContents(tmp_path)
+    col = toc.create("c", config())
+    upsert(toc, range(0, 1000))
+    store = col.store
+    assert store is not None
+    write_segment = store.write_segment
+
+    in_window: list[int] = []
+
+    def flush_first(seg: Segment, lock: Any = None) -> None:
+        assert seg.hnsw  # attached, base not written yet
+        col.flush(periodic=True)
+        in_window.append(records_bytes(tmp_path))  # before the commit of the base removes unlisted files
+        write_segment(seg, lock)
+
+    monkeypatch.setattr(store, "write_segment", flush_first)
+    while optimize_shard(col.shard, threads=1):
+        pass
+    assert len(in_window) == 1 and in_window[0] < 100
 
 
 def test_a_crash_while_a_flush_is_held_loses_nothing(tmp_path: Path) -> None:
