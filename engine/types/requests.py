@@ -8,8 +8,9 @@ run for minutes or exhaust memory, not any realistic use."""
 from __future__ import annotations
 
 import enum
+import struct
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Protocol, TypeVar
 
 from engine.errors import ValidationError
 from engine.point_id import PointId
@@ -39,12 +40,43 @@ MAX_BATCH = 1_000
 """Searches in one batch request."""
 
 
+class _Validated(Protocol):
+    def validate(self) -> None: ...
+
+
+V = TypeVar("V", bound=_Validated)
+
+
+def validated(request: V) -> V:
+    """`request` after its `validate()`. The REST and gRPC readers call it, so a bad request is
+    refused before the service looks the collection up, as Qdrant validates a request before it
+    runs it (a bad body on a missing collection is 422/400, not 404); the engine validates again
+    for in-process callers."""
+    request.validate()
+    return request
+
+
 def check_range(name: str, value: int, low: int, high: int) -> None:
     """Qdrant's validator texts: `value V invalid, must be L or larger` / `... H or smaller`."""
     if value < low:
         raise ValidationError(f"Validation error in body: [{name}: value {value} invalid, must be {low} or larger]")
     if value > high:
         raise ValidationError(f"Validation error in body: [{name}: value {value} invalid, must be {high} or smaller]")
+
+
+def validator_number(value: float, f32: bool = False) -> str:
+    """A float as Qdrant's validator prints it: the serde_json number of the field's value (an f32
+    widened to f64: 0.1 reads 0.10000000149011612), always with a fraction (`2.0`)."""
+    if f32:
+        value = struct.unpack("f", struct.pack("f", value))[0]
+    return repr(float(value))
+
+
+def check_feedback_b(b: float) -> None:
+    """Relevance feedback's `naive.b` (Qdrant: `range(min = 0.0)` on an f32)."""
+    if b < 0:
+        raise ValidationError("Validation error in body: [query.relevance_feedback.strategy.naive.b: value "
+                              f"{validator_number(b, f32=True)} invalid, must be 0.0 or larger]")
 
 
 def validate_batch(requests: list[QueryRequest]) -> None:
@@ -73,7 +105,7 @@ class SearchParams:
 
     def validate(self) -> None:
         if self.hnsw_ef is not None:
-            check_range("hnsw_ef", self.hnsw_ef, 0, MAX_HNSW_EF)
+            check_range("params.hnsw_ef", self.hnsw_ef, 1, MAX_HNSW_EF)
         oversampling = self.quantization.oversampling if self.quantization is not None else None
         if oversampling is not None and not oversampling >= 1.0:
             raise ValidationError("Validation error in body: [params.quantization.oversampling: value "
@@ -102,11 +134,11 @@ class Mmr:
     candidates_limit: int | None = None
 
     def validate(self) -> None:
-        if self.diversity is not None and not 0.0 <= self.diversity <= 1.0:
-            raise ValidationError(f"Validation error in body: [mmr.diversity: value {self.diversity} invalid, "
-                                  "must be in the range [0, 1]]")
+        if self.diversity is not None and not 0.0 <= self.diversity <= 1.0:  # Qdrant: range(min = 0.0, max = 1.0)
+            raise ValidationError(f"Validation error in body: [query.mmr.diversity: value "
+                                  f"{validator_number(self.diversity, f32=True)} invalid, must be from 0.0 to 1.0]")
         if self.candidates_limit is not None:
-            check_range("mmr.candidates_limit", self.candidates_limit, 0, MAX_MMR_CANDIDATES)
+            check_range("query.mmr.candidates_limit", self.candidates_limit, 0, MAX_MMR_CANDIDATES)
 
 
 @dataclass(slots=True)

@@ -27,6 +27,7 @@ from engine.types.config import (
     WalConfig,
     apply_diff,
 )
+from server.convert.config_diff import HNSW_DIFF, OPTIMIZERS_DIFF, WAL_DIFF, checked_diff
 from server.convert.json_fields import aliased, expect_object, format_error, req
 from server.convert.payload_schema import payload_schema_to_json
 
@@ -140,11 +141,11 @@ def _nonzero_u32(value: Any) -> int:
     return value
 
 
-def _diff(raw: Any, fields: tuple[str, ...], what: str) -> dict[str, Any] | None:
+def _diff(raw: Any, fields: dict[str, Any], what: str) -> dict[str, Any] | None:
+    """A config diff read with Qdrant's types and ranges; unknown fields are ignored, as by Qdrant."""
     if raw is None:
         return None
-    obj = expect_object(raw, what)
-    return {k: v for k, v in obj.items() if k in fields}  # unknown fields are ignored, as by Qdrant
+    return checked_diff(expect_object(raw, what), fields, what)
 
 
 def _vector_params(raw: Any) -> VectorParams:
@@ -199,7 +200,7 @@ def config_from_create(body: Any) -> CollectionConfig:
         hnsw_config=apply_diff(HnswConfig(), _hnsw_diff(obj.get("hnsw_config")), HNSW_FIELDS),
         optimizer_config=apply_diff(OptimizersConfig(), _optimizer_diff(obj.get("optimizers_config")),
                                     OPTIMIZER_FIELDS),
-        wal_config=apply_diff(WalConfig(), _diff(obj.get("wal_config"), WAL_FIELDS, "wal_config"), WAL_FIELDS),
+        wal_config=apply_diff(WalConfig(), _diff(obj.get("wal_config"), WAL_DIFF, "wal_config"), WAL_FIELDS),
         quantization_config=obj.get("quantization_config"),
         strict_mode_config=obj.get("strict_mode_config"),
         metadata=obj.get("metadata"),
@@ -214,14 +215,35 @@ _VECTOR_ALIASES = {"quantization": "quantization_config"}
 def _optimizer_diff(raw: Any) -> dict[str, Any] | None:
     if raw is None:
         return None
-    return _diff(aliased(expect_object(raw, "optimizers_config"), _OPTIMIZER_ALIASES), OPTIMIZER_FIELDS,
+    return _diff(aliased(expect_object(raw, "optimizers_config"), _OPTIMIZER_ALIASES), OPTIMIZERS_DIFF,
                  "optimizers_config")
 
 
 def _hnsw_diff(raw: Any) -> dict[str, Any] | None:
     if raw is None:
         return None
-    return _diff(aliased(expect_object(raw, "hnsw_config"), _HNSW_ALIASES), HNSW_FIELDS, "hnsw_config")
+    return _diff(aliased(expect_object(raw, "hnsw_config"), _HNSW_ALIASES), HNSW_DIFF, "hnsw_config")
+
+
+def check_update(body: Any) -> None:
+    """The checks of a PATCH body that need no collection: Qdrant's extractor validates the whole
+    UpdateCollection before the collection is looked up, so a bad body on a missing collection is
+    its 400/422, not 404. The service's `apply_update` reads the body again against the config."""
+    obj = expect_object(body if body is not None else {})
+    vectors = obj.get("vectors")
+    for raw in (expect_object(vectors, "vectors") if vectors is not None else {}).values():
+        _hnsw_diff(aliased(expect_object(raw, "vector params diff"), _VECTOR_ALIASES).get("hnsw_config"))
+    _hnsw_diff(obj.get("hnsw_config"))
+    _optimizer_diff(obj.get("optimizers_config"))
+    params = obj.get("params")
+    if params is not None:
+        params = expect_object(params, "params")
+        for key in ("replication_factor", "write_consistency_factor"):
+            if params.get(key) is not None:
+                _nonzero_u32(params[key])
+    sparse_vectors_from_json(obj.get("sparse_vectors"))
+    if obj.get("metadata") is not None:
+        expect_object(obj["metadata"], "metadata")
 
 
 def apply_update(config: CollectionConfig, body: Any) -> CollectionConfig:

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from typing import Any
 
 import numpy as np
@@ -39,6 +40,25 @@ def check_fields(obj: dict[str, Any], allowed: Iterable[str]) -> None:
 
 U64_MAX = 2**64 - 1
 
+
+@contextmanager
+def in_model(prefix: str) -> Iterator[None]:
+    """Validation errors raised inside name their field under `prefix`: Qdrant's REST models flatten
+    an inner struct into the body (`QueryRequest.internal`, `SearchRequest.search_request`, ...) and
+    the validator names fields by the struct path (`[internal.limit: ...]`, `[searches[0]...]`)."""
+    try:
+        yield
+    except ValidationError as exc:
+        raise ValidationError(_prefixed(exc.message, prefix)) from None
+
+
+def _prefixed(message: str, prefix: str) -> str:
+    head, bracket, rest = message.partition(": [")
+    if not bracket:
+        return message
+    return f"{head}: [{prefix}{rest}"
+
+
 WITH_VECTORS = {"with_vectors": "with_vector"}
 """The serde alias most of Qdrant's read requests accept (query, search, recommend, scroll, retrieve)."""
 
@@ -58,6 +78,8 @@ def aliased(obj: dict[str, Any], aliases: dict[str, str]) -> dict[str, Any]:
 
 
 def opt_int(obj: dict[str, Any], key: str, *, minimum: int = 0, default: int | None = None) -> int | None:
+    """An unsigned integer field (every integer of the request models is a usize or u64): a
+    negative number is serde's format error (400), one below `minimum` the validator's 422."""
     value = obj.get(key)
     if value is None:
         return default
@@ -66,6 +88,8 @@ def opt_int(obj: dict[str, Any], key: str, *, minimum: int = 0, default: int | N
             value = int(value)
         else:
             raise format_error(f"invalid type for `{key}`: expected an integer, got {value!r}")
+    if value < 0:
+        raise format_error(f"invalid value: integer `{value}`, expected usize")
     if value < minimum:
         raise ValidationError(f"Validation error in JSON body: [{key}: value {value} invalid, must be {minimum} or larger]")
     if value > U64_MAX:  # every integer of the schema is at most a u64 (Python's would be unbounded)

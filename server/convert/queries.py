@@ -20,6 +20,7 @@ from engine.types.requests import (
     QueryRequest,
     ScrollRequest,
     SearchParams,
+    validated,
 )
 from server.convert.filters import filter_from_json
 from server.convert.json_fields import (
@@ -28,6 +29,7 @@ from server.convert.json_fields import (
     dense_vector,
     expect_object,
     format_error,
+    in_model,
     opt_bool,
     opt_float,
     opt_int,
@@ -50,7 +52,9 @@ def search_params(raw: Any) -> SearchParams:
     if raw is None:
         return SearchParams()
     obj = expect_object(raw, "params")
-    return SearchParams(hnsw_ef=opt_int(obj, "hnsw_ef", minimum=1), exact=bool(opt_bool(obj, "exact", False)),
+    with in_model("params."):
+        hnsw_ef = opt_int(obj, "hnsw_ef", minimum=1)
+    return SearchParams(hnsw_ef=hnsw_ef, exact=bool(opt_bool(obj, "exact", False)),
                         indexed_only=bool(opt_bool(obj, "indexed_only", False)),
                         quantization=quantization_params(obj.get("quantization")))
 
@@ -86,7 +90,13 @@ def order_by(raw: Any) -> OrderBy | None:
 
 
 def search_from_json(body: Any) -> QueryRequest:
-    """The pre-1.16 `points/search` body: `vector` is a list, {name, vector} or [name, list]."""
+    """The pre-1.16 `points/search` body: `vector` is a list, {name, vector} or [name, list]
+    (SearchRequest flattens SearchRequestInternal as `search_request`: its field paths)."""
+    with in_model("search_request."):
+        return validated(_search(body))
+
+
+def _search(body: Any) -> QueryRequest:
     obj = aliased(expect_object(body), SEARCH_ALIASES)
     raw = req(obj, "vector")
     using = ""
@@ -114,10 +124,20 @@ def batch_from_json(body: Any, one: Callable[[Any], T]) -> list[T]:
     searches = req(obj, "searches")
     if not isinstance(searches, list):
         raise format_error("`searches` must be a list")
-    return [one(s) for s in searches]
+    out = []
+    for i, search in enumerate(searches):
+        with in_model(f"searches[{i}]."):
+            out.append(one(search))
+    return out
 
 
 def scroll_from_json(body: Any) -> ScrollRequest:
+    """ScrollRequest flattens ScrollRequestInternal as `scroll_request` (its field paths)."""
+    with in_model("scroll_request."):
+        return validated(_scroll(body))
+
+
+def _scroll(body: Any) -> ScrollRequest:
     obj = aliased(expect_object(body if body is not None else {}), WITH_VECTORS)
     offset: PointId | None = point_id(obj["offset"]) if obj.get("offset") is not None else None
     ordering = order_by(obj.get("order_by"))
@@ -136,13 +156,14 @@ def count_from_json(body: Any) -> CountRequest:
 
 
 def facet_from_json(body: Any) -> FacetRequest:
-    obj = expect_object(body)
-    key = opt_str(obj, "key")
-    if not key:
-        raise format_error("missing field `key`")
-    return FacetRequest(key=key, filter=filter_from_json(obj.get("filter")),
-                        limit=opt_limit(obj),
-                        exact=bool(opt_bool(obj, "exact", False)))
+    """FacetRequest flattens FacetRequestInternal as `facet_request` (its field paths)."""
+    with in_model("facet_request."):
+        obj = expect_object(body)
+        key = opt_str(obj, "key")
+        if not key:
+            raise format_error("missing field `key`")
+        return validated(FacetRequest(key=key, filter=filter_from_json(obj.get("filter")), limit=opt_limit(obj),
+                                      exact=bool(opt_bool(obj, "exact", False))))
 
 
 def retrieve_from_json(body: Any) -> tuple[list[PointId], PayloadSelector, VectorSelector]:

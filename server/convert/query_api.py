@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from engine.errors import BadRequest, ValidationError
+from engine.errors import BadRequest
 from engine.types.requests import (
     DEFAULT_GROUP_SIZE,
     DEFAULT_MATRIX_LIMIT,
@@ -35,6 +35,8 @@ from engine.types.requests import (
     SampleQuery,
     VectorInput,
     WithLookup,
+    check_feedback_b,
+    validated,
 )
 from server.convert.filters import filter_from_json
 from server.convert.formula import expression
@@ -43,6 +45,7 @@ from server.convert.json_fields import (
     aliased,
     expect_object,
     format_error,
+    in_model,
     opt_float,
     opt_int,
     opt_limit,
@@ -147,9 +150,7 @@ def _feedback(obj: dict[str, Any]) -> RelevanceFeedbackQuery:
         raise format_error("unknown variant, expected `naive`")
     naive = expect_object(strategy["naive"], "naive")
     b = _number(naive, "b")
-    if b < 0:
-        raise ValidationError(f"Validation error in JSON body: [query.relevance_feedback.strategy.naive.b: "
-                              f"value {b} invalid, must be 0 or larger]")
+    check_feedback_b(b)
     return RelevanceFeedbackQuery(target=vector_input(req(obj, "target")), feedback=feedback,
                                   a=_number(naive, "a"), b=b, c=_number(naive, "c"))
 
@@ -207,7 +208,11 @@ def _prefetches(raw: Any) -> list[Prefetch]:
     if raw is None:
         return []
     items = raw if isinstance(raw, list) else [raw]
-    return [prefetch(p) for p in items]
+    out = []
+    for i, p in enumerate(items):
+        with in_model(f"prefetch[{i}]."):
+            out.append(prefetch(p))
+    return out
 
 
 def prefetch(raw: Any) -> Prefetch:
@@ -221,9 +226,10 @@ def prefetch(raw: Any) -> Prefetch:
 
 
 def query_from_json(body: Any) -> QueryRequest:
-    obj = aliased(expect_object(body if body is not None else {}), WITH_VECTORS)
-    return _query(obj, limit=opt_limit(obj),
-                  offset=opt_int(obj, "offset", default=0) or 0)
+    """`points/query` (Qdrant's QueryRequest flattens QueryRequestInternal as `internal`)."""
+    with in_model("internal."):
+        obj = aliased(expect_object(body if body is not None else {}), WITH_VECTORS)
+        return validated(_query(obj, limit=opt_limit(obj), offset=opt_int(obj, "offset", default=0) or 0))
 
 
 def _query(obj: dict[str, Any], limit: int, offset: int) -> QueryRequest:
@@ -260,16 +266,22 @@ def group_by(obj: dict[str, Any]) -> str:
 
 
 def groups_from_json(body: Any) -> GroupsRequest:
-    obj = expect_object(body)
-    query = _query(obj, limit=opt_limit(obj), offset=0)
-    return GroupsRequest(query=query, group_by=group_by(obj),
-                         group_size=opt_int(obj, "group_size", minimum=1, default=DEFAULT_GROUP_SIZE) or 1,
-                         with_lookup=with_lookup(obj.get("with_lookup")))
+    """`points/query/groups`: QueryGroupsRequest flattens QueryGroupsRequestInternal as
+    `search_group_request`, which flattens the group fields (limit, group_size) as `group_request`."""
+    with in_model("search_group_request."):
+        obj = expect_object(body)
+        with in_model("group_request."):
+            limit = opt_limit(obj)
+            size = opt_int(obj, "group_size", minimum=1, default=DEFAULT_GROUP_SIZE) or 1
+        return validated(GroupsRequest(query=_query(obj, limit=limit, offset=0), group_by=group_by(obj),
+                                       group_size=size, with_lookup=with_lookup(obj.get("with_lookup"))))
 
 
 def matrix_from_json(body: Any) -> MatrixRequest:
-    obj = expect_object(body if body is not None else {})
-    return MatrixRequest(filter=filter_from_json(obj.get("filter")),
-                         sample=opt_int(obj, "sample", minimum=2, default=DEFAULT_MATRIX_SAMPLE) or 2,
-                         limit=opt_int(obj, "limit", minimum=1, default=DEFAULT_MATRIX_LIMIT) or 1,
-                         using=opt_str(obj, "using") or "")
+    """`search/matrix/*` (SearchMatrixRequest flattens SearchMatrixRequestInternal as `search_request`)."""
+    with in_model("search_request."):
+        obj = expect_object(body if body is not None else {})
+        return validated(MatrixRequest(filter=filter_from_json(obj.get("filter")),
+                                       sample=opt_int(obj, "sample", minimum=2, default=DEFAULT_MATRIX_SAMPLE) or 2,
+                                       limit=opt_int(obj, "limit", minimum=1, default=DEFAULT_MATRIX_LIMIT) or 1,
+                                       using=opt_str(obj, "using") or ""))

@@ -34,7 +34,7 @@ def rpc(method: Method) -> Method:
         except grpc.aio.AbortError:
             raise
         except EngineError as exc:
-            _, code, message = describe(exc)
+            _, code, message = describe(exc, grpc=True)
             retry_after = getattr(exc, "retry_after", None)
             if retry_after is not None:  # Qdrant sends a rate limit's wait as `retry-after` metadata
                 context.set_trailing_metadata((("retry-after", str(retry_after)),))

@@ -79,7 +79,7 @@ def _guarded(handler: grpc.RpcMethodHandler, method: str, access: Access) -> grp
             access.check(requirement, collection)
         except Forbidden as exc:
             log_denied("grpc", method, context.peer(), exc)
-            _, code, message = describe(exc)
+            _, code, message = describe(exc, grpc=True)
             await context.abort(getattr(grpc.StatusCode, code), message)
         token = current_access.set(access)
         try:

@@ -7,7 +7,13 @@ from typing import Any
 from starlette.routing import Route
 
 from engine.types.operations import DeleteFieldIndex, Operation
-from server.convert.collections import aliases_from_json, apply_update, config_from_create, info_to_json
+from server.convert.collections import (
+    aliases_from_json,
+    apply_update,
+    check_update,
+    config_from_create,
+    info_to_json,
+)
 from server.convert.points import create_index_from_json
 from server.convert.results import update_to_json
 from server.convert.vector_names import check_path_name, create_vector_name_from_json, delete_vector_name
@@ -34,6 +40,7 @@ async def create_collection(ctx: Ctx) -> Any:
 
 async def update_collection(ctx: Ctx) -> Any:
     body = await ctx.body()
+    check_update(body)  # before the collection is looked up, as Qdrant
     apply_update_checked = lambda config: apply_update(config, body)  # noqa: E731 (validated on apply)
     return await ctx.service.update_collection(ctx.collection, apply_update_checked)
 

@@ -46,7 +46,7 @@ def _col(distance: Distance, n: int = 40) -> Collection:
     (QueryRequest(limit=MAX_LIMIT + 1), f"limit: value {MAX_LIMIT + 1} invalid, must be {MAX_LIMIT} or smaller"),
     (QueryRequest(limit=0), "limit: value 0 invalid, must be 1 or larger"),
     (QueryRequest(offset=10**9), "offset: value 1000000000 invalid, must be 1000000 or smaller"),
-    (QueryRequest(params=SearchParams(hnsw_ef=10**7)), "hnsw_ef: value 10000000 invalid"),
+    (QueryRequest(params=SearchParams(hnsw_ef=10**7)), "params.hnsw_ef: value 10000000 invalid"),
     (QueryRequest(prefetch=[Prefetch(limit=10**9)]), "prefetch.limit: value 1000000000 invalid"),
     (QueryRequest(prefetch=[Prefetch(prefetch=[Prefetch()] * MAX_PREFETCHES)] * 2),
      f"prefetch: value {MAX_PREFETCHES + 1} invalid, must be {MAX_PREFETCHES} or smaller"),

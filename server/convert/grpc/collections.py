@@ -13,7 +13,7 @@ from typing import Any
 from engine.collection import CollectionInfo
 from engine.toc import AliasOperation, CreateAlias, DeleteAlias, RenameAlias
 from engine.types.config import CollectionConfig, VectorParams
-from server.convert.collections import apply_update, config_from_create, config_to_json
+from server.convert.collections import apply_update, check_update, config_from_create, config_to_json
 from server.convert.grpc.messages import enum_to_str, fill, to_dict
 from server.convert.grpc.payload_schema import payload_schema_info_to_pb
 from server.convert.grpc.values import GrpcInputError, struct_from_pb, struct_to_pb
@@ -154,6 +154,7 @@ def _vector_diff(d: Any) -> dict[str, Any]:
 def update_from_pb(request: Any) -> Callable[[CollectionConfig], CollectionConfig]:
     """The config change of an `UpdateCollection` request, applied by the service under its lock."""
     body = update_body_from_pb(request)
+    check_update(body)  # before the collection is looked up, as Qdrant
     return lambda config: apply_update(config, body)
 
 

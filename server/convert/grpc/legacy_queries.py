@@ -15,6 +15,7 @@ from engine.types.requests import (
     QueryRequest,
     RecommendQuery,
     VectorInput,
+    validated,
 )
 from server.convert.grpc.filters import filter_from_pb
 from server.convert.grpc.queries import _opt, search_params_from_pb
@@ -45,14 +46,14 @@ def _limit(request: Any) -> int:
 
 
 def _request(request: Any, query: Query, using: str, offset: int = 0) -> QueryRequest:
-    return QueryRequest(
+    return validated(QueryRequest(
         query=query, using=using, filter=filter_from_pb(request.filter, request.HasField("filter")),
         params=search_params_from_pb(request.params, request.HasField("params")), limit=_limit(request),
         offset=offset, score_threshold=request.score_threshold if has(request, "score_threshold") else None,
         lookup_from=lookup_from_pb(request.lookup_from, True) if has(request, "lookup_from") else None,
         with_payload=with_payload_from_pb(request.with_payload, request.HasField("with_payload"), False),
         with_vector=with_vectors_from_pb(request.with_vectors, request.HasField("with_vectors")),
-    )
+    ))
 
 
 def _vector(v: Any) -> VectorInput:

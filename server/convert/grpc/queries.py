@@ -25,6 +25,7 @@ from engine.types.requests import (
     QueryRequest,
     ScrollRequest,
     SearchParams,
+    validated,
 )
 from server.convert.grpc.filters import filter_from_pb
 from server.convert.grpc.values import (
@@ -101,7 +102,7 @@ def search_from_pb(request: Any) -> QueryRequest:
         raise BadRequest("sparse vectors are not supported yet by this server")
     if request.limit < 1:
         raise invalid(f"limit: value {request.limit} invalid, must be 1 or larger")
-    return QueryRequest(
+    return validated(QueryRequest(
         query=NearestQuery(vector=dense(request.vector)), using=_opt(request, "vector_name", ""),
         filter=filter_from_pb(request.filter, request.HasField("filter")),
         params=search_params_from_pb(request.params, request.HasField("params")),
@@ -109,7 +110,7 @@ def search_from_pb(request: Any) -> QueryRequest:
         score_threshold=_opt(request, "score_threshold"),
         with_payload=with_payload_from_pb(request.with_payload, request.HasField("with_payload"), False),
         with_vector=with_vectors_from_pb(request.with_vectors, request.HasField("with_vectors")),
-    )
+    ))
 
 
 def scroll_from_pb(request: Any) -> ScrollRequest:
@@ -117,12 +118,12 @@ def scroll_from_pb(request: Any) -> ScrollRequest:
     ordering = order_by_from_pb(request.order_by) if request.HasField("order_by") else None
     if ordering is not None and offset is not None:
         raise BadRequest("Offset is not supported in conjunction with `order_by` scroll parameter")
-    return ScrollRequest(
+    return validated(ScrollRequest(
         offset=offset, limit=_limit(request), filter=filter_from_pb(request.filter, request.HasField("filter")),
         with_payload=with_payload_from_pb(request.with_payload, request.HasField("with_payload"), True),
         with_vector=with_vectors_from_pb(request.with_vectors, request.HasField("with_vectors")),
         order_by=ordering,
-    )
+    ))
 
 
 def count_from_pb(request: Any) -> CountRequest:
@@ -133,8 +134,8 @@ def count_from_pb(request: Any) -> CountRequest:
 def facet_from_pb(request: Any) -> FacetRequest:
     if not request.key:
         raise GrpcInputError("missing field `key`")
-    return FacetRequest(key=request.key, filter=filter_from_pb(request.filter, request.HasField("filter")),
-                        limit=_limit(request), exact=bool(_opt(request, "exact", False)))
+    return validated(FacetRequest(key=request.key, filter=filter_from_pb(request.filter, request.HasField("filter")),
+                                  limit=_limit(request), exact=bool(_opt(request, "exact", False))))
 
 
 def get_from_pb(request: Any) -> tuple[list[PointId], PayloadSelector, VectorSelector]:

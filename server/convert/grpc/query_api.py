@@ -50,6 +50,8 @@ from engine.types.requests import (
     SampleQuery,
     VectorInput,
     WithLookup,
+    check_feedback_b,
+    validated,
 )
 from server.convert.grpc.filters import filter_from_pb
 from server.convert.grpc.queries import _limit, _opt, order_by_from_pb, search_params_from_pb
@@ -105,8 +107,7 @@ def _feedback(message: Any) -> RelevanceFeedbackQuery:
     if message.strategy.WhichOneof("variant") != "naive":
         raise GrpcInputError("missing field `strategy` in `relevance_feedback`: expected `naive`")
     naive = message.strategy.naive
-    if naive.b < 0:
-        raise GrpcInputError(f"relevance_feedback.strategy.naive.b: value {naive.b} invalid, must be 0 or larger")
+    check_feedback_b(naive.b)
     feedback = [FeedbackItem(vector_input(item.example), float(item.score)) for item in message.feedback]
     return RelevanceFeedbackQuery(target=vector_input(message.target), feedback=feedback,
                                   a=float(naive.a), b=float(naive.b), c=float(naive.c))
@@ -224,7 +225,7 @@ def _query_request(request: Any, limit: int, offset: int) -> QueryRequest:
 
 
 def query_from_pb(request: Any) -> QueryRequest:
-    return _query_request(request, _limit(request), int(_opt(request, "offset", 0)))
+    return validated(_query_request(request, _limit(request), int(_opt(request, "offset", 0))))
 
 
 def with_lookup_from_pb(message: Any, present: bool) -> WithLookup | None:
@@ -257,9 +258,10 @@ def _group_size(request: Any, default: int) -> int:
 
 def query_groups_from_pb(request: Any) -> GroupsRequest:
     query = _query_request(request, _limit(request), 0)
-    return GroupsRequest(query=query, group_by=_group_by(request),
-                         group_size=_group_size(request, DEFAULT_GROUP_SIZE),
-                         with_lookup=with_lookup_from_pb(request.with_lookup, request.HasField("with_lookup")))
+    return validated(GroupsRequest(query=query, group_by=_group_by(request),
+                                   group_size=_group_size(request, DEFAULT_GROUP_SIZE),
+                                   with_lookup=with_lookup_from_pb(request.with_lookup,
+                                                                   request.HasField("with_lookup"))))
 
 
 def matrix_from_pb(request: Any) -> MatrixRequest:
@@ -269,5 +271,5 @@ def matrix_from_pb(request: Any) -> MatrixRequest:
         raise invalid(f"sample: value {sample} invalid, must be 2 or larger")
     if limit < 1:
         raise invalid(f"limit: value {limit} invalid, must be 1 or larger")
-    return MatrixRequest(filter=filter_from_pb(request.filter, request.HasField("filter")), sample=sample,
-                         limit=limit, using=_opt(request, "using", ""))
+    return validated(MatrixRequest(filter=filter_from_pb(request.filter, request.HasField("filter")),
+                                   sample=sample, limit=limit, using=_opt(request, "using", "")))
