@@ -122,3 +122,41 @@ def test_filter_and_payload_selectors_still_deny_unknown_fields(raw: httpx.Clien
     body = {"with_payload": {"include": ["n"], "also": ["x"]}}
     response = raw.post(f"/collections/{points}/points/scroll", json=body)
     assert_qdrant_error(response, 400, "Format error in JSON body")
+
+
+def _formula(raw: httpx.Client, name: str, formula: Any) -> httpx.Response:
+    body = {"prefetch": {"query": [1, 0]}, "query": {"formula": formula, "unknown": 1}, "limit": 3}
+    return raw.post(f"/collections/{name}/points/query", json=body)
+
+
+def test_formula_expressions_ignore_unknown_keys(raw: httpx.Client, points: str) -> None:
+    """Qdrant's `Expression` is an untagged enum of structs without deny_unknown_fields
+    (lib/api/src/rest/schema.rs): a condition is tried first, then the operations in their order;
+    the first that reads wins and other keys are ignored."""
+    def scores(formula: Any) -> list[tuple[int, float]]:
+        return [(p["id"], p["score"]) for p in assert_ok(_formula(raw, points, formula))["points"]]
+
+    assert scores({"sum": ["$score", 1], "note": "x"}) == [(3, 4.0), (2, 3.0), (1, 2.0)]
+    assert scores({"mult": [2, "$score"], "sum": [100]}) == [(3, 6.0), (2, 4.0), (1, 2.0)]  # mult before sum
+    assert scores({"mult": 5, "sum": [1, "$score"]}) == [(3, 4.0), (2, 3.0), (1, 2.0)]  # mult does not read: sum
+    assert scores({"neg": "$score", "colour": 1}) == [(1, -1.0), (2, -2.0), (3, -3.0)]
+    assert scores({"div": {"left": "$score", "right": 2, "extra": True}}) == [(3, 1.5), (2, 1.0), (1, 0.5)]
+    hits = scores({"key": "n", "match": {"value": 2}, "mult": [5]})  # a condition first: 1 or 0
+    assert hits[0] == (2, 1.0) and {s for _, s in hits[1:]} == {0.0}
+    assert_qdrant_error(_formula(raw, points, {"bogus": 1}), 400, "Format error in JSON body",
+                        "data did not match any variant of untagged enum Expression")
+
+
+def test_batch_operations_ignore_unknown_keys(raw: httpx.Client, points: str) -> None:
+    """`UpdateOperation` (src/common/update.rs) is untagged too: the first variant whose key is
+    present and whose body reads wins (`delete: 5` does not read, so `set_payload` does)."""
+    url = f"/collections/{points}/points/batch?wait=true"
+    ops = [{"upsert": {"points": [{"id": 9, "vector": [1, 1]}]}, "comment": "x"},
+           {"set_payload": {"payload": {"k": 1}, "points": [9]}, "delete": 5}]
+    assert [r["status"] for r in assert_ok(raw.post(url, json={"operations": ops}))] == ["completed", "completed"]
+    got = assert_ok(raw.get(f"/collections/{points}/points/9"))
+    assert got["payload"] == {"k": 1} and got["vector"] == [1.0, 1.0]
+    response = raw.post(url, json={"operations": [{"delete": {"points": [9]}}, {"nope": {}}]})
+    assert_qdrant_error(response, 400, "Format error in JSON body",
+                        "data did not match any variant of untagged enum UpdateOperation")
+    assert assert_ok(raw.get(f"/collections/{points}/points/9"))["id"] == 9  # nothing applied

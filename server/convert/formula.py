@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from engine.errors import MalformedRequest
 from engine.types.expressions import (
     ConditionExpr,
     Constant,
@@ -51,7 +52,48 @@ def _decay(kind: DecayKind, raw: Any) -> Decay:
                  scale=opt_float(obj, "scale"), midpoint=opt_float(obj, "midpoint"))
 
 
+_CONDITION_KEYS = ("key", "is_empty", "is_null", "has_id", "has_vector", "nested")
+_FILTER_KEYS = ("must", "should", "must_not", "min_should")
+
+
+def _operation(key: str, raw: Any) -> Expression:
+    """The operation variant named by `key`, its params read (unknown params are ignored)."""
+    match key:
+        case "geo_distance":
+            obj = expect_object(raw, "geo_distance")
+            to = req(obj, "to")
+            if not isinstance(to, str):
+                raise format_error("`geo_distance.to` must be a payload key")
+            return GeoDistanceExpr(_geo_point(req(obj, "origin")), to)
+        case "datetime" | "datetime_key":
+            if not isinstance(raw, str):
+                raise format_error(f"`{key}` must be a string")
+            return DatetimeExpr(raw) if key == "datetime" else DatetimeKeyExpr(raw)
+        case "mult":
+            return Mult(_list(raw, "mult"))
+        case "sum":
+            return Sum(_list(raw, "sum"))
+        case "div":
+            obj = expect_object(raw, "div")
+            return Div(expression(req(obj, "left")), expression(req(obj, "right")), opt_float(obj, "by_zero_default"))
+        case "pow":
+            obj = expect_object(raw, "pow")
+            return Pow(expression(req(obj, "base")), expression(req(obj, "exponent")))
+        case _ if key in DECAYS:
+            return _decay(DECAYS[key], raw)
+    return Unary(next(o for o in UNARY if o == key), expression(raw))
+
+
+_OPERATIONS = ("geo_distance", "datetime", "datetime_key", "mult", "sum", "neg", "abs", "div", "sqrt", "pow",
+               "exp", "log10", "ln", "lin_decay", "exp_decay", "gauss_decay")
+"""The operation variants of Qdrant's untagged `Expression`, in its order (lib/api/src/rest/schema.rs)."""
+
+
 def expression(raw: Any) -> Expression:
+    """One expression, read as serde reads Qdrant's untagged `Expression`: a number, a variable, a
+    condition (tried before the operations: an object with a condition's key, or one a Filter reads),
+    else the first operation variant whose key is present and whose params read. No variant denies
+    unknown fields, so other keys are ignored."""
     match raw:
         case bool():
             raise format_error("an expression cannot be a boolean")
@@ -59,35 +101,16 @@ def expression(raw: Any) -> Expression:
             return Constant(float(raw))
         case str():
             return Variable(raw)
-        case {"mult": items} if len(raw) == 1:
-            return Mult(_list(items, "mult"))
-        case {"sum": items} if len(raw) == 1:
-            return Sum(_list(items, "sum"))
-        case {"div": params} if len(raw) == 1:
-            obj = expect_object(params, "div")
-            return Div(expression(req(obj, "left")), expression(req(obj, "right")), opt_float(obj, "by_zero_default"))
-        case {"pow": params} if len(raw) == 1:
-            obj = expect_object(params, "pow")
-            return Pow(expression(req(obj, "base")), expression(req(obj, "exponent")))
-        case {"geo_distance": params} if len(raw) == 1:
-            obj = expect_object(params, "geo_distance")
-            to = req(obj, "to")
-            if not isinstance(to, str):
-                raise format_error("`geo_distance.to` must be a payload key")
-            return GeoDistanceExpr(_geo_point(req(obj, "origin")), to)
-        case {"datetime": str() as text} if len(raw) == 1:
-            return DatetimeExpr(text)
-        case {"datetime_key": str() as key} if len(raw) == 1:
-            return DatetimeKeyExpr(key)
-        case dict() if len(raw) == 1 and next(iter(raw)) in UNARY:
-            op = next(iter(raw))
-            return Unary(next(o for o in UNARY if o == op), expression(raw[op]))
-        case dict() if len(raw) == 1 and next(iter(raw)) in DECAYS:
-            key = next(iter(raw))
-            return _decay(DECAYS[key], raw[key])
-        case dict():
+        case dict() if any(k in raw for k in _CONDITION_KEYS) or all(k in _FILTER_KEYS for k in raw):
             parsed = filter_from_json({"must": [raw]})
             if parsed is None or len(parsed.must) != 1:
                 raise format_error("invalid expression")
             return ConditionExpr(parsed.must[0])
-    raise format_error("invalid expression: expected a number, a variable, a condition or an operation")
+        case dict():
+            for key in _OPERATIONS:
+                if key in raw:
+                    try:
+                        return _operation(key, raw[key])
+                    except MalformedRequest:
+                        continue
+    raise format_error("data did not match any variant of untagged enum Expression")

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from engine.errors import BadRequest
+from engine.errors import BadRequest, MalformedRequest
 from engine.types.operations import (
     UPDATE_MODES,
     ClearPayload,
@@ -182,11 +182,17 @@ def batch_from_json(body: Any) -> list[PointOperation]:
     raw_ops = req(obj, "operations")
     if not isinstance(raw_ops, list):
         raise format_error("`operations` must be a list")
-    ops: list[PointOperation] = []
-    for raw in raw_ops:
-        op = expect_object(raw, "operation")
-        if len(op) != 1 or next(iter(op)) not in _BATCH_KINDS:
-            raise format_error(f"unknown update operation, expected one of {', '.join(_BATCH_KINDS)}")
-        kind, inner = next(iter(op.items()))
-        ops.append(_BATCH_KINDS[kind](inner))
-    return ops
+    return [_batch_operation(expect_object(raw, "operation")) for raw in raw_ops]
+
+
+def _batch_operation(op: dict[str, Any]) -> PointOperation:
+    """One `operations` item, read as serde reads Qdrant's untagged `UpdateOperation`
+    (src/common/update.rs): the variants in their order, the first whose key is present and whose
+    body reads wins; other keys are ignored (no variant denies unknown fields)."""
+    for kind, convert in _BATCH_KINDS.items():
+        if kind in op:
+            try:
+                return convert(op[kind])
+            except MalformedRequest:
+                continue
+    raise format_error("data did not match any variant of untagged enum UpdateOperation")
