@@ -38,12 +38,21 @@ from engine.types.points import (
 )
 from engine.types.requests import CountRequest, FacetRequest, GroupsRequest, QueryRequest, ScrollRequest
 from engine.types.sharding import Addressed, ShardKey, ShardKeySelector, addressed
+from server import read_scope
 from server.auth.context import visible
 from server.convert.cluster import ClusterOperation, CreateShardKey
 from server.settings import Settings
 from server.telemetry.issues import IssueBoard
 from server.telemetry.observed_service import ObservedService
 from storage.wal import FsyncPolicy
+
+
+def _scope(shard_key: ShardSelector, consistency: ReadConsistency) -> tuple[ShardSelector, ReadConsistency]:
+    """The shard keys and consistency of a read: as passed, else as the transport set them for
+    this request (server/read_scope.py)."""
+    scope = read_scope.current()
+    return (shard_key if shard_key is not None else scope.shard_key,
+            consistency if consistency is not None else scope.consistency)
 
 
 def not_in_cluster(what: str) -> NoReturn:
@@ -140,32 +149,32 @@ class ClusterService(ObservedService):
     # ---- reads: fanned out to one replica per shard and merged (cluster/reads.py) --------------
     async def query(self, name: str, request: QueryRequest, timeout: float | None = None,
                     shard_key: ShardSelector = None, consistency: ReadConsistency = None) -> list[ScoredPoint]:
-        return await self.reads.query(name, request, timeout, shard_key, consistency)
+        return await self.reads.query(name, request, timeout, *_scope(shard_key, consistency))
 
     async def query_batch(self, name: str, requests: list[QueryRequest], timeout: float | None = None,
                           shard_key: ShardSelector = None,
                           consistency: ReadConsistency = None) -> list[list[ScoredPoint]]:
-        return await self.reads.query_batch(name, requests, timeout, shard_key, consistency)
+        return await self.reads.query_batch(name, requests, timeout, *_scope(shard_key, consistency))
 
     async def query_groups(self, name: str, request: GroupsRequest, timeout: float | None = None,
                            shard_key: ShardSelector = None, consistency: ReadConsistency = None) -> list[PointGroup]:
-        return await self.reads.query_groups(name, request, timeout, shard_key, consistency)
+        return await self.reads.query_groups(name, request, timeout, *_scope(shard_key, consistency))
 
     async def retrieve(self, name: str, ids: list[PointId], with_payload: PayloadSelector, with_vector: VectorSelector,
                        shard_key: ShardSelector = None, consistency: ReadConsistency = None) -> list[Record]:
-        return await self.reads.retrieve(name, ids, with_payload, with_vector, shard_key, consistency)
+        return await self.reads.retrieve(name, ids, with_payload, with_vector, *_scope(shard_key, consistency))
 
     async def scroll(self, name: str, request: ScrollRequest, timeout: float | None = None,
                      shard_key: ShardSelector = None, consistency: ReadConsistency = None) -> ScrollPage:
-        return await self.reads.scroll(name, request, timeout, shard_key, consistency)
+        return await self.reads.scroll(name, request, timeout, *_scope(shard_key, consistency))
 
     async def count(self, name: str, request: CountRequest, timeout: float | None = None,
                     shard_key: ShardSelector = None, consistency: ReadConsistency = None) -> int:
-        return await self.reads.count(name, request, timeout, shard_key, consistency)
+        return await self.reads.count(name, request, timeout, *_scope(shard_key, consistency))
 
     async def facet(self, name: str, request: FacetRequest, timeout: float | None = None,
                     shard_key: ShardSelector = None, consistency: ReadConsistency = None) -> list[FacetHit]:
-        return await self.reads.facet(name, request, timeout, shard_key, consistency)
+        return await self.reads.facet(name, request, timeout, *_scope(shard_key, consistency))
 
     # ---- the cluster API (cluster/api.py, cluster/transfers.py) ----------------------------------
     async def cluster_status(self) -> ClusterStatus:

@@ -195,4 +195,5 @@ class ClusterApi(Protocol):
 
 def cluster_api(service: object) -> ClusterApi | None:
     """The service's cluster API, or None when the node runs standalone."""
-    return cast(ClusterApi, service) if getattr(service, "cluster_status", None) is not None else None
+    # a method of the service's class (not any attribute an instance may answer for)
+    return cast(ClusterApi, service) if getattr(type(service), "cluster_status", None) is not None else None

@@ -9,6 +9,8 @@ import grpc
 
 from engine.errors import MalformedRequest, StandaloneMode
 from engine.peer import this_peer_id
+from server.convert.cluster import cluster_api
+from server.convert.grpc import cluster as gcluster
 from server.convert.grpc import collections as conv
 from server.grpc.handler import rpc
 from server.pb import collections_pb2 as cpb
@@ -67,6 +69,9 @@ class CollectionsService(collections_service_pb2_grpc.CollectionsServicer):  # t
     # ---- cluster: one node holding shard 0 of every collection -----------------------------------
     @rpc
     async def CollectionClusterInfo(self, request: Any, context: grpc.aio.ServicerContext) -> Any:
+        cluster = cluster_api(self.service)
+        if cluster is not None:
+            return gcluster.cluster_info_to_pb(await cluster.collection_cluster_info(request.collection_name))
         info = await self.service.collection_info(request.collection_name)
         shard = cpb.LocalShardInfo(shard_id=0, points_count=info.points_count, state=cpb.Active)
         peer_id = this_peer_id(self.service.toc.root)
@@ -76,23 +81,39 @@ class CollectionsService(collections_service_pb2_grpc.CollectionsServicer):  # t
     # standalone mode") before the collection is even looked up.
     @rpc
     async def UpdateCollectionClusterSetup(self, request: Any, context: grpc.aio.ServicerContext) -> Any:
+        cluster = cluster_api(self.service)
+        if cluster is not None:
+            result = await cluster.update_collection_cluster(request.collection_name,
+                                                             gcluster.cluster_operation_from_pb(request))
+            return cpb.UpdateCollectionClusterSetupResponse(result=result)
         if request.WhichOneof("operation") is None:
             raise MalformedRequest("empty operation")
         raise StandaloneMode()
 
     @rpc
     async def CreateShardKey(self, request: Any, context: grpc.aio.ServicerContext) -> Any:
+        cluster = cluster_api(self.service)
+        if cluster is not None:
+            result = await cluster.create_shard_key(request.collection_name, gcluster.create_shard_key_from_pb(request))
+            return cpb.CreateShardKeyResponse(result=result)
         if not request.HasField("request"):
             raise MalformedRequest("empty request")
         raise StandaloneMode()
 
     @rpc
     async def DeleteShardKey(self, request: Any, context: grpc.aio.ServicerContext) -> Any:
+        cluster = cluster_api(self.service)
+        if cluster is not None:
+            result = await cluster.delete_shard_key(request.collection_name, gcluster.delete_shard_key_from_pb(request))
+            return cpb.DeleteShardKeyResponse(result=result)
         if not request.HasField("request"):
             raise MalformedRequest("empty request")
         raise StandaloneMode()
 
     @rpc
     async def ListShardKeys(self, request: Any, context: grpc.aio.ServicerContext) -> Any:
+        cluster = cluster_api(self.service)
+        if cluster is not None:
+            return gcluster.shard_keys_to_pb(await cluster.shard_keys(request.collection_name))
         await self.service.collection_info(request.collection_name)
         return cpb.ListShardKeysResponse()  # auto sharding: no user-defined shard keys

@@ -16,7 +16,9 @@ from typing import Any
 import grpc
 
 from engine.errors import EngineError
+from server import read_scope
 from server.convert.errors import describe
+from server.convert.grpc.cluster import read_scope_from_pb
 
 log = logging.getLogger("quiver.grpc")
 
@@ -29,7 +31,10 @@ def rpc(method: Method) -> Method:
     @functools.wraps(method)
     async def run(self: Any, request: Any, context: grpc.aio.ServicerContext) -> Any:
         started = time.perf_counter()
+        token = None
         try:
+            # the request's shard keys and read consistency, for cluster mode's reads
+            token = read_scope.begin(read_scope_from_pb(request))
             response = await method(self, request, context)
         except grpc.aio.AbortError:
             raise
@@ -45,6 +50,9 @@ def rpc(method: Method) -> Method:
         except Exception:  # never let an internal failure surface as a bare UNKNOWN status
             log.exception("gRPC %s failed", method.__name__)
             await context.abort(grpc.StatusCode.INTERNAL, "Service internal error: unexpected failure")
+        finally:
+            if token is not None:
+                read_scope.end(token)
         if "time" in response.DESCRIPTOR.fields_by_name:
             response.time = time.perf_counter() - started
         return response

@@ -10,6 +10,8 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from engine.errors import MalformedRequest
+from server import read_scope
+from server.convert.sharding import selector_from_json
 from server.rest.responses import from_exception, ok, read_body, read_json
 from server.service import Service
 from server.settings import Settings
@@ -31,7 +33,10 @@ class Ctx:
         return self.path("collection_name")
 
     async def body(self) -> Any:
-        return await read_json(self.request, self.settings.max_request_bytes)
+        body = await read_json(self.request, self.settings.max_request_bytes)
+        if isinstance(body, dict) and "shard_key" in body:  # cluster mode reads only these shards
+            read_scope.with_shard_key(selector_from_json(body["shard_key"]))
+        return body
 
     async def raw_body(self) -> bytes | None:
         """The body unparsed (see `responses.read_body`): for routes that parse it on a pool thread."""
@@ -69,10 +74,15 @@ Handler = Callable[[Ctx], Awaitable[Any]]
 def endpoint(handler: Handler, status_code: int = 200) -> Callable[[Request], Awaitable[Response]]:
     async def run(request: Request) -> Response:
         started = time.perf_counter()
+        token = read_scope.begin(read_scope.ReadScope())
         try:
+            read_scope.begin(read_scope.ReadScope(
+                consistency=read_scope.consistency_from_query(request.query_params.get("consistency"))))
             result = await handler(Ctx(request))
         except Exception as exc:  # every failure becomes a Qdrant-shaped error, never a bare 500 page
             return from_exception(exc, started)
+        finally:
+            read_scope.end(token)
         if isinstance(result, Response):
             return result
         return ok(result, started, status_code)

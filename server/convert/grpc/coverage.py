@@ -14,9 +14,12 @@ from __future__ import annotations
 
 SINGLE_NODE_SHARDING = (
     "standalone node, one shard per collection: no custom shard keys; cluster operations are read "
-    "(an empty one is refused) and answer UNIMPLEMENTED `Qdrant is running in standalone mode`"
+    "(an empty one is refused) and answer UNIMPLEMENTED `Qdrant is running in standalone mode`. "
+    "In cluster mode server/convert/grpc/cluster.py reads them (shard_key_selector via the read scope "
+    "set in server/grpc/handler.py)"
 )
-ONE_REPLICA_READS = "one replica: every read is already consistent"
+ONE_REPLICA_READS = ("one replica: every read is already consistent (cluster mode reads read_consistency "
+                     "into the read scope, server/convert/grpc/cluster.py)")
 ONE_REPLICA_WRITES = "one replica: writes are applied in order on the only copy"
 COLLECTION_OP_TIMEOUT = (
     "collection operations finish synchronously; Qdrant's timeout bounds the wait for cluster "
