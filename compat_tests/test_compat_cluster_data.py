@@ -14,6 +14,7 @@ from typing import Any
 
 import pytest
 from compat_cluster_helpers import (
+    collection_cluster,
     compare_hits,
     norm_id,
     scroll_all,
@@ -31,6 +32,8 @@ from compat_congruence_data import (
 )
 from compat_server import ServerProcess
 from qdrant_client import QdrantClient, models
+
+from tools.cluster import LocalCluster
 
 SHARDS, REPLICAS = 6, 2
 POINTS = make_points()
@@ -74,6 +77,26 @@ def test_collection_visible_on_every_node(loaded: Loaded) -> None:
         assert info.config.params.shard_number == SHARDS
         assert info.config.params.replication_factor == REPLICAS
         assert set(info.config.params.vectors) == set(DISTANCE_VECTORS) | {"opt"}
+
+
+def test_shards_spread_over_the_three_nodes(loaded: Loaded, cluster: LocalCluster) -> None:
+    """Every node holds some replicas, each shard has 2 on distinct peers, and all nodes agree."""
+    views = [collection_cluster(node.url, loaded.name) for node in cluster.nodes]
+    placements = []
+    for view in views:
+        replicas: dict[int, list[int]] = {}
+        for shard in view["local_shards"]:
+            replicas.setdefault(shard["shard_id"], []).append(view["peer_id"])
+        for shard in view["remote_shards"]:
+            replicas.setdefault(shard["shard_id"], []).append(shard["peer_id"])
+        placements.append({shard: sorted(peers) for shard, peers in replicas.items()})
+        assert view["local_shards"], f"peer {view['peer_id']} holds no replica: {view}"
+        assert view["shard_count"] == SHARDS
+    assert placements[0] == placements[1] == placements[2], f"nodes disagree on placement: {placements}"
+    assert sorted(placements[0]) == list(range(SHARDS))
+    for shard, peers in placements[0].items():
+        assert len(set(peers)) == REPLICAS, f"shard {shard} replicas {peers}"
+    assert len({view["peer_id"] for view in views}) == 3
 
 
 def test_counts_congruent(loaded: Loaded) -> None:
