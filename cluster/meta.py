@@ -34,6 +34,7 @@ PEER_TTL_S = 10.0
 ALIVE_S = 4.0
 """A peer is alive while its last heartbeat arrived within this many seconds (our clock): a killed
 node stops counting for reads and `wait=true` within ~3-4 s."""
+VIEW_STALE_S = 30.0
 CAS_ATTEMPTS = 50
 SUPERVISE_S = 2.0
 """How often each watcher's consumer is checked."""
@@ -154,14 +155,14 @@ class Metadata:
                 stale = bucket == names.PEERS_BUCKET and self._own_heartbeat_lost()
                 try:
                     if not stale:
-                        await asyncio.wait_for(watcher._sub.consumer_info(), SUPERVISE_S)
+                        await asyncio.wait_for(watcher._sub.consumer_info(), 1.0)
                         failures[bucket] = 0
                         continue
                 except NotFoundError:
                     stale = True
                 except Exception:  # noqa: BLE001 - a leader election or a reconnect: look again soon
                     failures[bucket] = failures.get(bucket, 0) + 1
-                    stale = failures[bucket] >= 3
+                    stale = failures[bucket] >= 2
                 if stale:
                     log.warning("metadata watcher lost its consumer: watching again", extra={"bucket": bucket})
                     try:
@@ -216,8 +217,19 @@ class Metadata:
 
     # ---- queries ----------------------------------------------------------------------------
     def alive(self, peer_id: int) -> bool:
+        """A peer is alive while its heartbeat is under `ALIVE_S` old, measured against this node's
+        own heartbeat as the same watcher delivered it: a watcher that stalls (its NATS server died,
+        until the supervisor re-starts it) ages every peer alike and declares none dead; a peer that
+        stops beating falls behind. Never longer than `VIEW_STALE_S` without news."""
+        if peer_id == self._me:
+            return True
         seen = self._seen.get(peer_id)
-        return seen is not None and time.monotonic() - seen < ALIVE_S
+        if seen is None:
+            return False
+        now = time.monotonic()
+        own = self._seen.get(self._me) if self._me is not None else None
+        fresh = now - seen < ALIVE_S or (own is not None and own - seen < ALIVE_S)
+        return fresh and now - seen < VIEW_STALE_S
 
     def alive_peers(self) -> list[int]:
         return sorted(p for p in self.peers if self.alive(p))

@@ -36,6 +36,7 @@ from engine.types.config import CollectionConfig
 from storage.wal import FsyncPolicy
 
 log = logging.getLogger("quiver.cluster")
+RECONCILE_S = 5.0
 T = TypeVar("T")
 RUNNING = frozenset({"Active", "Partial", "Dead", "Initializing", "Recovery", "PartialSnapshot"})
 """Replica states that consume the stream (a Dead replica keeps catching up; reads skip it)."""
@@ -118,6 +119,7 @@ class ClusterNode:
         self.meta.listeners.append(self.reconcile)
         await self.reconcile()
         self._tasks.append(asyncio.create_task(self._heartbeats(), name="cluster heartbeat"))
+        self._tasks.append(asyncio.create_task(self._reconcile_often(), name="cluster reconcile"))
         log.info("cluster node started", extra={"peer_id": self.peer_id, "nats": self.options.servers,
                                                 "stream_replicas": self.stream_replicas})
 
@@ -156,6 +158,16 @@ class ClusterNode:
                 await self.meta.heartbeat(self._peer_info())
             except Exception:  # noqa: BLE001 - NATS away for a moment: the next beat retries
                 log.warning("cluster heartbeat failed", exc_info=True)
+
+    async def _reconcile_often(self) -> None:
+        """Reconcile also without a metadata change: one that failed (NATS away for a moment) is
+        retried here, not only at the next change."""
+        while True:
+            await asyncio.sleep(RECONCILE_S)
+            try:
+                await self.reconcile()
+            except Exception:  # noqa: BLE001 - retried next round
+                log.warning("replica reconcile failed", exc_info=True)
 
     async def _on_applied(self, msg: Any) -> None:
         self.applied.on_report(msg.subject, msg.data)

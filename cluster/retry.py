@@ -22,8 +22,8 @@ TRANSIENT: tuple[type[BaseException], ...] = (
     NoStreamResponseError, ServiceUnavailableError, nats.errors.TimeoutError, nats.errors.NoRespondersError,
     nats.errors.ConnectionReconnectingError, nats.errors.StaleConnectionError,
 )
-RETRY_FOR_S = 15.0
-"""Long enough for a JetStream Raft election after a server dies (a few seconds)."""
+RETRY_FOR_S = 30.0
+"""Long enough for a JetStream Raft election after a server dies (seconds; more on a loaded machine)."""
 
 
 async def retrying(call: Callable[[], Awaitable[T]], what: str, for_s: float = RETRY_FOR_S) -> T:

@@ -5,10 +5,11 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import time
 
 from nats.js import JetStreamContext
 from nats.js.api import DiscardPolicy, RetentionPolicy, StorageType, StreamConfig
-from nats.js.errors import NotFoundError
+from nats.js.errors import APIError, NotFoundError
 
 from cluster import names
 from cluster.retry import retrying
@@ -16,15 +17,38 @@ from cluster.retry import retrying
 log = logging.getLogger("quiver.cluster.streams")
 
 
+NOT_CLUSTERED = 10074
+"""JetStream's error code for "replicas > 1 not supported in non-clustered mode"."""
+FORMING_S = 15.0
+"""How long a clustered JetStream may lack servers for `wanted` replicas before fewer are used
+(servers of a just-started cluster join within seconds)."""
+
+
 async def usable_replicas(js: JetStreamContext, wanted: int, probe: str) -> int:
-    """`wanted` capped at what the JetStream cluster accepts: a probe stream is created with
-    `wanted` replicas, then fewer until the server accepts it (a single server takes only 1)."""
-    for replicas in range(max(1, wanted), 0, -1):
+    """`wanted` capped at what JetStream accepts, found with a probe stream: a single server takes
+    only 1 (it says so at once); a cluster that cannot place `wanted` replicas yet is asked again
+    for `FORMING_S` before one replica fewer is tried."""
+    replicas = max(1, wanted)
+    deadline = time.monotonic() + FORMING_S
+    while replicas > 1:
         try:
-            await js.add_stream(StreamConfig(name=f"QV_PROBE_{probe}", subjects=[f"qv.probe.{probe}"], storage=StorageType.MEMORY,
-                                             num_replicas=replicas, max_msgs=1))
-        except Exception as e:  # noqa: BLE001 - "insufficient resources" / "replicas > 1 not supported"
-            log.debug("stream replicas refused", extra={"replicas": replicas, "reason": str(e)})
+            await js.add_stream(StreamConfig(name=f"QV_PROBE_{probe}", subjects=[f"qv.probe.{probe}"],
+                                             storage=StorageType.MEMORY, num_replicas=replicas, max_msgs=1))
+        except APIError as e:
+            if e.err_code == NOT_CLUSTERED:
+                return 1
+            if time.monotonic() < deadline:
+                await asyncio.sleep(0.5)
+                continue
+            log.warning("JetStream refused stream replicas", extra={"replicas": replicas, "reason": str(e)})
+            replicas -= 1
+            deadline = time.monotonic() + 1.0
+            continue
+        except Exception:  # noqa: BLE001 - no answer yet (meta leader election): ask again
+            if time.monotonic() < deadline:
+                await asyncio.sleep(0.5)
+                continue
+            replicas -= 1
             continue
         with contextlib.suppress(Exception):
             await js.delete_stream(f"QV_PROBE_{probe}")

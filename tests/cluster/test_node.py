@@ -67,8 +67,8 @@ def _count(node: ClusterNode, name: str) -> int:
     return total
 
 
-def run(coro: Callable[[], Awaitable[T]]) -> T:
-    return asyncio.run(asyncio.wait_for(coro(), 60))
+def run(coro: Callable[[], Awaitable[T]], limit_s: float = 60) -> T:
+    return asyncio.run(asyncio.wait_for(coro(), limit_s))
 
 
 def test_collection_lifecycle_and_writes(nats_url: str, tmp_path: Path) -> None:
