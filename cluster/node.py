@@ -37,6 +37,7 @@ from storage.wal import FsyncPolicy
 
 log = logging.getLogger("quiver.cluster")
 RECONCILE_S = 5.0
+RECONCILE_WAIT_S = 15.0
 T = TypeVar("T")
 RUNNING = frozenset({"Active", "Partial", "Dead", "Initializing", "Recovery", "PartialSnapshot"})
 """Replica states that consume the stream (a Dead replica keeps catching up; reads skip it)."""
@@ -83,6 +84,9 @@ class ClusterNode:
         self._js: JetStreamContext | None = None
         self._tasks: list[asyncio.Task[None]] = []
         self._reconcile_lock = asyncio.Lock()
+        self._dirty = asyncio.Event()
+        self._passes_started = self._passes_done = 0
+        self._pass_done = asyncio.Condition()
         self._started = time.time()
 
     @property
@@ -116,10 +120,10 @@ class ClusterNode:
         await mark_recovering(self.meta, self.peer_id)
         await self.meta.heartbeat(self._peer_info())
         await self.meta.wait_seen(lambda: self.peer_id in self.meta.peers, timeout=5.0)
-        self.meta.listeners.append(self.reconcile)
-        await self.reconcile()
+        self.meta.listeners.append(self._wake)
+        await self._reconcile_pass()
         self._tasks.append(asyncio.create_task(self._heartbeats(), name="cluster heartbeat"))
-        self._tasks.append(asyncio.create_task(self._reconcile_often(), name="cluster reconcile"))
+        self._tasks.append(asyncio.create_task(self._reconciler(), name="cluster reconcile"))
         log.info("cluster node started", extra={"peer_id": self.peer_id, "nats": self.options.servers,
                                                 "stream_replicas": self.stream_replicas})
 
@@ -159,21 +163,44 @@ class ClusterNode:
             except Exception:  # noqa: BLE001 - NATS away for a moment: the next beat retries
                 log.warning("cluster heartbeat failed", exc_info=True)
 
-    async def _reconcile_often(self) -> None:
-        """Reconcile also without a metadata change: one that failed (NATS away for a moment) is
-        retried here, not only at the next change."""
+    async def _wake(self) -> None:
+        """The metadata listener: a change asks for a reconcile pass (the watcher never waits for it)."""
+        self._dirty.set()
+
+    async def _reconciler(self) -> None:
+        """The one task that runs reconcile passes: on a change, and every `RECONCILE_S` anyway
+        (a pass that failed while NATS was away is retried without waiting for the next change)."""
         while True:
-            await asyncio.sleep(RECONCILE_S)
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self._dirty.wait(), RECONCILE_S)
+            self._dirty.clear()
+            self._passes_started += 1
+            number = self._passes_started
             try:
-                await self.reconcile()
+                await self._reconcile_pass()
             except Exception:  # noqa: BLE001 - retried next round
                 log.warning("replica reconcile failed", exc_info=True)
+            finally:
+                async with self._pass_done:
+                    self._passes_done = number
+                    self._pass_done.notify_all()
+
+    async def reconcile(self, timeout: float = RECONCILE_WAIT_S) -> None:
+        """Wait (at most `timeout`) for a reconcile pass that starts after this call: after a
+        metadata change this node made, its replicas match it when this returns."""
+        target = self._passes_started + 1
+        self._dirty.set()
+        async with self._pass_done:
+            try:
+                await asyncio.wait_for(self._pass_done.wait_for(lambda: self._passes_done >= target), timeout)
+            except TimeoutError:
+                log.warning("replica reconcile still running", extra={"waited_s": timeout})
 
     async def _on_applied(self, msg: Any) -> None:
         self.applied.on_report(msg.subject, msg.data)
 
     # ---- replicas on this peer ----------------------------------------------------------------
-    async def reconcile(self) -> None:
+    async def _reconcile_pass(self) -> None:
         """Make the running replicas what the metadata places on this peer."""
         async with self._reconcile_lock:
             wanted: dict[tuple[str, int], CollectionRecord] = {}
