@@ -8,6 +8,7 @@ from collections.abc import Awaitable, Callable
 from pathlib import Path
 from typing import Any, TypeVar
 
+import nats_fixtures  # the JetStream server fixture (not a conftest: see its docstring)
 import numpy as np
 import pytest
 
@@ -24,6 +25,7 @@ from engine.types.points import PointStruct
 from engine.types.sharding import ShardKeySelector
 
 T = TypeVar("T")
+nats_url = nats_fixtures.nats_url
 
 
 async def _thread(fn: Callable[..., T], *args: Any) -> T:

@@ -9,6 +9,7 @@ from collections.abc import Awaitable, Callable
 from pathlib import Path
 from typing import Any, TypeVar
 
+import nats_fixtures  # the JetStream server fixture (not a conftest: see its docstring)
 import numpy as np
 import pytest
 
@@ -26,6 +27,7 @@ from engine.types.requests import CountRequest, NearestQuery, QueryRequest, Scro
 from engine.types.sharding import ShardKeySelector
 
 T = TypeVar("T")
+nats_url = nats_fixtures.nats_url
 
 
 async def _thread(fn: Callable[..., T], *args: Any, timeout: float | None = None, collection: str | None = None) -> T:

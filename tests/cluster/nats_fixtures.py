@@ -1,5 +1,9 @@
 """A JetStream nats-server on free ports in a temp dir (skipped where Debian's nats-server is not
-installed: `make test` installs it, see the Makefile)."""
+installed: `make test` installs it, see the Makefile).
+
+Not a conftest.py: `make test` runs tests/ and compat_tests/ in one pytest session, and a second
+module named `conftest` shadows compat_tests/conftest.py, whose helpers the compat tests import by
+that name. Test modules take the fixture with `nats_url = nats_fixtures.nats_url`."""
 
 from __future__ import annotations
 
