@@ -6,11 +6,15 @@ import asyncio
 import subprocess
 from pathlib import Path
 
+import nats_fixtures  # the JetStream server fixtures (not a conftest: see its docstring)
+
 from cluster import collections as cc
 from cluster import writes
 from cluster.node import ClusterNode
 from cluster.options import ClusterOptions
 from tests.cluster.test_node import _config, _count, _points, _thread, run
+
+nats_cluster = nats_fixtures.nats_cluster
 
 
 def test_a_dead_nats_server_leaves_metadata_and_writes_working(
