@@ -111,11 +111,21 @@ class Replica:
             except Exception:  # noqa: BLE001 - connection trouble: nats-py reconnects; try again
                 log.warning("fetch failed", exc_info=True, extra={"stream": self.stream})
                 await asyncio.sleep(0.5)
+                with contextlib.suppress(Exception):
+                    await self._subscribe()  # its consumer may be gone with a server: from `applied` + 1
                 continue
-            for msg in msgs:
-                if not await self._handle(msg):
-                    await self._subscribe()  # out of order: start again right after `applied`
-                    break
+            try:
+                for msg in msgs:
+                    if not await self._handle(msg):
+                        await self._subscribe()  # out of order: start again right after `applied`
+                        break
+            except asyncio.CancelledError:
+                raise
+            except Exception:  # noqa: BLE001 - an ack or a re-subscribe failed (NATS away): start again
+                log.warning("replica lost its consumer", exc_info=True, extra={"stream": self.stream})
+                await asyncio.sleep(0.5)
+                with contextlib.suppress(Exception):
+                    await self._subscribe()  # from `applied` + 1: nothing is skipped or repeated
 
     async def _handle(self, msg: Any) -> bool:
         """Apply, ack and report one message; False (nothing done) if it is not the next one."""
