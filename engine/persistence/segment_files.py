@@ -234,7 +234,11 @@ def _load_index(directory: Path, meta: dict[str, Any], key: str, schema: Payload
         record = msgpack.unpackb(read_bytes(directory / entry["file"]), raw=False, strict_map_key=False)
         if decode_document(record["schema"]) != schema:
             return None  # the index was re-created with other parameters since the base was written
-        return import_state(key, schema, {k: from_plain(v) for k, v in record["state"].items()})
+        # Arrays are decoded; the lists ("flat": indexed values, "terms") hold only the scalar
+        # payload values value indexes accept, which from_plain returns unchanged: skipping it saves
+        # two Python calls per indexed value on every restart (~2M calls for two indexes at 1M points).
+        state = {k: v if isinstance(v, list) else from_plain(v) for k, v in record["state"].items()}
+        return import_state(key, schema, state)
     return None
 
 
