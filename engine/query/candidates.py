@@ -31,16 +31,31 @@ def from_hits(hits: list[Hit]) -> list[Found]:
 
 def to_points(found: list[Found], with_payload: PayloadSelector, with_vector: VectorSelector) -> list[ScoredPoint]:
     """Fetch payloads and vectors of the winners only: one ScoredPoint per winner, built directly
-    (this runs for every returned point of every query; no intermediate records)."""
+    (this runs for every returned point of every query; no intermediate records). Versions come
+    from one numpy gather per segment, payloads and vectors only when asked for."""
+    if not found:
+        return []
+    versions = _versions(found)
+    payload = with_payload.enabled
+    if not payload and with_vector is False:
+        return [ScoredPoint(id=f.id, version=v, score=f.score, order_value=f.order_value)
+                for f, v in zip(found, versions, strict=True)]
     out = []
-    for f in found:
+    for f, version in zip(found, versions, strict=True):
         seg, offset = f.seg, f.offset
         names = vector_names(with_vector, seg)
         out.append(ScoredPoint(
-            id=f.id, version=seg.version_at(offset), score=f.score,
-            payload=select_payload(seg.payload_at(offset), with_payload) if with_payload.enabled else None,
+            id=f.id, version=version, score=f.score,
+            payload=select_payload(seg.payload_at(offset), with_payload) if payload else None,
             vectors=None if names is None else seg.vectors_at(offset, names), order_value=f.order_value))
     return out
+
+
+def _versions(found: list[Found]) -> list[int]:
+    first = found[0].seg
+    if all(f.seg is first for f in found):
+        return first.versions_at([f.offset for f in found])
+    return [f.seg.version_at(f.offset) for f in found]
 
 
 def merge_filters(outer: Filter | None, inner: Filter | None) -> Filter | None:

@@ -11,6 +11,7 @@ from __future__ import annotations
 from dataclasses import replace
 
 from engine.errors import BadRequest
+from engine.filters import CompiledFilter
 from engine.query import formula, fusion, mmr, ordering
 from engine.query.candidates import Found, from_hits, merge_filters, only_ids, to_points, union_ids
 from engine.query.resolve import Collections, Stage, resolve, root_offset
@@ -90,23 +91,28 @@ def _leaf(col: ShardView, stage: Stage, flt: Filter | None) -> list[Found]:
         case FormulaQuery():
             raise BadRequest("cannot apply Formula without prefetches")
         case NearestQuery(vector=vector, mmr=rerank):
-            return _nearest(col, stage, vector, flt) if rerank is None else _mmr(col, stage, vector, flt, rerank)
+            # the resolver checked the vector (or read it from storage): no second check
+            if rerank is None:
+                return _nearest(col, stage, vector, compiled, checked=True)
+            return _mmr(col, stage, vector, compiled, rerank)
         case RecommendQuery(positive=positive, negative=negative, strategy=RecommendStrategy.AVERAGE_VECTOR):
             return _nearest(col, stage, average_vector([v.vector for v in positive], [v.vector for v in negative]),
-                            flt)
+                            compiled)
         case RecommendQuery() | DiscoverQuery() | ContextQuery() | RelevanceFeedbackQuery():
             return search_custom(col, stage.using, stage.query, flt, stage.limit, stage.score_threshold)
 
 
-def _nearest(col: ShardView, stage: Stage, vector: object, flt: Filter | None) -> list[Found]:
-    hits = nearest(col, stage.using, vector, flt, stage.limit, stage.params, stage.score_threshold)  # type: ignore[arg-type]
+def _nearest(col: ShardView, stage: Stage, vector: object, compiled: CompiledFilter | None,
+             checked: bool = False) -> list[Found]:
+    hits = nearest(col, stage.using, vector, compiled, stage.limit, stage.params, stage.score_threshold,  # type: ignore[arg-type]
+                   checked=checked)
     return from_hits(hits)
 
 
-def _mmr(col: ShardView, stage: Stage, vector: object, flt: Filter | None, rerank: Mmr) -> list[Found]:
+def _mmr(col: ShardView, stage: Stage, vector: object, compiled: CompiledFilter | None, rerank: Mmr) -> list[Found]:
     """MMR over the `candidates_limit` nearest points (default: this stage's limit)."""
     pool_size = stage.limit if rerank.candidates_limit is None else rerank.candidates_limit
-    pool = _nearest(col, replace(stage, limit=pool_size), vector, flt)
+    pool = _nearest(col, replace(stage, limit=pool_size), vector, compiled, checked=True)
     return mmr.rerank(col, stage.using, vector, pool, rerank.diversity, stage.limit)
 
 

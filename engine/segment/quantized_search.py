@@ -22,7 +22,7 @@ import numpy as np
 from engine import distance as dist
 from engine.filters import CompiledFilter
 from engine.quantization import Quantized
-from engine.segment.search import SegmentQuery, _candidates, _select
+from engine.segment.search import SegmentQuery, _select, candidates_among
 from engine.segment.segment import Segment
 from engine.types.config import Datatype, Distance
 
@@ -67,7 +67,7 @@ def search_quantized(seg: Segment, quantized: Quantized, q: SegmentQuery, compil
         live = seg.alive[:size] & column.present[:size]
         if exclude.size:
             live[exclude[exclude < size]] = False
-        candidates = _candidates(seg, live, compiled)
+        candidates = candidates_among(seg, live, compiled)
         if index is not None and compiled is not None and candidates.size > max(q.full_scan_vectors, top):
             allowed = np.zeros(seg.size, dtype=bool)
             allowed[candidates] = True

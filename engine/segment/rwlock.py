@@ -43,8 +43,8 @@ class RWLock:
             return
         with self._cond:
             self._readers -= 1
-            if not self._readers:
-                self._cond.notify_all()
+            if not self._readers and self._waiting_writers:
+                self._cond.notify_all()  # only writers wait while readers hold the lock
 
     def acquire_write(self) -> None:
         with self._cond:

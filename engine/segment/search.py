@@ -47,26 +47,18 @@ def search_segment(seg: Segment, q: SegmentQuery, compiled: CompiledFilter | Non
     """(scores, offsets) of the best `q.k` points of the segment, best first."""
     column = seg.dense[q.vector_name]
     index = None if q.params.exact else seg.hnsw.get(q.vector_name)
-    if index is not None and compiled is None and not exclude.size:
-        labels = index.search(q.vector, q.k, q.ef)  # the hot path: no per-query work over the segment
-        if labels is not None:
-            return _exact(column, labels, q)
-    size = seg.size
-    live = seg.alive[:size] & column.present[:size]
-    if exclude.size:
-        live[exclude] = False
-    if index is None:
-        if compiled is None:
-            return _exact_live(column, live, q)
-        return _exact(column, _candidates(seg, live, compiled), q)
     if compiled is None and not exclude.size:
-        return _exact_live(column, live, q)  # the graph could not yield k points
-    candidates = _candidates(seg, live, compiled)
-    if candidates.size <= max(q.full_scan_vectors, q.k):
+        if index is not None:
+            labels = index.search(q.vector, q.k, q.ef)  # the hot path: no per-query work over the segment
+            if labels is not None:
+                return _rescored(column, labels, q)
+        return _exact_live(column, seg.alive[: seg.size] & column.present[: seg.size], q)
+    candidates = _candidates(seg, column, compiled, exclude)
+    if index is None or candidates.size <= max(q.full_scan_vectors, q.k):
         return _exact(column, candidates, q)
     allowed = np.zeros(seg.size, dtype=bool)
     allowed[candidates] = True
-    selectivity = candidates.size / max(int(np.count_nonzero(live)), 1)
+    selectivity = candidates.size / max(len(seg), 1)
     ef = int(q.ef * min(4.0, 1.0 / max(selectivity, 1e-9) ** 2))
     labels = index.search(q.vector, q.k, ef, allowed=allowed.tobytes().__getitem__)  # type: ignore[arg-type]
     if labels is None:
@@ -74,10 +66,41 @@ def search_segment(seg: Segment, q: SegmentQuery, compiled: CompiledFilter | Non
     return _exact(column, labels[allowed[labels]], q)
 
 
-def _candidates(seg: Segment, live: np.ndarray, compiled: CompiledFilter | None) -> np.ndarray:
+def _candidates(seg: Segment, column: VectorColumn, compiled: CompiledFilter | None,
+                exclude: np.ndarray) -> np.ndarray:
+    """Sorted offsets of live points with this vector that pass the filter and are not excluded.
+
+    The filter runs without a live mask and its answer is trimmed afterwards, so a selective
+    filter never pays for a pass over the whole segment (the postings are exact for every offset;
+    dead offsets only cost where a clause has to scan, and are dropped here)."""
+    size = seg.size
+    found = np.arange(size, dtype=np.int64) if compiled is None else compiled.candidates(seg, None)
+    if found.size:
+        found = found[seg.alive[found] & column.present[found]]
+    if exclude.size and found.size:
+        gone = np.zeros(size, dtype=bool)
+        gone[exclude[exclude < size]] = True
+        found = found[~gone[found]]
+    return found
+
+
+def candidates_among(seg: Segment, live: np.ndarray, compiled: CompiledFilter | None) -> np.ndarray:
+    """Sorted offsets set in the mask `live` that pass the filter (for callers that built a mask)."""
     if compiled is None:
         return np.flatnonzero(live)
     return compiled.candidates(seg, live)
+
+
+def _rescored(column: VectorColumn, labels: np.ndarray, q: SegmentQuery) -> tuple[np.ndarray, np.ndarray]:
+    """The graph's `k` labels scored exactly and ordered by those scores (the graph's order can
+    differ from numpy's in the last bit), then `threshold`: a handful of numpy calls, no copy of
+    the beam beyond the winners."""
+    scores = column.score(labels, q.vector)
+    if q.threshold is not None:
+        kept = np.flatnonzero(dist.passes_threshold(q.distance, scores, q.threshold))
+        scores, labels = scores[kept], labels[kept]
+    order = np.argsort(-scores if dist.higher_is_better(q.distance) else scores, kind="stable")
+    return scores[order], labels[order]
 
 
 DENSE_FRACTION = 0.25

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Iterable, Iterator, Mapping
-from contextlib import AbstractContextManager, ExitStack, contextmanager
+from contextlib import AbstractContextManager, contextmanager
 from dataclasses import dataclass
 
 from engine.filters import CompiledFilter, compile_filter
@@ -53,11 +53,24 @@ class ShardView:
 
 @contextmanager
 def locked(segments: Iterable[Segment], write: bool) -> Iterator[None]:
-    """Hold the read (or write) locks of `segments`, taken in the order given (tuple order)."""
-    with ExitStack() as stack:
+    """Hold the read (or write) locks of `segments`, taken in the order given (tuple order) and
+    released in reverse. Plain acquire/release calls, no ExitStack of per-lock context managers:
+    every read takes this path, and the nested generators cost more than the locks themselves."""
+    taken: list[Segment] = []
+    try:
         for segment in segments:
-            stack.enter_context(segment.lock.write() if write else segment.lock.read())
+            if write:
+                segment.lock.acquire_write()
+            else:
+                segment.lock.acquire_read()
+            taken.append(segment)
         yield
+    finally:
+        for segment in reversed(taken):
+            if write:
+                segment.lock.release_write()
+            else:
+                segment.lock.release_read()
 
 
 class SegmentHolder:

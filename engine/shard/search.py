@@ -88,37 +88,56 @@ def idf_weighted(col: ShardView, using: str, query: SparseVector) -> SparseVecto
     return SparseVector(query.indices, (query.values * idf).astype(np.float32))
 
 
-def nearest(col: ShardView, using: str, vector: QueryVector, flt: Filter | None, k: int,
+def nearest(col: ShardView, using: str, vector: QueryVector, flt: Filter | CompiledFilter | None, k: int,
             params: SearchParams | None = None, threshold: float | None = None,
-            exclude: list[PointId] | None = None) -> list[Hit]:
+            exclude: list[PointId] | None = None, checked: bool = False) -> list[Hit]:
     """The best `k` points for `vector` in the space of `using`, best first, across all segments.
-    Points without vector `using` are never returned. The caller holds the view's read locks."""
+    Points without vector `using` are never returned. The caller holds the view's read locks.
+
+    `flt` may come compiled (the query planner compiles each level's filter once); `checked` says
+    the caller already ran `check_query_vector` on `vector` (the resolver does, for every input)."""
     params = params or SearchParams()
-    query = check_query_vector(col.config.params, using, vector)
-    found: list[Hit] = []
-    compiled = col.compile(flt)
+    query = vector if checked else check_query_vector(col.config.params, using, vector)
+    compiled = flt if isinstance(flt, CompiledFilter) or flt is None else col.compile(flt)
     if isinstance(query, SparseVector):
         weighted = idf_weighted(col, using, query)
+        parts = []
         for seg in col.segments:
             excluded = seg.offsets_for_ids(exclude) if exclude else _NO_OFFSETS
-            scores, offsets = search_sparse(seg, using, weighted, k, compiled, excluded, threshold)
-            found.extend(_hits(scores, seg, offsets))
-    elif col.config.params.is_multi(using):
+            parts.append((*search_sparse(seg, using, weighted, k, compiled, excluded, threshold), seg))
+        return merge_top(parts, k, True)
+    if col.config.params.is_multi(using):
         vp = col.config.params.vectors[using]
         prepared = dist.prepare_query(vp.distance, vp.storage_type, query)
+        parts = []
         for seg in col.segments:
             excluded = seg.offsets_for_ids(exclude) if exclude else _NO_OFFSETS
-            scores, offsets = search_multi(seg, using, prepared, vp.distance, k, compiled, excluded, threshold)
-            found.extend(_hits(scores, seg, offsets))
-    else:
-        found = _nearest_dense(col, using, query, compiled, k, params, threshold, exclude)
-    higher = higher_is_better(col, using)
-    found.sort(key=lambda t: -t[0] if higher else t[0])
-    return found[:k]
+            parts.append((*search_multi(seg, using, prepared, vp.distance, k, compiled, excluded, threshold), seg))
+        return merge_top(parts, k, dist.higher_is_better(vp.distance))
+    return _nearest_dense(col, using, query, compiled, k, params, threshold, exclude)
 
 
-def _hits(scores: np.ndarray, seg: Segment, offsets: np.ndarray) -> list[Hit]:
-    return [(float(s), seg, int(o)) for s, o in zip(scores, offsets, strict=True)]
+Part = tuple[np.ndarray, np.ndarray, Segment]
+"""(scores, offsets, segment): one segment's answer, best first."""
+
+
+def merge_top(parts: list[Part], k: int, higher: bool) -> list[Hit]:
+    """The best `k` of the segments' answers, best first (ties keep segment order, as a stable
+    sort of all hits would): one numpy selection over the concatenated scores, and Python objects
+    only for the winners. A single non-empty part is already in order."""
+    parts = [p for p in parts if p[0].size]
+    if not parts:
+        return []
+    if len(parts) == 1:
+        scores, offsets, seg = parts[0]
+        return [(s, seg, o) for s, o in zip(scores[:k].tolist(), offsets[:k].tolist(), strict=True)]
+    scores = np.concatenate([p[0] for p in parts]).astype(np.float64, copy=False)
+    offsets = np.concatenate([p[1] for p in parts])
+    owner = np.repeat(np.arange(len(parts)), [p[0].size for p in parts])
+    best = np.argsort(-scores if higher else scores, kind="stable")[:k]  # at most k per segment: small
+    segs = [p[2] for p in parts]
+    return [(s, segs[i], o) for s, i, o in zip(scores[best].tolist(), owner[best].tolist(),
+                                               offsets[best].tolist(), strict=True)]
 
 
 def _nearest_dense(col: ShardView, using: str, vector: np.ndarray, compiled: CompiledFilter | None, k: int,
@@ -131,20 +150,20 @@ def _nearest_dense(col: ShardView, using: str, vector: np.ndarray, compiled: Com
         full_scan_vectors=hnsw.full_scan_threshold * 1024 // (vp.size * 4),
     )
     threshold_bytes = (col.config.optimizer_config.indexing_threshold or 0) * 1024
-    found: list[Hit] = []
+    parts: list[Part] = []
     for seg in col.segments:
         if len(seg) == 0:
             continue  # e.g. the fresh appendable segment right after a seal
         if params.indexed_only and not seg.hnsw and seg.vector_bytes() > threshold_bytes:
             continue  # a large segment still waiting for its index
         excluded = seg.offsets_for_ids(exclude) if exclude else _NO_OFFSETS
-        quantized = quantized_for(seg, q)
+        quantized = quantized_for(seg, q) if seg.quantized else None
         if quantized is not None:
             scores, offsets = search_quantized(seg, quantized, q, compiled, excluded)
         else:
             scores, offsets = search_segment(seg, q, compiled, excluded)
-        found.extend(_hits(scores, seg, offsets))
-    return found
+        parts.append((scores, offsets, seg))
+    return merge_top(parts, k, dist.higher_is_better(vp.distance))
 
 
 def score_points(col: ShardView, using: str, vector: QueryVector, points: list[tuple[Segment, int]]) -> np.ndarray:
