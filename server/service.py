@@ -221,7 +221,8 @@ class Service:
     async def facet(self, name: str, request: FacetRequest, timeout: float | None = None) -> list[FacetHit]:
         collection = self._collection(name)
         strict_mode.check_read(collection, request, timeout)
-        return await self.call(reads.facet, collection, request, timeout=timeout, collection=name)
+        return await self.call(reads.facet, collection, request, Deadline.after(timeout), timeout=timeout,
+                               collection=name)
 
     # ---- snapshots -------------------------------------------------------------------------
     def snapshots(self, snapshots_path: str) -> SnapshotManager:

@@ -6,16 +6,13 @@ payloads and vectors of the points that are returned.
 
 from __future__ import annotations
 
-import uuid
-from typing import Any
-
 from engine.collection.collection import Collection
 from engine.deadline import Deadline
-from engine.errors import BadRequest, NotFound
+from engine.errors import NotFound
 from engine.filters import CompiledFilter
-from engine.json_path import extract_values, parse_path
 from engine.point_id import PointId
 from engine.query import execute, groups, matrix, ordering
+from engine.query import facet as facet_counts
 from engine.query.resolve import Collections
 from engine.shard.holder import ShardView
 from engine.shard.search import to_record
@@ -40,8 +37,6 @@ from engine.types.requests import (
     QueryRequest,
     ScrollRequest,
 )
-
-FACET_INDEX_TYPES = ("keyword", "integer", "bool", "uuid")
 
 
 def _check_vector_selector(col: ShardView, selector: VectorSelector) -> None:
@@ -127,47 +122,10 @@ def count(col: Collection, req: CountRequest) -> int:
         return sum(int(seg.matching(compiled).size) for seg in view.segments)
 
 
-def facet(col: Collection, req: FacetRequest) -> list[FacetHit]:
+def facet(col: Collection, req: FacetRequest, deadline: Deadline | None = None) -> list[FacetHit]:
+    """Counts per value of an indexed key, read from the payload indexes (engine/query/facet.py)."""
     req.validate()
     with col.reading() as view:
-        schema = view.payload_schema.get(req.key)
-        if schema is None or schema.type not in FACET_INDEX_TYPES:
-            raise BadRequest(
-                f"Index required but not found for \"{req.key}\" of one of the following types: "
-                "[keyword, integer, bool, uuid]. Help: Create an index for this key or use a different filter."
-            )
-        compiled = view.compile(req.filter)
-        path = parse_path(req.key)
-        counts: dict[tuple[int, Any], int] = {}
-        for seg in view.segments:
-            for offset in seg.matching(compiled):
-                values = extract_values(seg.payload_at(int(offset)) or {}, path)
-                if schema.type == "uuid":
-                    values = _uuids(values)
-                tagged = {_facet_key(v) for v in values if isinstance(v, str | int)}
-                for key in tagged:
-                    counts[key] = counts.get(key, 0) + 1
-        ranked = sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))[: req.limit]
-        return [FacetHit(value=key[1], count=n) for key, n in ranked]
+        return facet_counts.facet(view, req, deadline)
 
 
-def _uuids(values: list[Any]) -> list[str]:
-    """A uuid index holds parsed UUIDs (Qdrant: u128), so its facet values are the canonical
-    lowercase hyphenated form, one bucket per UUID however it was written; non-UUIDs are not indexed."""
-    out = []
-    for value in values:
-        if isinstance(value, str):
-            try:
-                out.append(str(uuid.UUID(value)))
-            except ValueError:
-                continue
-    return out
-
-
-def _facet_key(value: str | int) -> tuple[int, Any]:
-    """Type tag first so that True and 1 stay distinct buckets."""
-    if isinstance(value, bool):
-        return (0, value)
-    if isinstance(value, int):
-        return (1, value)
-    return (2, value)

@@ -71,6 +71,23 @@ class _CodedIndex(PayloadIndex):
     def matching_offsets(self, cond: FieldCondition) -> np.ndarray | None:
         return self._by_distinct(cond)
 
+    def value_counts(self, among: np.ndarray | None) -> list[tuple[Any, int]] | None:
+        """(value, number of points) for every indexed value, counting only the offsets set in
+        `among` (bool mask; None = every indexed point): a facet read from the postings, without
+        visiting points. None when codes do not decode to values (floats, datetimes)."""
+        with self._lock:
+            codes, offs = self._column.arrays()
+            if among is not None:
+                keep = np.zeros(offs.shape[0], dtype=bool)
+                inside = offs < among.shape[0]
+                keep[inside] = among[offs[inside]]
+                codes = codes[keep]
+            distinct, counts = np.unique(codes, return_counts=True)  # one (code, offset) pair per point
+            values = [self._decode(c) for c in distinct.tolist()]
+        if any(v is None for v in values):
+            return None
+        return list(zip(values, counts.tolist(), strict=True))
+
 
 class KeywordIndex(_CodedIndex):
     """Strings, exact. `match: value / any / except` via term codes, `prefix` by term scan."""
