@@ -170,8 +170,8 @@ class Service:
     async def query(self, name: str, request: QueryRequest, timeout: float | None = None) -> list[ScoredPoint]:
         collection = self._collection(name)
         strict_mode.check_read(collection, request, timeout)
-        return await self.call(reads.query, collection, request, checked_lookup(self.toc.shard), timeout=timeout,
-                               collection=name)
+        return await self.call(reads.query, collection, request, checked_lookup(self.toc.shard),
+                               Deadline.after(timeout), timeout=timeout, collection=name)
 
     async def query_batch(self, name: str, requests: list[QueryRequest],
                           timeout: float | None = None) -> list[list[ScoredPoint]]:
@@ -186,7 +186,7 @@ class Service:
             for r in requests:
                 if deadline is not None:
                     deadline.check()  # a timed-out batch stops between its searches
-                out.append(reads.query(collection, r, lookup))
+                out.append(reads.query(collection, r, lookup, deadline))
             return out
         return await self.call(run, timeout=timeout, collection=name)
 
@@ -194,7 +194,7 @@ class Service:
         collection = self._collection(name)
         strict_mode.check_read(collection, request, timeout)
         return await self.call(reads.query_groups, collection, request, checked_lookup(self.toc.shard),
-                               timeout=timeout, collection=name)
+                               Deadline.after(timeout), timeout=timeout, collection=name)
 
     async def search_matrix(self, name: str, request: MatrixRequest, timeout: float | None = None) -> MatrixResult:
         collection = self._collection(name)
@@ -211,7 +211,8 @@ class Service:
     async def scroll(self, name: str, request: ScrollRequest, timeout: float | None = None) -> ScrollPage:
         collection = self._collection(name)
         strict_mode.check_read(collection, request, timeout)
-        return await self.call(reads.scroll, collection, request, timeout=timeout, collection=name)
+        return await self.call(reads.scroll, collection, request, Deadline.after(timeout), timeout=timeout,
+                               collection=name)
 
     async def count(self, name: str, request: CountRequest, timeout: float | None = None) -> int:
         collection = self._collection(name)

@@ -46,19 +46,21 @@ def _check_vector_selector(col: ShardView, selector: VectorSelector) -> None:
 
 
 # ---- query API -------------------------------------------------------------------------------
-def query(col: Collection, req: QueryRequest, collections: Collections | None = None) -> list[ScoredPoint]:
+def query(col: Collection, req: QueryRequest, collections: Collections | None = None,
+          deadline: Deadline | None = None) -> list[ScoredPoint]:
     """`points/query` (and the legacy search/recommend/discover endpoints converted to it)."""
     req.validate()
     with col.reading() as view:
         _check_vector_selector(view, req.with_vector)
-        return execute.query(view, req, collections or _no_other(col.shard))
+        return execute.query(view, req, collections or _no_other(col.shard), deadline)
 
 
-def query_groups(col: Collection, req: GroupsRequest, collections: Collections | None = None) -> list[PointGroup]:
+def query_groups(col: Collection, req: GroupsRequest, collections: Collections | None = None,
+                 deadline: Deadline | None = None) -> list[PointGroup]:
     req.validate()
     with col.reading() as view:
         _check_vector_selector(view, req.query.with_vector)
-        return groups.groups(view, req, collections or _no_other(col.shard))
+        return groups.groups(view, req, collections or _no_other(col.shard), deadline)
 
 
 def search_matrix(col: Collection, req: MatrixRequest, deadline: Deadline | None = None) -> MatrixResult:
@@ -93,23 +95,23 @@ def retrieve(col: Collection, ids: list[PointId], with_payload: PayloadSelector,
         return out
 
 
-def scroll(col: Collection, req: ScrollRequest) -> ScrollPage:
+def scroll(col: Collection, req: ScrollRequest, deadline: Deadline | None = None) -> ScrollPage:
     req.validate()
     with col.reading() as view:
         _check_vector_selector(view, req.with_vector)
         compiled = view.compile(req.filter)
         if req.order_by is not None:
-            return _scroll_ordered(view, req, compiled, req.order_by)
-        page = ordering.by_id(view, compiled, req.limit, req.offset)
+            return _scroll_ordered(view, req, compiled, req.order_by, deadline)
+        page = ordering.by_id(view, compiled, req.limit, req.offset, deadline)
         next_offset = page[req.limit][0] if len(page) > req.limit else None
         return ScrollPage(points=[to_record(s, o, req.with_payload, req.with_vector) for _, s, o in page[: req.limit]],
                           next_page_offset=next_offset)
 
 
 def _scroll_ordered(col: ShardView, req: ScrollRequest, compiled: CompiledFilter | None,
-                    order_by: OrderBy) -> ScrollPage:
+                    order_by: OrderBy, deadline: Deadline | None) -> ScrollPage:
     out: list[Record] = []
-    for value, _, seg, offset in ordering.by_value(col, compiled, order_by, req.limit):
+    for value, _, seg, offset in ordering.by_value(col, compiled, order_by, req.limit, deadline):
         record = to_record(seg, offset, req.with_payload, req.with_vector)
         record.order_value = value
         out.append(record)

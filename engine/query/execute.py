@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 
+from engine.deadline import Deadline
 from engine.errors import BadRequest
 from engine.filters import CompiledFilter
 from engine.query import formula, fusion, mmr, ordering
@@ -37,24 +38,29 @@ from engine.types.requests import (
 )
 
 
-def query(col: ShardView, request: QueryRequest, collections: Collections) -> list[ScoredPoint]:
-    """`points/query`: the scored points of `request`, with payloads and vectors as selected."""
+def query(col: ShardView, request: QueryRequest, collections: Collections,
+          deadline: Deadline | None = None) -> list[ScoredPoint]:
+    """`points/query`: the scored points of `request`, with payloads and vectors as selected.
+    `deadline` (the request's `timeout`) is checked before every stage and between segments."""
     stage = resolve(col, request, collections)
-    found = run_stage(col, stage, None)
+    found = run_stage(col, stage, None, deadline)
     return to_points(found[root_offset(request):], request.with_payload, request.with_vector)
 
 
-def run_stage(col: ShardView, stage: Stage, parent: Filter | None) -> list[Found]:
+def run_stage(col: ShardView, stage: Stage, parent: Filter | None, deadline: Deadline | None = None) -> list[Found]:
+    if deadline is not None:
+        deadline.check()
     flt = merge_filters(parent, stage.filter)
     if not stage.prefetch:
-        return _leaf(col, stage, flt)
+        return _leaf(col, stage, flt, deadline)
     if stage.query is None:
         raise BadRequest("cannot have prefetches without a query")
-    sources = [run_stage(col, p, flt) for p in stage.prefetch]
-    return _merge(col, stage, sources, flt)
+    sources = [run_stage(col, p, flt, deadline) for p in stage.prefetch]
+    return _merge(col, stage, sources, flt, deadline)
 
 
-def _merge(col: ShardView, stage: Stage, sources: list[list[Found]], flt: Filter | None) -> list[Found]:
+def _merge(col: ShardView, stage: Stage, sources: list[list[Found]], flt: Filter | None,
+           deadline: Deadline | None) -> list[Found]:
     match stage.query:
         case FusionQuery(fusion=Fusion.RRF, k=k, weights=weights):
             if weights is not None and len(weights) != len(sources):
@@ -68,14 +74,14 @@ def _merge(col: ShardView, stage: Stage, sources: list[list[Found]], flt: Filter
     ids = union_ids(sources)
     if not ids:
         return []
-    return _leaf(col, stage, only_ids(flt, ids))
+    return _leaf(col, stage, only_ids(flt, ids), deadline)
 
 
 def _above(found: list[Found], threshold: float | None) -> list[Found]:
     return found if threshold is None else [f for f in found if f.score >= threshold]
 
 
-def _leaf(col: ShardView, stage: Stage, flt: Filter | None) -> list[Found]:
+def _leaf(col: ShardView, stage: Stage, flt: Filter | None, deadline: Deadline | None = None) -> list[Found]:
     """One search of the collection for a resolved query (vectors, no ids)."""
     compiled = col.compile(flt)
     match stage.query:
@@ -93,26 +99,27 @@ def _leaf(col: ShardView, stage: Stage, flt: Filter | None) -> list[Found]:
         case NearestQuery(vector=vector, mmr=rerank):
             # the resolver checked the vector (or read it from storage): no second check
             if rerank is None:
-                return _nearest(col, stage, vector, compiled, checked=True)
-            return _mmr(col, stage, vector, compiled, rerank)
+                return _nearest(col, stage, vector, compiled, checked=True, deadline=deadline)
+            return _mmr(col, stage, vector, compiled, rerank, deadline)
         case RecommendQuery(positive=positive, negative=negative, strategy=RecommendStrategy.AVERAGE_VECTOR):
             return _nearest(col, stage, average_vector([v.vector for v in positive], [v.vector for v in negative]),
-                            compiled)
+                            compiled, deadline=deadline)
         case RecommendQuery() | DiscoverQuery() | ContextQuery() | RelevanceFeedbackQuery():
             return search_custom(col, stage.using, stage.query, flt, stage.limit, stage.score_threshold)
 
 
 def _nearest(col: ShardView, stage: Stage, vector: object, compiled: CompiledFilter | None,
-             checked: bool = False) -> list[Found]:
+             checked: bool = False, deadline: Deadline | None = None) -> list[Found]:
     hits = nearest(col, stage.using, vector, compiled, stage.limit, stage.params, stage.score_threshold,  # type: ignore[arg-type]
-                   checked=checked)
+                   checked=checked, deadline=deadline)
     return from_hits(hits)
 
 
-def _mmr(col: ShardView, stage: Stage, vector: object, compiled: CompiledFilter | None, rerank: Mmr) -> list[Found]:
+def _mmr(col: ShardView, stage: Stage, vector: object, compiled: CompiledFilter | None, rerank: Mmr,
+         deadline: Deadline | None) -> list[Found]:
     """MMR over the `candidates_limit` nearest points (default: this stage's limit)."""
     pool_size = stage.limit if rerank.candidates_limit is None else rerank.candidates_limit
-    pool = _nearest(col, replace(stage, limit=pool_size), vector, compiled, checked=True)
+    pool = _nearest(col, replace(stage, limit=pool_size), vector, compiled, checked=True, deadline=deadline)
     return mmr.rerank(col, stage.using, vector, pool, rerank.diversity, stage.limit)
 
 

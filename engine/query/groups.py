@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from engine.deadline import Deadline
 from engine.errors import BadInput
 from engine.json_path import extract_values, parse_path
 from engine.point_id import parse_point_id
@@ -26,12 +27,13 @@ def _group_keys(payload: dict[str, Any] | None, path: Any) -> list[str | int] | 
     return list(dict.fromkeys(values))
 
 
-def groups(col: ShardView, request: GroupsRequest, collections: Collections) -> list[PointGroup]:
+def groups(col: ShardView, request: GroupsRequest, collections: Collections,
+           deadline: Deadline | None = None) -> list[PointGroup]:
     q = request.query
     path = parse_path(request.group_by)
     stage = resolve(col, q, collections)
     stage = with_limit(stage, max(col.points_count(), 1))
-    found = run_stage(col, stage, None)
+    found = run_stage(col, stage, None, deadline)  # checks `deadline` per stage and segment
     chosen: dict[Any, list[Found]] = {}
     for f in found:
         keys = _group_keys(f.seg.payload_at(f.offset), path)

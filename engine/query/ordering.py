@@ -8,6 +8,7 @@ from typing import Any
 
 import numpy as np
 
+from engine.deadline import Deadline
 from engine.errors import BadRequest
 from engine.filters import CompiledFilter
 from engine.filters.datetimes import parse_datetime, to_micros
@@ -35,7 +36,7 @@ def order_value(value: Any) -> int | float | None:
 
 
 def by_value(col: ShardView, compiled: CompiledFilter | None, order_by: OrderBy,
-             limit: int) -> list[tuple[int | float, PointId, Segment, int]]:
+             limit: int, deadline: Deadline | None = None) -> list[tuple[int | float, PointId, Segment, int]]:
     """(value, id, segment, offset) of the first `limit` (value, point) pairs in `order_by` order.
     A point with several values appears once per distinct value, as in Qdrant."""
     schema = col.payload_schema.get(order_by.key)
@@ -48,6 +49,8 @@ def by_value(col: ShardView, compiled: CompiledFilter | None, order_by: OrderBy,
     path = parse_path(order_by.key)
     rows: list[tuple[int | float, PointId, Segment, int]] = []
     for seg in col.segments:
+        if deadline is not None:
+            deadline.check()
         for offset in seg.matching(compiled):
             payload = seg.payload_at(int(offset)) or {}
             for value in extract_values(payload, path):
@@ -72,7 +75,7 @@ def by_value(col: ShardView, compiled: CompiledFilter | None, order_by: OrderBy,
 
 
 def by_id(col: ShardView, compiled: CompiledFilter | None, limit: int,
-          start: PointId | None = None) -> list[tuple[PointId, Segment, int]]:
+          start: PointId | None = None, deadline: Deadline | None = None) -> list[tuple[PointId, Segment, int]]:
     """Matching points with id >= `start` in Qdrant's id order (integer ids ascending, then UUIDs),
     `limit + 1` of them when there is a next page. Integer ids are chosen with numpy (argpartition
     over the id column); UUIDs are only looked at when the integers do not fill the page."""
@@ -83,6 +86,8 @@ def by_id(col: ShardView, compiled: CompiledFilter | None, limit: int,
     keys: list[np.ndarray] = []
     uuids: list[tuple[Segment, np.ndarray]] = []
     for i, seg in enumerate(col.segments):
+        if deadline is not None:
+            deadline.check()  # a `timeout` stops a scroll between segments
         matched = seg.matching(compiled)
         uuid_mask = seg.ids.is_uuid[matched]
         if start is None or int_start is not None:

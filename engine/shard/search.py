@@ -12,6 +12,7 @@ from __future__ import annotations
 import numpy as np
 
 from engine import distance as dist
+from engine.deadline import Deadline
 from engine.filters import CompiledFilter
 from engine.payload_select import select_payload
 from engine.point_id import PointId
@@ -90,12 +91,14 @@ def idf_weighted(col: ShardView, using: str, query: SparseVector) -> SparseVecto
 
 def nearest(col: ShardView, using: str, vector: QueryVector, flt: Filter | CompiledFilter | None, k: int,
             params: SearchParams | None = None, threshold: float | None = None,
-            exclude: list[PointId] | None = None, checked: bool = False) -> list[Hit]:
+            exclude: list[PointId] | None = None, checked: bool = False,
+            deadline: Deadline | None = None) -> list[Hit]:
     """The best `k` points for `vector` in the space of `using`, best first, across all segments.
     Points without vector `using` are never returned. The caller holds the view's read locks.
 
     `flt` may come compiled (the query planner compiles each level's filter once); `checked` says
-    the caller already ran `check_query_vector` on `vector` (the resolver does, for every input)."""
+    the caller already ran `check_query_vector` on `vector` (the resolver does, for every input).
+    `deadline` is checked before each segment (a `timeout` stops the work, not only the answer)."""
     params = params or SearchParams()
     query = vector if checked else check_query_vector(col.config.params, using, vector)
     compiled = flt if isinstance(flt, CompiledFilter) or flt is None else col.compile(flt)
@@ -103,6 +106,7 @@ def nearest(col: ShardView, using: str, vector: QueryVector, flt: Filter | Compi
         weighted = idf_weighted(col, using, query)
         parts = []
         for seg in col.segments:
+            _check(deadline)
             excluded = seg.offsets_for_ids(exclude) if exclude else _NO_OFFSETS
             parts.append((*search_sparse(seg, using, weighted, k, compiled, excluded, threshold), seg))
         return merge_top(parts, k, True)
@@ -111,10 +115,16 @@ def nearest(col: ShardView, using: str, vector: QueryVector, flt: Filter | Compi
         prepared = dist.prepare_query(vp.distance, vp.storage_type, query)
         parts = []
         for seg in col.segments:
+            _check(deadline)
             excluded = seg.offsets_for_ids(exclude) if exclude else _NO_OFFSETS
             parts.append((*search_multi(seg, using, prepared, vp.distance, k, compiled, excluded, threshold), seg))
         return merge_top(parts, k, dist.higher_is_better(vp.distance))
-    return _nearest_dense(col, using, query, compiled, k, params, threshold, exclude)
+    return _nearest_dense(col, using, query, compiled, k, params, threshold, exclude, deadline)
+
+
+def _check(deadline: Deadline | None) -> None:
+    if deadline is not None:
+        deadline.check()
 
 
 Part = tuple[np.ndarray, np.ndarray, Segment]
@@ -141,7 +151,8 @@ def merge_top(parts: list[Part], k: int, higher: bool) -> list[Hit]:
 
 
 def _nearest_dense(col: ShardView, using: str, vector: np.ndarray, compiled: CompiledFilter | None, k: int,
-                   params: SearchParams, threshold: float | None, exclude: list[PointId] | None) -> list[Hit]:
+                   params: SearchParams, threshold: float | None, exclude: list[PointId] | None,
+                   deadline: Deadline | None) -> list[Hit]:
     vp = col.config.params.vectors[using]
     hnsw = col.config.effective_hnsw(using) if vp.hnsw_config else col.config.hnsw_config
     q = SegmentQuery(
@@ -154,6 +165,7 @@ def _nearest_dense(col: ShardView, using: str, vector: np.ndarray, compiled: Com
     for seg in col.segments:
         if len(seg) == 0:
             continue  # e.g. the fresh appendable segment right after a seal
+        _check(deadline)
         if params.indexed_only and not seg.hnsw and seg.vector_bytes() > threshold_bytes:
             continue  # a large segment still waiting for its index
         excluded = seg.offsets_for_ids(exclude) if exclude else _NO_OFFSETS

@@ -74,3 +74,17 @@ def test_an_expired_deadline_stops_the_facet() -> None:
     col = make("keyword", [{"k": "a"}])
     with pytest.raises(Timeout):
         reads.facet(col, FacetRequest(key="k"), Deadline(0.0))
+
+
+def test_an_expired_deadline_stops_query_groups_and_scroll() -> None:
+    from engine.types.requests import GroupsRequest, NearestQuery, QueryRequest, ScrollRequest
+
+    col = make("keyword", [{"k": "a"}, {"k": "b"}])
+    query = QueryRequest(query=NearestQuery(vector=np.array([1.0, 0.0], dtype=np.float32)))
+    assert len(reads.query(col, query, deadline=Deadline(60.0))) == 2
+    with pytest.raises(Timeout, match="Operation timed out after 0.0 seconds"):
+        reads.query(col, query, deadline=Deadline(0.0))
+    with pytest.raises(Timeout):
+        reads.query_groups(col, GroupsRequest(query=query, group_by="k"), deadline=Deadline(0.0))
+    with pytest.raises(Timeout):
+        reads.scroll(col, ScrollRequest(), Deadline(0.0))
