@@ -12,6 +12,7 @@ WORKDIR /qdrant
 
 COPY pyproject.toml README.md ./
 COPY server ./server
+COPY cluster ./cluster
 COPY engine ./engine
 COPY storage ./storage
 RUN pip install --no-cache-dir . && rm -rf build *.egg-info
