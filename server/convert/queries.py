@@ -48,12 +48,22 @@ SEARCH_ALIASES = {**WITH_VECTORS, "top": "limit"}
 """`top` is the old name of `limit` (search, recommend, discover)."""
 
 
+IDF_CORPUS_MESSAGE = ("`params.idf.corpus` (IDF statistics over a filtered corpus) is not supported by this "
+                      "server: omit it or use \"global\" (collection-wide statistics)")
+"""Refused rather than ignored: ignoring it would score with collection-wide statistics silently."""
+
+
 def search_params(raw: Any) -> SearchParams:
     if raw is None:
         return SearchParams()
     obj = expect_object(raw, "params")
     with in_model("params."):
         hnsw_ef = opt_int(obj, "hnsw_ef", minimum=1)
+    idf = obj.get("idf")
+    if idf is not None and idf != "global":
+        if not isinstance(idf, dict) or "corpus" not in idf:
+            raise format_error("data did not match any variant of untagged enum IdfParams")
+        raise BadRequest(IDF_CORPUS_MESSAGE)
     return SearchParams(hnsw_ef=hnsw_ef, exact=bool(opt_bool(obj, "exact", False)),
                         indexed_only=bool(opt_bool(obj, "indexed_only", False)),
                         quantization=quantization_params(obj.get("quantization")))

@@ -218,7 +218,8 @@ CONVERTED: dict[str, str] = {
     "qdrant.SearchBatchPoints": "collection_name search_points timeout",
     "qdrant.SearchMatrixPoints": "collection_name filter sample limit using timeout",
     "qdrant.QuantizationSearchParams": "ignore rescore oversampling",
-    "qdrant.SearchParams": "hnsw_ef exact indexed_only quantization",
+    "qdrant.SearchParams": "hnsw_ef exact indexed_only quantization idf",
+    "qdrant.IdfParams": "corpus",  # read to refuse it (not implemented), never ignored
     "qdrant.SearchPointGroups": (
         "collection_name vector filter limit with_payload params score_threshold "
         "vector_name with_vectors group_by group_size with_lookup timeout sparse_indices"
@@ -365,10 +366,9 @@ IGNORED: dict[str, dict[str, str]] = {
     QUERY_API_PENDING: {
         "qdrant.AcornSearchParams": "enable max_selectivity",
         "qdrant.Document": "text model options",
-        "qdrant.IdfParams": "corpus",
         "qdrant.Image": "image model options",
         "qdrant.InferenceObject": "object model options",
-        "qdrant.SearchParams": "acorn idf",
+        "qdrant.SearchParams": "acorn",
     },
     STORAGE_HINT: {
         "qdrant.CollectionParamsDiff": "read_fan_out_factor read_fan_out_delay_ms payload",

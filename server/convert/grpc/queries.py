@@ -37,6 +37,7 @@ from server.convert.grpc.values import (
     with_payload_from_pb,
     with_vectors_from_pb,
 )
+from server.convert.queries import IDF_CORPUS_MESSAGE
 
 
 def timeout_from_pb(request: Any) -> float | None:
@@ -63,7 +64,9 @@ def search_params_from_pb(message: Any, present: bool) -> SearchParams:
         return SearchParams()
     hnsw_ef = _opt(message, "hnsw_ef")
     if hnsw_ef is not None and hnsw_ef < 1:
-        raise invalid(f"hnsw_ef: value {hnsw_ef} invalid, must be 1 or larger")
+        raise invalid(f"params.hnsw_ef: value {hnsw_ef} invalid, must be 1 or larger")
+    if message.HasField("idf") and message.idf.HasField("corpus"):
+        raise BadRequest(IDF_CORPUS_MESSAGE)
     quantization = None
     if message.HasField("quantization"):
         qp = message.quantization
