@@ -50,7 +50,7 @@ from engine.types.requests import (
     ScrollRequest,
     validate_batch,
 )
-from engine.types.sharding import ShardKeySelector
+from engine.types.sharding import ShardKey, ShardKeySelector
 
 log = logging.getLogger("quiver.cluster.reads")
 
@@ -137,7 +137,11 @@ class ClusterReads:
         out = []
         for sid in shard_ids:
             col = self._local(collection, sid)
-            out.append(await self.call(_ENGINE[method], col, request, collection=col.name))
+            answer = await self.call(_ENGINE[method], col, request, collection=col.name)
+            shard = self.node.record(collection).shard(sid)
+            if shard is not None and shard.key is not None:
+                _with_shard_key(answer, shard.key)
+            out.append(answer)
         return out
 
     # ---- fan-out ------------------------------------------------------------------------------
@@ -339,6 +343,21 @@ class ClusterReads:
                                segments_count=0, config=record.config)
         parts = [CollectionInfo(config=record.config, **answers[0]) for answers, _ in per_shard]
         return replace(merge_infos(empty, parts), config=record.config)
+
+
+def _with_shard_key(answer: Any, key: ShardKey) -> None:
+    """Every point of one shard's answer marked with the shard's key, as Qdrant's collection marks
+    the points of a custom-sharded shard (`ScoredPoint.shard_key`, `Record.shard_key`)."""
+    match answer:
+        case Record() | ScoredPoint():
+            answer.shard_key = key
+        case ScrollPage(points=points):
+            _with_shard_key(points, key)
+        case PointGroup(hits=hits):
+            _with_shard_key(hits, key)
+        case list():
+            for item in answer:
+                _with_shard_key(item, key)
 
 
 def _and(a: Filter | None, b: Filter) -> Filter:

@@ -77,12 +77,40 @@ def test_scroll_and_search_by_shard_key(keyed: str, cluster_clients: list[Qdrant
             records, offset = client.scroll(keyed, limit=100, shard_key_selector=key)
             assert offset is None
             assert [r.id for r in records] == list(ids)
+            assert {r.shard_key for r in records} == {key}
             hits = client.query_points(keyed, query=[0.0, 1.0, 0.0], limit=5, shard_key_selector=key).points
             assert {h.id for h in hits} <= set(ids) and len(hits) == 5
-        # without a selector the query covers every key's shards (hits do not carry `shard_key` yet:
-        # README "Cluster", not in cluster mode yet)
+            assert {h.shard_key for h in hits} == {key}
+        # without a selector the query covers every key's shards; every hit names its point's key
         hits = client.query_points(keyed, query=[0.0, 1.0, 0.0], limit=200).points
         assert sorted(h.id for h in hits) == sorted(i for ids in KEYS.values() for i in ids)
+        assert all(h.shard_key == _key_of(h.id) for h in hits)
+        records, _ = client.scroll(keyed, limit=200)
+        assert all(r.shard_key == _key_of(r.id) for r in records) and len(records) == len(hits)
+
+
+def _key_of(point_id: object) -> str:
+    return next(key for key, ids in KEYS.items() if point_id in ids)
+
+
+def test_shard_key_on_retrieve_groups_and_recommend(keyed: str, cluster_clients: list[QdrantClient]) -> None:
+    """Qdrant marks every point a custom-sharded shard answers with its key: retrieve, groups,
+    recommend (by id: the example is looked up across the shards) and the root fusion's hits."""
+    for client in cluster_clients:
+        found = client.retrieve(keyed, ids=[1, 2, 100, 124])
+        assert {(r.id, r.shard_key) for r in found} == {(1, "eu"), (2, "eu"), (100, "us"), (124, "us")}
+        groups = client.query_points_groups(keyed, query=[0.0, 1.0, 0.0], group_by="i", limit=4,
+                                            group_size=1).groups
+        assert len(groups) == 4
+        assert all(hit.shard_key == _key_of(hit.id) for g in groups for hit in g.hits)
+        liked = client.query_points(keyed, query=models.RecommendQuery(recommend=models.RecommendInput(positive=[101])),
+                                    limit=6).points
+        assert len(liked) == 6 and all(h.shard_key == _key_of(h.id) for h in liked)
+        fused = client.query_points(
+            keyed, prefetch=[models.Prefetch(query=[0.0, 1.0, 0.0], limit=10),
+                             models.Prefetch(query=[1.0, 1.0, -1.0], limit=10)],
+            query=models.FusionQuery(fusion=models.Fusion.RRF), limit=8).points
+        assert len(fused) == 8 and all(h.shard_key == _key_of(h.id) for h in fused)
 
 
 def test_write_without_shard_key_refused(keyed: str, cluster: LocalCluster) -> None:

@@ -58,6 +58,8 @@ class Record:
     payload: Payload | None = None
     vectors: Vectors | None = None
     order_value: int | float | None = None
+    shard_key: str | int | None = None
+    """The shard key of the shard that holds the point (custom sharding, cluster mode; None else)."""
 
 
 @dataclass(slots=True)
@@ -68,6 +70,8 @@ class ScoredPoint:
     payload: Payload | None = None
     vectors: Vectors | None = None
     order_value: int | float | None = None
+    shard_key: str | int | None = None
+    """As `Record.shard_key`."""
 
 
 class UpdateStatus(enum.Enum):

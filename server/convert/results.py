@@ -57,6 +57,8 @@ def vectors_to_json(vectors: Vectors | None, params: CollectionParams) -> Any:
 
 def record_to_json(r: Record, params: CollectionParams) -> dict[str, Any]:
     out: dict[str, Any] = {"id": r.id, "payload": r.payload, "vector": vectors_to_json(r.vectors, params)}
+    if r.shard_key is not None:
+        out["shard_key"] = r.shard_key
     if r.order_value is not None:
         out["order_value"] = r.order_value
     return out
@@ -72,6 +74,8 @@ def scored_to_json(p: ScoredPoint, params: CollectionParams, score: float) -> di
     """One scored point; `score` is `p.score` already in float32 form (see `f32_floats`)."""
     out: dict[str, Any] = {"id": p.id, "version": p.version, "score": score, "payload": p.payload,
                            "vector": vectors_to_json(p.vectors, params)}
+    if p.shard_key is not None:
+        out["shard_key"] = p.shard_key
     if p.order_value is not None:
         out["order_value"] = p.order_value
     return out

@@ -11,6 +11,7 @@ from typing import Any
 from engine.types.config import CollectionParams
 from engine.types.points import FacetHit, Record, ScoredPoint, UpdateResult, UpdateStatus
 from server.convert.grpc.values import point_id_to_pb, struct_to_pb, vectors_to_pb
+from server.pb import collections_pb2 as cpb
 from server.pb import points_pb2 as ppb
 
 _STATUS = {
@@ -26,11 +27,17 @@ def _order_value(value: int | float) -> Any:
     return ppb.OrderValue(float=float(value))
 
 
+def _shard_key(key: str | int) -> Any:
+    return cpb.ShardKey(keyword=key) if isinstance(key, str) else cpb.ShardKey(number=key)
+
+
 def scored_to_pb(p: ScoredPoint, params: CollectionParams) -> Any:
     out = ppb.ScoredPoint(id=point_id_to_pb(p.id), payload=struct_to_pb(p.payload), score=p.score,
                           version=p.version)
     if p.vectors is not None:
         out.vectors.CopyFrom(vectors_to_pb(p.vectors, params.unnamed))
+    if p.shard_key is not None:
+        out.shard_key.CopyFrom(_shard_key(p.shard_key))
     if p.order_value is not None:
         out.order_value.CopyFrom(_order_value(p.order_value))
     return out
@@ -40,6 +47,8 @@ def record_to_pb(r: Record, params: CollectionParams) -> Any:
     out = ppb.RetrievedPoint(id=point_id_to_pb(r.id), payload=struct_to_pb(r.payload))
     if r.vectors is not None:
         out.vectors.CopyFrom(vectors_to_pb(r.vectors, params.unnamed))
+    if r.shard_key is not None:
+        out.shard_key.CopyFrom(_shard_key(r.shard_key))
     if r.order_value is not None:
         out.order_value.CopyFrom(_order_value(r.order_value))
     return out
