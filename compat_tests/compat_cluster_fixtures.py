@@ -25,6 +25,8 @@ from tools.cluster import LocalCluster
 
 NODES = 3
 NATS = 3
+PINNED_PEER_ID = 4242
+"""node0's `cluster.peer_id` (QDRANT__CLUSTER__PEER_ID); the other nodes keep their generated ids."""
 
 
 @pytest.fixture(scope="session")
@@ -34,6 +36,7 @@ def cluster(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LocalCluster]:
             pytest.fail("nats-server is not installed: `make test` installs it (tools/setup_nats.sh)")
         pytest.skip("nats-server is not installed (sudo bash tools/setup_nats.sh): cluster tests need it")
     local = LocalCluster(tmp_path_factory.mktemp("quiver-cluster"), nodes=NODES, nats=NATS)
+    local.nodes[0].extra_env["QDRANT__CLUSTER__PEER_ID"] = str(PINNED_PEER_ID)
     local.start()
     try:
         yield local

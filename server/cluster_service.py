@@ -20,7 +20,7 @@ from cluster.node import ClusterNode
 from cluster.options import ClusterOptions
 from cluster.reads import ClusterReads, ReadConsistency, ShardSelector
 from engine.collection import CollectionInfo
-from engine.errors import BadRequest
+from engine.errors import BadRequest, NotFound
 from engine.point_id import PointId
 from engine.toc import AliasOperation
 from engine.types.config import CollectionConfig, CollectionParams
@@ -67,6 +67,10 @@ class ClusterService(ObservedService):
 
     async def _engine_call(self, fn: Callable[..., Any], *args: Any) -> Any:
         return await self.call(fn, *args)
+
+    def peer_id(self) -> int:
+        """The cluster node's peer id (`cluster.peer_id`, else the one kept in the storage directory)."""
+        return self.node.peer_id
 
     async def start(self) -> None:
         await self.node.start()
@@ -206,6 +210,8 @@ class ClusterService(ObservedService):
                                                sync=op.kind == "replicate_shard", method=op.method)
             case "abort_transfer":
                 await transfers.abort_transfer(self.node, name, op.shard_id, op.from_peer_id, op.to_peer_id)
+            case "restart_transfer":
+                await self._restart_transfer(name, op)
             case "drop_replica":
                 await api.drop_replica(self.node, name, op.shard_id, op.peer_id)
             case "create_sharding_key" if op.shard_key is not None:
@@ -215,6 +221,19 @@ class ClusterService(ObservedService):
             case _:
                 not_in_cluster(f"The cluster operation {op.kind}")
         return True
+
+    async def _restart_transfer(self, name: str, op: ClusterOperation) -> None:
+        """Qdrant's `restart_transfer`: the transfer (which must exist) starts over with `method`:
+        aborted (its unfinished replica goes) and started again as the same move or replication."""
+        record = self.node.record(name)
+        ongoing = next((t for t in record.transfers if t.get("shard_id") == op.shard_id
+                        and t.get("from") == op.from_peer_id and t.get("to") == op.to_peer_id), None)
+        if ongoing is None:
+            raise NotFound(f"Shard transfer {op.from_peer_id} -> {op.to_peer_id} for collection "
+                           f"{record.name}:{op.shard_id} does not exist")
+        await transfers.abort_transfer(self.node, name, op.shard_id, op.from_peer_id, op.to_peer_id)
+        await transfers.start_transfer(self.node, name, op.shard_id, op.from_peer_id, op.to_peer_id,
+                                       sync=bool(ongoing.get("sync", True)), method=op.method)
 
     # ---- not in cluster mode yet -----------------------------------------------------------
     async def search_matrix(self, *args: Any, **kwargs: Any) -> Any:

@@ -21,6 +21,7 @@ from engine import strict_mode
 from engine.collection import Collection, CollectionInfo, reads
 from engine.deadline import Deadline
 from engine.errors import EngineError, Timeout
+from engine.peer import this_peer_id
 from engine.point_id import PointId
 from engine.quotas import quota_store
 from engine.snapshots import DownloadPolicy, SnapshotDescription, SnapshotManager
@@ -86,6 +87,11 @@ class Service:
 
     def shutdown(self) -> None:
         self.pool.shutdown()
+
+    def peer_id(self) -> int:
+        """This node's peer id as the cluster API reports it: standalone, the id kept in the
+        storage directory (cluster mode: the cluster node's, server/cluster_service.py)."""
+        return this_peer_id(self.toc.root)
 
     # ---- collections -----------------------------------------------------------------------
     async def list_collections(self) -> list[str]:

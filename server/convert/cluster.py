@@ -129,7 +129,7 @@ def read_cluster_operation(body: Any) -> ClusterOperation:
     kind = check_cluster_operation(body)
     inner = body[kind]
     match kind:
-        case "move_shard" | "replicate_shard" | "abort_transfer":
+        case "move_shard" | "replicate_shard" | "abort_transfer" | "restart_transfer":
             method = inner.get("method")
             if method is not None and method not in TRANSFER_METHODS:
                 raise MalformedRequest(f"Format error in JSON body: unknown variant `{method}` for `method`")

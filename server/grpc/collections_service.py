@@ -8,7 +8,6 @@ from typing import Any
 import grpc
 
 from engine.errors import MalformedRequest, StandaloneMode
-from engine.peer import this_peer_id
 from server.convert.cluster import cluster_api
 from server.convert.grpc import cluster as gcluster
 from server.convert.grpc import collections as conv
@@ -74,8 +73,7 @@ class CollectionsService(collections_service_pb2_grpc.CollectionsServicer):  # t
             return gcluster.cluster_info_to_pb(await cluster.collection_cluster_info(request.collection_name))
         info = await self.service.collection_info(request.collection_name)
         shard = cpb.LocalShardInfo(shard_id=0, points_count=info.points_count, state=cpb.Active)
-        peer_id = this_peer_id(self.service.toc.root)
-        return cpb.CollectionClusterInfoResponse(peer_id=peer_id, shard_count=1, local_shards=[shard])
+        return cpb.CollectionClusterInfoResponse(peer_id=self.service.peer_id(), shard_count=1, local_shards=[shard])
 
     # As a standalone Qdrant: the request is read, then refused (UNIMPLEMENTED, "Qdrant is running in
     # standalone mode") before the collection is even looked up.

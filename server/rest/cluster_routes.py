@@ -19,7 +19,6 @@ from engine.errors import (
     StandaloneMode,
     ValidationError,
 )
-from engine.peer import this_peer_id
 from server.convert.cluster import (
     check_cluster_operation,
     check_shard_key_request,
@@ -33,10 +32,6 @@ from server.convert.cluster import (
     shard_keys_to_json,
 )
 from server.rest.handler import Ctx, endpoint
-
-
-def _peer_id(ctx: Ctx) -> int:
-    return this_peer_id(ctx.service.toc.root)
 
 
 def _positive_query_int(ctx: Ctx, key: str) -> int | None:
@@ -85,7 +80,7 @@ async def remove_peer(ctx: Ctx) -> Any:
     if cluster is not None:
         await cluster.remove_peer(peer_id, force)
         return True
-    if not force and peer_id == _peer_id(ctx) and await ctx.service.list_collections():
+    if not force and peer_id == ctx.service.peer_id() and await ctx.service.list_collections():
         raise BadRequest(f"Cannot remove peer {peer_id} as there are shards on it")
     raise StandaloneMode()
 
@@ -95,7 +90,7 @@ async def collection_cluster_info(ctx: Ctx) -> Any:
     if cluster is not None:
         return collection_cluster_to_json(await cluster.collection_cluster_info(ctx.collection))
     info = await ctx.service.collection_info(ctx.collection)
-    return cluster_info_to_json(_peer_id(ctx), info.points_count)
+    return cluster_info_to_json(ctx.service.peer_id(), info.points_count)
 
 
 async def update_collection_cluster(ctx: Ctx) -> Any:

@@ -73,6 +73,10 @@ def cluster_operation_from_pb(request: Any) -> ClusterOperation:
             method = _TRANSFER_METHODS.get(cpb.ShardTransferMethod.ValueType(op.method)) if op.HasField("method") else None
             return ClusterOperation(which, shard_id=int(op.shard_id), from_peer_id=int(op.from_peer_id),
                                     to_peer_id=int(op.to_peer_id), method=method)
+        case "restart_transfer":
+            return ClusterOperation(which, shard_id=int(op.shard_id), from_peer_id=int(op.from_peer_id),
+                                    to_peer_id=int(op.to_peer_id),
+                                    method=_TRANSFER_METHODS.get(cpb.ShardTransferMethod.ValueType(op.method)))
         case "abort_transfer":
             return ClusterOperation(which, shard_id=int(op.shard_id), from_peer_id=int(op.from_peer_id),
                                     to_peer_id=int(op.to_peer_id))
