@@ -24,10 +24,11 @@ from cluster import names
 from cluster.applied import AppliedTracker
 from cluster.meta import HEARTBEAT_S, Metadata, PeerInfo
 from cluster.options import ClusterOptions
-from cluster.records import READABLE, RECOVERY, CollectionRecord
-from cluster.recovery import mark_recovering, promote_when_caught_up
+from cluster.records import READABLE, RECOVERY, CollectionRecord, incoming_snapshot
+from cluster.recovery import mark_recovering, promote_when_caught_up, request_snapshot
 from cluster.replica import Replica
 from cluster.streams import usable_replicas
+from cluster.trim import trim_streams
 from engine.collection import Collection
 from engine.errors import BadRequest, NotFound
 from engine.peer import this_peer_id
@@ -88,6 +89,9 @@ class ClusterNode:
         self._passes_started = self._passes_done = 0
         self._pass_done = asyncio.Condition()
         self._started = time.time()
+        self._asking: set[tuple[str, int]] = set()
+        """Replicas behind their trimmed stream whose snapshot transfer is being requested."""
+        self._trimmed_at = time.monotonic()
 
     @property
     def nc(self) -> Client:
@@ -170,10 +174,17 @@ class ClusterNode:
     async def _reconciler(self) -> None:
         """The one task that runs reconcile passes: on a change, and every `RECONCILE_S` anyway
         (a pass that failed while NATS was away is retried without waiting for the next change)."""
+        trim_every = self.options.trim_interval_s
         while True:
             with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(self._dirty.wait(), RECONCILE_S)
+                await asyncio.wait_for(self._dirty.wait(), min(RECONCILE_S, trim_every or RECONCILE_S))
             self._dirty.clear()
+            if trim_every and time.monotonic() - self._trimmed_at >= trim_every:
+                self._trimmed_at = time.monotonic()
+                try:
+                    await self.trim()
+                except Exception:  # noqa: BLE001 - NATS away: the next interval trims
+                    log.warning("stream trim failed", exc_info=True)
             self._passes_started += 1
             number = self._passes_started
             try:
@@ -196,6 +207,10 @@ class ClusterNode:
             except TimeoutError:
                 log.warning("replica reconcile still running", extra={"waited_s": timeout})
 
+    async def trim(self) -> int:
+        """One trim pass over the shard streams (cluster/trim.py); the messages removed."""
+        return await trim_streams(self.js, self.meta, self.applied, self.peer_id, self.options.trim_margin)
+
     async def _on_applied(self, msg: Any) -> None:
         self.applied.on_report(msg.subject, msg.data)
 
@@ -210,14 +225,36 @@ class ClusterNode:
                         wanted[(record.uuid, shard.id)] = record
             for key in [k for k in self.replicas if k not in wanted]:
                 await self._drop(key)
-            # concurrently: each start re-creates a consumer (a JetStream round trip or more)
+            for key in [k for k, r in self.replicas.items() if r.behind]:
+                await self._set_aside(key, wanted[key])
+            # concurrently: each start re-creates a consumer (a JetStream round trip or more); a
+            # replica a snapshot transfer fills is started by the transfer (cluster/transfers.py)
             await asyncio.gather(*(self._start_replica(key, record) for key, record in wanted.items()
-                                   if key not in self.replicas))
+                                   if key not in self.replicas and key not in self._asking
+                                   and incoming_snapshot(record, key[1], self.peer_id) is None))
             for key, record in wanted.items():
-                await self._sync_config(self.replicas[key].collection, record.config)
+                if key in self.replicas:
+                    await self._sync_config(self.replicas[key].collection, record.config)
             known = {names.replica_name(u, s) for u, s in wanted}
             for leftover in [n for n in self.toc.names() if n not in known]:
                 await self.run(self.toc.delete, leftover)  # its collection or replica went away meanwhile
+
+    def progress_path(self, key: tuple[str, int]) -> Path:
+        """Where the replica's applied record lives (cluster/progress.py)."""
+        name = names.replica_name(*key)
+        return self.toc.root / f"{name}.applied" if self.toc.root else Path(f"{name}.applied")
+
+    async def adopt(self, key: tuple[str, int], name: str) -> bool:
+        """Start the replica a snapshot transfer has just restored (its progress record written),
+        if the metadata still places it here; False if not (the transfer was aborted meanwhile)."""
+        async with self._reconcile_lock:
+            record = self.meta.collections.get(name)
+            shard = None if record is None or record.uuid != key[0] else record.shard(key[1])
+            if record is None or shard is None or shard.replicas.get(self.peer_id) not in RUNNING:
+                return False
+            if key not in self.replicas:
+                await self._start_replica(key, record)
+            return key in self.replicas
 
     async def _start_replica(self, key: tuple[str, int], record: CollectionRecord) -> None:
         uuid_hex, shard_id = key
@@ -226,9 +263,12 @@ class ClusterNode:
             collection = self.toc.get(name)
         else:
             collection = await self.run(self.toc.create, name, local_config(record.config))
-        replica = Replica(self.nc, self.js, self.peer_id, uuid_hex, shard_id, collection,
-                          self.toc.root / f"{name}.applied" if self.toc.root else Path(f"{name}.applied"),
-                          self.run)
+        replica = Replica(self.nc, self.js, self.peer_id, uuid_hex, shard_id, collection, self.progress_path(key),
+                          self.run, on_behind=self._dirty.set)
+        if await replica.trimmed_past():
+            replica.progress.close()
+            self._ask_snapshot(key, record, replica.applied)
+            return
         await replica.start()
         self.replicas[key] = replica
         shard = record.shard(shard_id)
@@ -236,6 +276,32 @@ class ClusterNode:
             self._spawn(promote_when_caught_up(self.meta, replica, record.name), f"recovery {replica.stream}")
         log.info("replica started", extra={"collection": record.name, "shard": shard_id,
                                            "resume_after": replica.applied})
+
+    async def _set_aside(self, key: tuple[str, int], record: CollectionRecord) -> None:
+        """Stop a replica that fell behind its trimmed stream (its data stays until a snapshot
+        replaces it) and ask for a snapshot transfer."""
+        replica = self.replicas.pop(key)
+        await replica.stop()
+        replica.progress.close()
+        self._ask_snapshot(key, record, replica.applied)
+
+    def _ask_snapshot(self, key: tuple[str, int], record: CollectionRecord, applied: int) -> None:
+        log.warning("replica is behind its trimmed stream", extra={"collection": record.name, "shard": key[1],
+                                                                   "applied": applied})
+        self._asking.add(key)
+
+        async def ask() -> None:
+            try:
+                await request_snapshot(self.meta, record.name, key[0], key[1], self.peer_id)
+                await self.meta.wait_seen(lambda: self._snapshot_listed(record.name, key), timeout=5.0)
+            finally:
+                self._asking.discard(key)
+                self._dirty.set()
+        self._spawn(ask(), f"snapshot request {names.stream_name(*key)}")
+
+    def _snapshot_listed(self, name: str, key: tuple[str, int]) -> bool:
+        record = self.meta.collections.get(name)
+        return record is None or incoming_snapshot(record, key[1], self.peer_id) is not None
 
     async def _drop(self, key: tuple[str, int]) -> None:
         replica = self.replicas.pop(key)

@@ -16,5 +16,15 @@ class ClusterOptions:
     """`cluster.nats.connect_timeout_sec`: the first connection's timeout; the start fails after it."""
     peer_id: int | None = None
     """`cluster.peer_id`; None: the id persisted in the storage directory (engine/peer.py)."""
+    trim_interval_s: float = 60.0
+    """`cluster.nats.trim_interval_sec`: how often the shard streams are trimmed behind their
+    replicas (cluster/trim.py); 0: never (every stream keeps its whole log)."""
+    trim_margin: int = 10000
+    """`cluster.nats.trim_margin`: messages kept behind the oldest sequence every live replica of a
+    shard has applied, so a replica a little behind (a node restarting) resumes from the stream
+    instead of needing a snapshot."""
+    transfer_method: str | None = None
+    """`storage.shard_transfer_method`: the method of a transfer that names none; None: `snapshot`
+    when the shard's stream holds messages, else `stream_records`."""
     rest_url: str = ""
     grpc_url: str = ""

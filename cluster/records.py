@@ -63,6 +63,12 @@ class CollectionRecord:
         return replace(self, **changes, version=self.version + 1)
 
 
+def incoming_snapshot(record: CollectionRecord, shard_id: int, peer_id: int) -> dict[str, Any] | None:
+    """The snapshot transfer that fills `peer_id`'s replica of the shard, if one is listed."""
+    return next((t for t in record.transfers if t.get("shard_id") == shard_id and t.get("to") == peer_id
+                 and t.get("method") == "snapshot"), None)
+
+
 def with_replica_state(record: CollectionRecord, peer_id: int, old: str, new: str) -> CollectionRecord:
     """A copy in which every replica of `peer_id` in state `old` is in state `new` (the same
     record, unbumped, when there is none)."""

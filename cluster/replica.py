@@ -4,7 +4,14 @@ A durable pull consumer (`p<peer_id>`, made anew at each start from the local pr
 fetches the stream in order; each operation is applied by the
 single-node engine (`Collection.update(op, wait=True)` in the engine pool), then acked, then
 reported on `qv.applied.<uuid>.<shard>` as `{"p": peer, "s": seq, "e": null | [kind, message]}`
-for writers waiting with `wait=true`. progress.py makes restarts exact.
+for writers waiting with `wait=true` (and, while idle, its applied sequence every `REPORT_S`, so
+the stream trimmer of a node that just started knows every live replica's position). progress.py
+makes restarts exact.
+
+A shard snapshot of the replica (a snapshot transfer's source, cluster/snapshot_transfer.py) is
+staged under `apply_lock`, so it holds exactly the operations up to `applied`. A consumer whose
+first message lies past `applied + 1` because the stream was trimmed meanwhile (cluster/trim.py)
+stops: the replica is `behind` and the node has it filled again from a snapshot.
 """
 
 from __future__ import annotations
@@ -13,11 +20,11 @@ import asyncio
 import contextlib
 import json
 import logging
+import time
 from collections.abc import Awaitable, Callable
 from pathlib import Path
 from typing import Any, TypeVar
 
-import nats.errors
 from nats.aio.client import Client
 from nats.js import JetStreamContext
 from nats.js.api import AckPolicy, ConsumerConfig, DeliverPolicy
@@ -34,6 +41,8 @@ T = TypeVar("T")
 Run = Callable[..., Awaitable[Any]]
 
 FETCH_BATCH = 64
+REPORT_S = 5.0
+"""An idle replica re-reports its applied sequence this often."""
 ACK_WAIT_S = 600.0
 """Long: an unacked message is redelivered after this; a big upsert on a busy node may take a while
 (a redelivered message is skipped anyway: its sequence is not above `applied`)."""
@@ -41,7 +50,8 @@ ACK_WAIT_S = 600.0
 
 class Replica:
     def __init__(self, nc: Client, js: JetStreamContext, peer_id: int, uuid_hex: str, shard_id: int,
-                 collection: Collection, progress_path: Path, run: Run) -> None:
+                 collection: Collection, progress_path: Path, run: Run,
+                 on_behind: Callable[[], None] | None = None) -> None:
         self.nc, self.js, self.peer_id = nc, js, peer_id
         self.uuid_hex, self.shard_id = uuid_hex, shard_id
         self.collection = collection
@@ -55,6 +65,12 @@ class Replica:
         self._sub: Any = None
         self._fresh = True
         """The consumer was just (re)created: its first message is the stream's next one."""
+        self.apply_lock = asyncio.Lock()
+        """Held while one message is applied: a snapshot staged under it matches `applied` exactly."""
+        self.behind = False
+        """The stream was trimmed past `applied`: this replica cannot go on from the stream."""
+        self._on_behind = on_behind
+        self._reported = 0.0
 
     @property
     def stream(self) -> str:
@@ -100,11 +116,16 @@ class Replica:
         self.progress.remove()
 
     async def _loop(self) -> None:
-        while True:
+        while not self.behind:
             try:
                 msgs = await self._sub.fetch(FETCH_BATCH, timeout=1.0)
-            except nats.errors.TimeoutError:
+            except TimeoutError:  # nats-py raises its own (a subclass) or asyncio's: nothing new
                 self.caught_up.set()
+                if time.monotonic() - self._reported >= REPORT_S:
+                    await self._report(self.applied, None)
+                    with contextlib.suppress(Exception):  # NATS away: asked again next time
+                        if await self.trimmed_past():  # trimmed while this node was taken for dead
+                            self._fell_behind(self.applied + 1)
                 continue
             except asyncio.CancelledError:
                 raise
@@ -117,7 +138,8 @@ class Replica:
             try:
                 for msg in msgs:
                     if not await self._handle(msg):
-                        await self._subscribe()  # out of order: start again right after `applied`
+                        if not self.behind:
+                            await self._subscribe()  # out of order: start again right after `applied`
                         break
             except asyncio.CancelledError:
                 raise
@@ -131,19 +153,40 @@ class Replica:
         """Apply, ack and report one message; False (nothing done) if it is not the next one."""
         seq = msg.metadata.sequence.stream
         fresh, self._fresh = self._fresh, False
-        if seq > self.applied + 1 and not fresh:
-            # a redelivery overtaken by newer messages; applying those first would reorder the log
-            log.warning("out-of-order delivery", extra={"stream": self.stream, "seq": seq, "applied": self.applied})
-            return False
+        if seq > self.applied + 1:
+            if not fresh:
+                # a redelivery overtaken by newer messages; applying those first would reorder the log
+                log.warning("out-of-order delivery", extra={"stream": self.stream, "seq": seq, "applied": self.applied})
+                return False
+            if await self.trimmed_past():
+                self._fell_behind(seq)
+                return False
         error: list[str] | None = None
-        if seq > self.applied:
-            error = await self._apply(seq, msg.data)
-            self.applied = seq
+        async with self.apply_lock:
+            if seq > self.applied:
+                error = await self._apply(seq, msg.data)
+                self.applied = seq
         await msg.ack()
+        await self._report(seq, error)
+        return True
+
+    async def _report(self, seq: int, error: list[str] | None) -> None:
+        self._reported = time.monotonic()
         report = {"p": self.peer_id, "s": seq, "e": error}
         with contextlib.suppress(Exception):
             await self.nc.publish(names.applied_subject(self.uuid_hex, self.shard_id), json.dumps(report).encode())
-        return True
+
+    async def trimmed_past(self) -> bool:
+        """Whether the stream no longer holds the message after `applied` (trimmed away)."""
+        info = await self.js.stream_info(self.stream)
+        return int(info.state.first_seq) > self.applied + 1
+
+    def _fell_behind(self, seq: int) -> None:
+        log.warning("replica is behind its trimmed stream: it needs a snapshot",
+                    extra={"stream": self.stream, "applied": self.applied, "first_delivered": seq})
+        self.behind = True
+        if self._on_behind is not None:
+            self._on_behind()
 
     async def _apply(self, seq: int, data: bytes) -> list[str] | None:
         """Apply one logged operation; an error the engine raises (a point that does not exist

@@ -279,6 +279,8 @@ async def start_cluster_service(settings: Settings, issues: IssueBoard) -> Clust
     host = service_config.host
     options = ClusterOptions(servers=list(nats_config.servers), stream_replicas=nats_config.stream_replicas,
                              connect_timeout_s=nats_config.connect_timeout_sec, peer_id=settings.cluster.peer_id,
+                             trim_interval_s=nats_config.trim_interval_sec, trim_margin=nats_config.trim_margin,
+                             transfer_method=settings.storage.shard_transfer_method,
                              rest_url=f"http://{host}:{service_config.http_port}",
                              grpc_url="" if service_config.grpc_port is None else f"http://{host}:{service_config.grpc_port}")
     storage = settings.storage

@@ -289,6 +289,10 @@ class NatsConfig(Section):
     stream_replicas: int = Field(default=3, ge=1, le=5)
     """JetStream replicas of every shard stream and KV bucket (capped at the JetStream cluster's size)."""
     connect_timeout_sec: float = Field(default=5.0, gt=0)
+    trim_interval_sec: float = Field(default=60.0, ge=0)
+    """How often shard streams are trimmed behind their live replicas; 0: never."""
+    trim_margin: int = Field(default=10000, ge=0)
+    """Messages kept behind the oldest sequence every live replica of a shard applied."""
 
     @field_validator("servers", mode="before")
     @classmethod

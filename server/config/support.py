@@ -36,6 +36,7 @@ IMPLEMENTED: frozenset[str] = frozenset({
     "storage.storage_path",
     "storage.snapshots_path",
     "storage.wal_fsync",
+    "storage.shard_transfer_method",
     "storage.performance.max_search_threads",
     "cluster.enabled",
     "cluster.peer_id",

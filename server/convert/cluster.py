@@ -172,7 +172,8 @@ def collection_cluster_to_json(info: CollectionClusterInfo) -> dict[str, Any]:
         "remote_shards": [{"shard_id": s.shard_id, **key(s.shard_key), "peer_id": s.peer_id, "state": s.state}
                           for s in info.remote_shards],
         "shard_transfers": [{"shard_id": t["shard_id"], "from": t["from"], "to": t["to"], "sync": t["sync"],
-                             "method": t.get("method")} for t in info.shard_transfers],
+                             "method": t.get("method"), **({"comment": t["comment"]} if t.get("comment") else {})}
+                            for t in info.shard_transfers],
     }
 
 
