@@ -8,6 +8,7 @@ Failures carry Qdrant's texts: 401 / UNAUTHENTICATED for a missing, wrong or und
 
 from __future__ import annotations
 
+import functools
 import hmac
 import logging
 import warnings
@@ -15,14 +16,13 @@ from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-import jwt
-
 from engine.errors import EngineError, Forbidden, NotFound, Unauthorized
 from server.auth.access import FULL, READ_ONLY, Access, InvalidClaim, MalformedClaim, access_from_claim
 
 log = logging.getLogger("quiver.auth")
 # Qdrant signs with the api key whatever its length; the operator chose it, so no warning per request
-warnings.filterwarnings("ignore", category=jwt.InsecureKeyLengthWarning)
+# (PyJWT's InsecureKeyLengthWarning, matched by its text: jwt itself is imported on the first token)
+warnings.filterwarnings("ignore", message=r"The HMAC key is \d+ bytes long")
 
 API_KEY_HEADER = "api-key"
 JWT_LEEWAY_S = 30
@@ -110,11 +110,21 @@ class AuthPolicy:
             raise Unauthorized("Invalid JWT, stateful validation failed")
 
 
+@functools.cache
+def _jwt() -> Any:
+    """PyJWT, imported on the first token: it pulls in cryptography (~0.2 s of start-up) that only
+    servers with JWT RBAC need."""
+    import jwt
+
+    return jwt
+
+
 def decode_token(token: str, secret: str) -> Claims | None:
     """The claims of an HS256 token signed with `secret`; None when `token` is not such a JWT.
 
     Raises `Forbidden` for a bad signature or an expired token and `Unauthorized` for claims that
     do not validate, with the texts Qdrant's parser gives."""
+    jwt = _jwt()
     try:
         payload = jwt.decode(token, secret, algorithms=["HS256"], leeway=JWT_LEEWAY_S,
                              options={"verify_aud": False, "verify_iat": False, "verify_nbf": False,

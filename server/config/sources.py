@@ -13,7 +13,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TypeVar
 
-import yaml
 from pydantic import BaseModel, ValidationError
 from pydantic_settings import BaseSettings, EnvSettingsSource, SettingsError
 
@@ -119,6 +118,8 @@ def _find(stem: Path) -> Path | None:
 
 
 def _read_file(path: Path) -> dict[str, Any]:
+    import yaml  # ~0.1 s of start-up: only when a configuration file is there to read
+
     try:
         text = path.read_text(encoding="utf-8")
         data = json.loads(text) if path.suffix == ".json" else yaml.safe_load(text)

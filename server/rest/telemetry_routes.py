@@ -14,7 +14,6 @@ from server.auth.context import visible
 from server.rest.handler import Ctx, endpoint
 from server.telemetry.collections import collect
 from server.telemetry.issues import IssueBoard
-from server.telemetry.metrics import QuiverCollector, render
 from server.telemetry.report import telemetry as telemetry_report
 from server.telemetry.requests import RequestStats
 
@@ -45,6 +44,8 @@ async def metrics(ctx: Ctx) -> Any:
     figures = await ctx.service.call(collect, ctx.service.toc, timeout=ctx.timeout)
     exceeded = await ctx.service.call(quota_store(ctx.service.toc.root).exceeded)
     stats = _stats(ctx)
+    from server.telemetry.metrics import QuiverCollector, render  # prometheus-client: on the first /metrics
+
     collector = QuiverCollector(ctx.settings.service.metrics_prefix or "", figures, stats.rest, stats.grpc,
                                 per_collection, anonymize, ctx.settings.storage.recovery_mode is not None,
                                 exceeded)
