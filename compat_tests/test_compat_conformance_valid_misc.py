@@ -151,33 +151,3 @@ def test_metadata_null_over_raw_http(raw: httpx.Client, collection_name: str) ->
     finally:
         raw.delete(other)
 
-
-def test_idf_corpus_is_refused_not_ignored(client: QdrantClient, collection_name: str) -> None:
-    """`params.idf.corpus` (1.19) is not implemented: refused with 400 rather than scored with
-    collection-wide statistics silently; `"global"` (the default) is served. Local mode computes it."""
-    if is_local(client):
-        pytest.skip("local mode serves the idf corpus; this server refuses it")
-    client.create_collection(collection_name, vectors_config={},
-                             sparse_vectors_config={"s": models.SparseVectorParams(modifier=models.Modifier.IDF)})
-    client.upsert(collection_name, [models.PointStruct(id=i, vector={"s": models.SparseVector(indices=[i % 2, 7],
-                                                                                             values=[1.0, 1.0])},
-                                                       payload={"n": i}) for i in range(1, 5)], wait=True)
-    query = models.SparseVector(indices=[7], values=[1.0])
-    plain = client.query_points(collection_name, query=query, using="s", limit=4).points
-    assert len(plain) == 4
-    corpus = models.Filter(must=[models.FieldCondition(key="n", range=models.Range(gte=2))])
-    with pytest.raises(ERRORS) as err:
-        client.query_points(collection_name, query=query, using="s", limit=4,
-                            search_params=models.SearchParams(idf=models.IdfCorpusParams(corpus=corpus)))
-    assert "params.idf.corpus" in str(err.value) and "not supported" in str(err.value)
-
-
-def test_idf_global_is_served_over_raw_http(raw: httpx.Client, collection_name: str) -> None:
-    url = f"/collections/{collection_name}"
-    assert_ok(raw.put(url, json={"sparse_vectors": {"s": {"modifier": "idf"}}}))
-    assert_ok(raw.put(f"{url}/points?wait=true", json={"points": [{"id": 1, "vector": {"s": {"indices": [7],
-                                                                                            "values": [1]}}}]}))
-    body: dict[str, object] = {"query": {"indices": [7], "values": [1]}, "using": "s", "params": {"idf": "global"}}
-    assert len(assert_ok(raw.post(f"{url}/points/query", json=body))["points"]) == 1
-    body["params"] = {"idf": {"corpus": {"must": []}}}
-    assert_qdrant_error(raw.post(f"{url}/points/query", json=body), 400, "Bad request: `params.idf.corpus`")

@@ -73,7 +73,7 @@ TAGS: dict[str, type] = {
     "pt.payload_selector": pt.PayloadSelector, "pt.record": pt.Record, "pt.scored": pt.ScoredPoint,
     "pt.facet_hit": pt.FacetHit, "pt.scroll_page": pt.ScrollPage, "pt.group": pt.PointGroup,
     "pt.count": pt.CountResult,
-    "q.query": rq.QueryRequest, "q.prefetch": rq.Prefetch, "q.params": rq.SearchParams,
+    "q.query": rq.QueryRequest, "q.prefetch": rq.Prefetch, "q.params": rq.SearchParams, "q.idf": rq.IdfParams,
     "q.quantization": rq.QuantizationSearchParams, "q.input": rq.VectorInput, "q.nearest": rq.NearestQuery,
     "q.mmr": rq.Mmr, "q.recommend": rq.RecommendQuery, "q.strategy": rq.RecommendStrategy,
     "q.pair": rq.ContextPair, "q.discover": rq.DiscoverQuery, "q.context": rq.ContextQuery,

@@ -105,7 +105,8 @@ def _leaf(col: ShardView, stage: Stage, flt: Filter | None, deadline: Deadline |
             return _nearest(col, stage, average_vector([v.vector for v in positive], [v.vector for v in negative]),
                             compiled, deadline=deadline)
         case RecommendQuery() | DiscoverQuery() | ContextQuery() | RelevanceFeedbackQuery():
-            return search_custom(col, stage.using, stage.query, flt, stage.limit, stage.score_threshold)
+            return search_custom(col, stage.using, stage.query, flt, stage.limit, stage.score_threshold,
+                                 stage.params.idf_corpus)
 
 
 def _nearest(col: ShardView, stage: Stage, vector: object, compiled: CompiledFilter | None,

@@ -15,6 +15,7 @@ from engine.errors import BadRequest, NotFound
 from engine.point_id import PointId
 from engine.query.candidates import exclude_ids
 from engine.shard.holder import ShardView
+from engine.shard.idf import uses_idf
 from engine.shard.search import QueryVector, stored_vector
 from engine.shard.shard import Shard
 from engine.shard.validate import check_query_vector, check_vector_name
@@ -136,12 +137,22 @@ def _stage(col: ShardView, node: QueryRequest | Prefetch, collections: Collectio
         raise BadRequest(f"prefetches depth {depth} exceeds max depth {MAX_PREFETCH_DEPTH}")
     resolver = _Resolver(col, node.using, node.lookup_from, collections)
     query = resolver.query(node.query)
+    if node.params.idf is not None and _vector_search(query) and not uses_idf(col, node.using):
+        # Qdrant (lib/shard/src/query/query_context.rs) refuses it rather than ignoring a scoring param
+        raise BadRequest("Validation failed: search param `idf` requires a sparse vector with the `idf` modifier, "
+                         f'which vector "{node.using}" is not')
     # only the root's limit grows by its offset; a prefetch keeps its own limit (Qdrant's planner:
     # lib/shard/src/query/planned_query.rs `add` adjusts the root limit, recurse_prefetches does not)
     limit = node.limit + root_offset
     return Stage(query=query, using=node.using, filter=exclude_ids(node.filter, resolver.mentioned),
                  params=node.params, score_threshold=node.score_threshold, limit=limit,
                  prefetch=[_stage(col, p, collections, depth + 1, 0) for p in node.prefetch])
+
+
+def _vector_search(query: Query | None) -> bool:
+    """A query Qdrant runs as a vector search (its `params` apply); fusion, formula, order_by and
+    sample do not read `params`."""
+    return isinstance(query, NearestQuery | RecommendQuery | DiscoverQuery | ContextQuery | RelevanceFeedbackQuery)
 
 
 def root_offset(request: QueryRequest) -> int:

@@ -69,13 +69,20 @@ def _scaled_sigmoid(x: np.ndarray) -> np.ndarray:
 
 
 class _Scorer:
-    def __init__(self, col: ShardView, using: str, groups: list[tuple[Segment, np.ndarray]]) -> None:
+    def __init__(self, col: ShardView, using: str, groups: list[tuple[Segment, np.ndarray]],
+                 idf_corpus: Filter | None = None) -> None:
         self.col, self.using, self.groups = col, using, groups
+        self.idf_corpus = col.compile(idf_corpus)  # once, not per example
         params = col.config.params.vectors.get(using)
         self.space = None if params is None else params.distance
+        self.sparse = col.config.params.sparse(using) is not None
 
     def __call__(self, vector: Any) -> np.ndarray:
-        raw = np.asarray(score_groups(self.col, self.using, vector, self.groups), dtype=np.float32)
+        raw = np.asarray(score_groups(self.col, self.using, vector, self.groups, self.idf_corpus), dtype=np.float32)
+        if self.sparse:
+            # every candidate has the vector; sharing no index with an example is a dot product of 0
+            # (Qdrant scores these queries over all points with the vector, not the inverted index)
+            raw = np.nan_to_num(raw, nan=0.0)
         return core_scores(self.space, raw)
 
 
@@ -122,8 +129,9 @@ def objective(query: CustomQuery, scorer: _Scorer, n: int) -> np.ndarray:
 
 
 def search_custom(col: ShardView, using: str, query: CustomQuery, flt: Filter | None, limit: int,
-                  threshold: float | None) -> list[Found]:
-    """The best `limit` points by the objective of `query` (bigger is better), exact."""
+                  threshold: float | None, idf_corpus: Filter | None = None) -> list[Found]:
+    """The best `limit` points by the objective of `query` (bigger is better), exact. Sparse
+    examples are IDF-weighted over `idf_corpus` (None: the whole collection)."""
     compiled = col.compile(merge_filters(flt, Filter(must=(HasVector(using),))))
     groups = [(seg, seg.matching(compiled)) for seg in col.segments]
     groups = [(seg, offsets) for seg, offsets in groups if offsets.size]
@@ -131,7 +139,7 @@ def search_custom(col: ShardView, using: str, query: CustomQuery, flt: Filter | 
         return []
     seg_of = np.concatenate([np.full(o.shape[0], i, dtype=np.int64) for i, (_, o) in enumerate(groups)])
     offset_of = np.concatenate([o for _, o in groups])
-    scores = objective(query, _Scorer(col, using, groups), int(offset_of.shape[0])).astype(np.float32)
+    scores = objective(query, _Scorer(col, using, groups, idf_corpus), int(offset_of.shape[0])).astype(np.float32)
     keep = ~np.isnan(scores)
     if threshold is not None:
         keep &= scores >= threshold

@@ -3,8 +3,9 @@ threshold), let each segment's planner answer, merge top-k across segments, then
 vectors of the winners only.
 
 Three kinds of vector space share these primitives: dense (HNSW or exact), multivector (exact
-max_sim) and sparse (inverted index; `modifier: idf` weights the query by IDF computed over the
-whole collection at query time). `QueryVector` says which: a 1-D array, a 2-D array, a SparseVector.
+max_sim) and sparse (inverted index; `modifier: idf` weights the query by IDF computed at query
+time over the collection or the request's IDF corpus, engine/shard/idf.py). `QueryVector` says
+which: a 1-D array, a 2-D array, a SparseVector.
 """
 
 from __future__ import annotations
@@ -24,8 +25,8 @@ from engine.segment.search import SegmentQuery, search_segment
 from engine.segment.sparse_column import SparseColumn
 from engine.segment.vector_column import VectorColumn
 from engine.shard.holder import ShardView
+from engine.shard.idf import idf_weighted
 from engine.shard.validate import check_query_vector
-from engine.types.config import Modifier
 from engine.types.filters import Filter
 from engine.types.points import (
     PayloadSelector,
@@ -71,24 +72,6 @@ def stored_vector(col: ShardView, pid: PointId, using: str) -> QueryVector | Non
     return found[0].columns[using].get(found[1])
 
 
-def idf_weighted(col: ShardView, using: str, query: SparseVector) -> SparseVector:
-    """The query with values × IDF when the space has `modifier: idf`, else unchanged. IDF over the
-    collection's live points that have this vector: ln((N - df + 0.5) / (df + 0.5) + 1) (Qdrant's
-    formula, as local mode)."""
-    params = col.config.params.sparse(using)
-    if params is None or params.modifier is not Modifier.IDF:
-        return query
-    total = 0
-    df = np.zeros(query.indices.shape[0], dtype=np.float64)
-    for seg in col.segments:
-        column = seg.sparse[using]
-        column.ensure_capacity(seg.size)
-        total += int(np.count_nonzero(column.present[: seg.size] & seg.alive[: seg.size]))
-        df += [column.document_frequency(int(d)) for d in query.indices.tolist()]
-    idf = np.log((total - df + 0.5) / (df + 0.5) + 1.0)
-    return SparseVector(query.indices, (query.values * idf).astype(np.float32))
-
-
 def nearest(col: ShardView, using: str, vector: QueryVector, flt: Filter | CompiledFilter | None, k: int,
             params: SearchParams | None = None, threshold: float | None = None,
             exclude: list[PointId] | None = None, checked: bool = False,
@@ -103,7 +86,7 @@ def nearest(col: ShardView, using: str, vector: QueryVector, flt: Filter | Compi
     query = vector if checked else check_query_vector(col.config.params, using, vector)
     compiled = flt if isinstance(flt, CompiledFilter) or flt is None else col.compile(flt)
     if isinstance(query, SparseVector):
-        weighted = idf_weighted(col, using, query)
+        weighted = idf_weighted(col, using, query, params.idf_corpus, deadline)
         parts = []
         for seg in col.segments:
             _check(deadline)
@@ -178,7 +161,8 @@ def _nearest_dense(col: ShardView, using: str, vector: np.ndarray, compiled: Com
     return merge_top(parts, k, dist.higher_is_better(vp.distance))
 
 
-def score_points(col: ShardView, using: str, vector: QueryVector, points: list[tuple[Segment, int]]) -> np.ndarray:
+def score_points(col: ShardView, using: str, vector: QueryVector, points: list[tuple[Segment, int]],
+                 idf_corpus: Filter | CompiledFilter | None = None) -> np.ndarray:
     """Exact scores of the given points for `vector` in the space of `using` — for rescoring
     prefetched candidates. NaN where a point has no such vector, and (sparse) where it shares no
     index with the query: such points are not candidates (as local mode)."""
@@ -191,19 +175,21 @@ def score_points(col: ShardView, using: str, vector: QueryVector, points: list[t
     out = np.full(len(points), np.nan, dtype=np.float32)
     positions = [np.asarray(pos, dtype=np.int64) for _, pos, _ in by_segment.values()]
     if groups:
-        out[np.concatenate(positions)] = score_groups(col, using, vector, groups)
+        out[np.concatenate(positions)] = score_groups(col, using, vector, groups, idf_corpus)
     return out
 
 
 def score_groups(col: ShardView, using: str, vector: QueryVector,
-                 groups: list[tuple[Segment, np.ndarray]]) -> np.ndarray:
+                 groups: list[tuple[Segment, np.ndarray]],
+                 idf_corpus: Filter | CompiledFilter | None = None) -> np.ndarray:
     """Exact scores of many points given as (segment, offsets) groups, concatenated in group order:
-    one numpy call per segment, no Python work per point. NaN as in `score_points`."""
+    one numpy call per segment, no Python work per point. NaN as in `score_points`. A sparse query
+    is IDF-weighted over `idf_corpus` (None: the whole collection)."""
     query = check_query_vector(col.config.params, using, vector)
     total = sum(int(offsets.shape[0]) for _, offsets in groups)
     out = np.full(total, np.nan, dtype=np.float32)
     if isinstance(query, SparseVector):
-        query = idf_weighted(col, using, query)
+        query = idf_weighted(col, using, query, idf_corpus)
     elif using in col.config.params.vectors:
         vp = col.config.params.vectors[using]
         query = dist.prepare_query(vp.distance, vp.storage_type, query)

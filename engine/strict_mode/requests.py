@@ -53,7 +53,9 @@ def check_read_filter(strict: StrictMode, flt: Filter | None, schema: Schema) ->
     check_filter(strict, flt, schema, strict.unindexed_filtering_retrieve)
 
 
-def check_params(strict: StrictMode, params: SearchParams) -> None:
+def check_params(strict: StrictMode, params: SearchParams, schema: Schema) -> None:
+    # the IDF corpus filter is evaluated on the read path: the read filter rules apply (as Qdrant)
+    check_read_filter(strict, params.idf_corpus, schema)
     oversampling = params.quantization.oversampling if params.quantization is not None else None
     check_limit(oversampling, strict.search_max_oversampling, "oversampling")
     check_limit(params.hnsw_ef, strict.search_max_hnsw_ef, "hnsw_ef")
@@ -96,7 +98,7 @@ def _prefetch(strict: StrictMode, config: CollectionConfig, schema: Schema, node
         check_fullscan(strict, config, schema, node.using, node.query, node.filter)
     check_limit(node.limit, strict.max_query_limit, "limit")
     check_read_filter(strict, node.filter, schema)
-    check_params(strict, node.params)
+    check_params(strict, node.params, schema)
 
 
 def check_query(strict: StrictMode, config: CollectionConfig, schema: Schema, request: QueryRequest,
@@ -108,7 +110,7 @@ def check_query(strict: StrictMode, config: CollectionConfig, schema: Schema, re
         check_fullscan(strict, config, schema, request.using, request.query, request.filter)
     check_limit(request.limit if limit is None else limit, strict.max_query_limit, "limit")
     check_read_filter(strict, request.filter, schema)
-    check_params(strict, request.params)
+    check_params(strict, request.params, schema)
 
 
 def check_grouping_field(strict: StrictMode, group_by: str, schema: Schema) -> None:

@@ -96,12 +96,28 @@ class QuantizationSearchParams:
     oversampling: float | None = None
 
 
+@dataclass(frozen=True, slots=True)
+class IdfParams:
+    """`params.idf`: the population sparse IDF statistics (document count N and per-index document
+    frequencies) are computed over: the live points that have the vector and match `corpus`, or
+    the whole collection when `corpus` is None (`"global"`, the same as no `idf` at all). The
+    corpus is independent of the request's filter (Qdrant 1.19)."""
+
+    corpus: Filter | None = None
+
+
 @dataclass(slots=True)
 class SearchParams:
     hnsw_ef: int | None = None
     exact: bool = False
     indexed_only: bool = False
     quantization: QuantizationSearchParams | None = None
+    idf: IdfParams | None = None
+    """Only for a sparse vector with `modifier: idf`; Qdrant refuses it on any other vector."""
+
+    @property
+    def idf_corpus(self) -> Filter | None:
+        return None if self.idf is None else self.idf.corpus
 
     def validate(self) -> None:
         if self.hnsw_ef is not None:

@@ -14,6 +14,7 @@ from engine.types.requests import (
     CountRequest,
     Direction,
     FacetRequest,
+    IdfParams,
     NearestQuery,
     OrderBy,
     QuantizationSearchParams,
@@ -48,25 +49,27 @@ SEARCH_ALIASES = {**WITH_VECTORS, "top": "limit"}
 """`top` is the old name of `limit` (search, recommend, discover)."""
 
 
-IDF_CORPUS_MESSAGE = ("`params.idf.corpus` (IDF statistics over a filtered corpus) is not supported by this "
-                      "server: omit it or use \"global\" (collection-wide statistics)")
-"""Refused rather than ignored: ignoring it would score with collection-wide statistics silently."""
-
-
 def search_params(raw: Any) -> SearchParams:
     if raw is None:
         return SearchParams()
     obj = expect_object(raw, "params")
     with in_model("params."):
         hnsw_ef = opt_int(obj, "hnsw_ef", minimum=1)
-    idf = obj.get("idf")
-    if idf is not None and idf != "global":
-        if not isinstance(idf, dict) or "corpus" not in idf:
-            raise format_error("data did not match any variant of untagged enum IdfParams")
-        raise BadRequest(IDF_CORPUS_MESSAGE)
     return SearchParams(hnsw_ef=hnsw_ef, exact=bool(opt_bool(obj, "exact", False)),
                         indexed_only=bool(opt_bool(obj, "indexed_only", False)),
-                        quantization=quantization_params(obj.get("quantization")))
+                        quantization=quantization_params(obj.get("quantization")), idf=idf_params(obj.get("idf")))
+
+
+def idf_params(raw: Any) -> IdfParams | None:
+    """`params.idf`: `"global"` or `{"corpus": <filter>}` (Qdrant's untagged `IdfParams`)."""
+    if raw is None:
+        return None
+    if raw == "global":
+        return IdfParams()
+    if not isinstance(raw, dict) or raw.get("corpus") is None:
+        raise format_error("data did not match any variant of untagged enum IdfParams")
+    corpus = filter_from_json(raw["corpus"])
+    return IdfParams(corpus=corpus)
 
 
 def quantization_params(raw: Any) -> QuantizationSearchParams | None:

@@ -219,7 +219,7 @@ CONVERTED: dict[str, str] = {
     "qdrant.SearchMatrixPoints": "collection_name filter sample limit using timeout",
     "qdrant.QuantizationSearchParams": "ignore rescore oversampling",
     "qdrant.SearchParams": "hnsw_ef exact indexed_only quantization idf",
-    "qdrant.IdfParams": "corpus",  # read to refuse it (not implemented), never ignored
+    "qdrant.IdfParams": "corpus",
     "qdrant.SearchPointGroups": (
         "collection_name vector filter limit with_payload params score_threshold "
         "vector_name with_vectors group_by group_size with_lookup timeout sparse_indices"

@@ -19,6 +19,7 @@ from engine.types.requests import (
     CountRequest,
     Direction,
     FacetRequest,
+    IdfParams,
     NearestQuery,
     OrderBy,
     QuantizationSearchParams,
@@ -37,7 +38,6 @@ from server.convert.grpc.values import (
     with_payload_from_pb,
     with_vectors_from_pb,
 )
-from server.convert.queries import IDF_CORPUS_MESSAGE
 
 
 def timeout_from_pb(request: Any) -> float | None:
@@ -65,8 +65,9 @@ def search_params_from_pb(message: Any, present: bool) -> SearchParams:
     hnsw_ef = _opt(message, "hnsw_ef")
     if hnsw_ef is not None and hnsw_ef < 1:
         raise invalid(f"params.hnsw_ef: value {hnsw_ef} invalid, must be 1 or larger")
-    if message.HasField("idf") and message.idf.HasField("corpus"):
-        raise BadRequest(IDF_CORPUS_MESSAGE)
+    idf = None
+    if message.HasField("idf"):  # an empty IdfParams is "global" (Qdrant's conversion)
+        idf = IdfParams(corpus=filter_from_pb(message.idf.corpus) if message.idf.HasField("corpus") else None)
     quantization = None
     if message.HasField("quantization"):
         qp = message.quantization
@@ -74,7 +75,8 @@ def search_params_from_pb(message: Any, present: bool) -> SearchParams:
         quantization = QuantizationSearchParams(ignore=bool(_opt(qp, "ignore", False)), rescore=_opt(qp, "rescore"),
                                                 oversampling=None if oversampling is None else float(oversampling))
     return SearchParams(hnsw_ef=None if hnsw_ef is None else int(hnsw_ef), exact=bool(_opt(message, "exact", False)),
-                        indexed_only=bool(_opt(message, "indexed_only", False)), quantization=quantization)
+                        indexed_only=bool(_opt(message, "indexed_only", False)), quantization=quantization,
+                        idf=idf)
 
 
 def order_by_from_pb(ob: Any) -> OrderBy:
