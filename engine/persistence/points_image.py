@@ -15,6 +15,7 @@ Arrays are `{"~a": bytes, "d": dtype, "s": shape}` as in the codec.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -36,7 +37,7 @@ class PointsImage:
     offsets: np.ndarray
     versions: np.ndarray
     alive: np.ndarray
-    payloads: list[Payload | None]
+    payloads: Sequence[Payload | None]
     ids: IdArrays | None = None
     vectors: dict[str, ColumnImage] | None = None
 

@@ -3,12 +3,15 @@
 Base (only for sealed segments; written once, when the optimizer has built the segment, never
 modified afterwards; format `SEGMENT_FORMAT` in segment.json):
 
-    segment.json          {"format": 2, "size": n, "max_version": v, "vectors": [{"name", "kind",
+    segment.json          {"format": 3, "size": n, "max_version": v, "vectors": [{"name", "kind",
                            "arrays", "rows_in_graph"?}], "hnsw": {vector index: {"count": c}},
-                           "payload_indexes": [{"key", "file"}]}   (written last; 1 is still read)
+                           "payload_indexes": [{"key", "file"}]}   (written last; 1 and 2 are still read)
     ids-int.npy  ids-is-uuid.npy  ids-uuid.npy    external ids (IdArrays)
     versions.npy  alive.npy                        per-offset version and liveness at build time
     payloads.msgpack                               one msgpack array of n payload maps (or nil)
+    payloads-starts.npy                            int64[n + 1]: where each element of it starts
+                                                   (format 3; the payloads stay packed in memory,
+                                                   engine/segment/payload_store.py)
     vec-<i>-<present|rows|counts|indices|values>.npy   the ColumnImage of vector i (sorted names)
     hnsw-<i>.bin                                   hnswlib graph of dense vector i; when it covers
                                                    every offset once it is written in offset order and
@@ -53,6 +56,7 @@ from engine.segment.column_image import ColumnImage
 from engine.segment.hnsw_index import HnswIndex
 from engine.segment.id_tracker import IdArrays, IdTracker
 from engine.segment.multi_column import MultiColumn
+from engine.segment.payload_store import PayloadStore, element_starts, map_file, pack_payloads
 from engine.segment.sparse_column import SparseColumn
 from engine.segment.vector_column import VectorColumn
 from engine.types.config import CollectionConfig
@@ -61,10 +65,11 @@ from engine.types.points import Payload
 from storage.arrays import load_array, open_array, save_array
 from storage.atomic import atomic_write_bytes, fsync_dir, read_bytes
 
-SEGMENT_FORMAT = 2
-READABLE_FORMATS = (1, 2)
+SEGMENT_FORMAT = 3
+READABLE_FORMATS = (1, 2, 3)
 """1: every dense column has its own rows file. 2 adds `"rows_in_graph": true` on a vector whose
-rows are the level-0 vectors of its graph file (engine/persistence/graph_file.py)."""
+rows are the level-0 vectors of its graph file (engine/persistence/graph_file.py). 3 adds
+`payloads-starts.npy` (without it the starts are found by one skip per payload at load)."""
 BASE_FILE = "segment.json"
 DELTAS_FILE = "deltas.log"
 _KINDS = {VectorColumn: "dense", MultiColumn: "multi", SparseColumn: "sparse"}
@@ -93,7 +98,7 @@ def write_base(seg: Segment, directory: Path, lock: threading.RLock | None = Non
         everyone = np.arange(size, dtype=np.int64)
         versions = seg.ids.versions[:size].copy()
         alive = seg.alive[:size].copy()
-        payloads: list[Payload | None] = list(seg.payloads[:size])
+        payloads: list[Payload | None] = seg.payloads[:size]
         ids = seg.ids.arrays()
         images = {}
         for name in names:
@@ -121,7 +126,10 @@ def write_base(seg: Segment, directory: Path, lock: threading.RLock | None = Non
     save_array(directory / "ids-uuid.npy", ids.uuids)
     save_array(directory / "versions.npy", versions)
     save_array(directory / "alive.npy", alive)
-    atomic_write_bytes(directory / "payloads.msgpack", msgpack.packb(payloads, use_bin_type=True))
+    packed, starts = pack_payloads(payloads)
+    del payloads
+    atomic_write_bytes(directory / "payloads.msgpack", packed)
+    save_array(directory / "payloads-starts.npy", starts)
     vectors = []
     for i, name in enumerate(names):
         arrays = [f for f in ColumnImage.ARRAYS if getattr(images[name], f) is not None
@@ -156,14 +164,15 @@ def load_segment(directory: Path, records: list[bytes], sealed: bool, config: Co
     size = max([base[0].size if base else 0, *(d.size for d in deltas)])
     versions = np.zeros(size, dtype=np.uint64)
     alive = np.zeros(size, dtype=bool)
-    payloads: list[Payload | None] = [None] * size
+    stored = base[0].payloads if base else None
+    payloads = stored if isinstance(stored, PayloadStore) else PayloadStore([None] * size)
+    if len(payloads) < size:
+        payloads.extend([None] * (size - len(payloads)))
     ids = IdArrays(np.zeros(size, dtype=np.uint64), np.zeros(size, dtype=bool), np.zeros((size, 16), np.uint8))
     for number, image in enumerate(([base[0]] if base else []) + deltas):
         o = image.offsets
         versions[o], alive[o] = image.versions, image.alive
-        if number == 0 and base is not None:
-            payloads[: image.size] = image.payloads
-        else:
+        if number > 0 or base is None:
             for offset, payload in zip(o.tolist(), image.payloads, strict=True):
                 payloads[offset] = payload
         if image.ids is not None:
@@ -208,7 +217,11 @@ def _read_base(directory: Path, config: CollectionConfig) -> tuple[PointsImage, 
     size = int(meta["size"])
     ids = IdArrays(int_keys=load_array(directory / "ids-int.npy"), is_uuid=load_array(directory / "ids-is-uuid.npy"),
                    uuids=load_array(directory / "ids-uuid.npy"))
-    payloads = msgpack.unpackb(read_bytes(directory / "payloads.msgpack"), raw=False, strict_map_key=False)
+    blob = map_file(directory / "payloads.msgpack")
+    starts_file = directory / "payloads-starts.npy"
+    payloads = PayloadStore.packed(blob, load_array(starts_file) if starts_file.exists() else element_starts(blob))
+    if len(payloads) != size:
+        raise FormatError(f"{directory}: {len(payloads)} payloads for {size} points")
     vectors: dict[str, ColumnImage] = {}
     for i, entry in enumerate(meta["vectors"]):
         name = entry["name"]

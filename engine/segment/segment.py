@@ -21,6 +21,7 @@ from engine.segment.column_image import ColumnImage
 from engine.segment.hnsw_index import HnswIndex
 from engine.segment.id_tracker import IdTracker
 from engine.segment.multi_column import MultiColumn
+from engine.segment.payload_store import PayloadStore
 from engine.segment.rwlock import RWLock
 from engine.segment.sparse_column import SparseColumn
 from engine.segment.vector_column import VectorColumn
@@ -47,7 +48,8 @@ class Segment:
         self.sparse: dict[str, SparseColumn] = {name: SparseColumn() for name in sparse or {}}
         self.columns: dict[str, Column] = {**self.dense, **self.multi, **self.sparse}
         """Every named vector of any kind (same objects as in `dense`, `multi`, `sparse`)."""
-        self.payloads: list[Payload | None] = []
+        self.payloads = PayloadStore()
+        """Payload by offset (None: no payload); packed bytes for a segment loaded from a base."""
         self.alive = np.zeros(64, dtype=bool)
         self.indexes: dict[str, PayloadIndex] = {}
         self.auto_indexes = AutoIndexes()
@@ -279,8 +281,9 @@ class Segment:
         self.ids.versions[offset] = version
 
     def _write_payload(self, offset: int, payload: Payload | None) -> None:
-        self.payloads[offset] = payload if payload else None
-        self.auto_indexes.write(offset, self.payloads[offset])
+        stored = payload if payload else None
+        self.payloads[offset] = stored
+        self.auto_indexes.write(offset, stored)
         for key, index in self.indexes.items():
             index.remove(offset)
             if payload:

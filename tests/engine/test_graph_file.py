@@ -8,6 +8,7 @@ import numpy as np
 import pytest
 
 from engine.persistence.graph_file import covers_offsets, rows_view, write_graph
+from engine.persistence.segment_files import SEGMENT_FORMAT
 from engine.shard.optimizer import optimize_shard
 from engine.toc import TableOfContents
 from engine.types.config import CollectionConfig, CollectionParams, Distance, OptimizersConfig, VectorParams
@@ -91,7 +92,7 @@ def test_a_sealed_segment_keeps_its_rows_only_in_the_graph_when_it_covers_them(t
     toc.close()
     (seg_dir,) = sealed_dirs(tmp_path)
     meta = json.loads((seg_dir / "segment.json").read_text())
-    assert meta["format"] == 2
+    assert meta["format"] == SEGMENT_FORMAT
     assert bool(meta["vectors"][0].get("rows_in_graph")) != delete_first
     assert (seg_dir / "vec-0-rows.npy").exists() == delete_first
     toc = TableOfContents(tmp_path)
