@@ -26,8 +26,22 @@ _LEVELS = {"trace": logging.DEBUG, "debug": logging.DEBUG, "info": logging.INFO,
 _QUIET = ("grpc._cython.cygrpc", "grpc.aio", "asyncio", "hpack", "multipart")
 
 
+class _Seconds:
+    """The last whole second formatted, and its text: the access log formats thousands of lines a
+    second, `strftime` once per second is enough. One tuple, swapped whole (threads share it)."""
+
+    last: tuple[int, str] = (-1, "")
+
+    @classmethod
+    def text(cls, second: int) -> str:
+        cached = cls.last
+        if cached[0] != second:
+            cached = cls.last = (second, time.strftime("%Y-%m-%dT%H:%M:%S", time.gmtime(second)))
+        return cached[1]
+
+
 def _timestamp(record: logging.LogRecord) -> str:
-    return time.strftime("%Y-%m-%dT%H:%M:%S", time.gmtime(record.created)) + f".{int(record.msecs):03d}Z"
+    return f"{_Seconds.text(int(record.created))}.{int(record.msecs):03d}Z"
 
 
 class JsonFormatter(logging.Formatter):

@@ -68,7 +68,7 @@ class Service:
                    collection: str | None = None) -> T:
         """Run engine work in the pool, in `collection`'s share of it; `timeout` (seconds) answers
         Timeout, as Qdrant's `timeout`."""
-        future = asyncio.wrap_future(self.pool.submit(self._share(collection), partial(fn, *args)))
+        future = self.pool.submit_async(self._share(collection), partial(fn, *args) if args else fn)
         if timeout is None:
             return await future
         try:

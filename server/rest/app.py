@@ -11,6 +11,7 @@ from starlette.middleware.cors import CORSMiddleware
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import BaseRoute
+from starlette.types import ASGIApp, Receive, Scope, Send
 
 from server.auth.policy import AuthPolicy
 from server.rest import (
@@ -27,6 +28,7 @@ from server.rest import (
 )
 from server.rest.access import AccessMiddleware, route_templates
 from server.rest.auth_middleware import AuthMiddleware
+from server.rest.fast import FastReads
 from server.rest.responses import error
 from server.rest.router import IndexedRouter
 from server.service import Service
@@ -41,6 +43,19 @@ async def _http_error(request: Request, exc: Exception) -> Response:
     return error(status, str(detail), time.perf_counter())
 
 
+class RestApp(Starlette):
+    """The starlette application behind `front` (server/rest/fast.py's lean search path), which
+    passes every request it does not serve itself to `full`, the application as starlette runs it."""
+
+    front: ASGIApp | None = None
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        await (self.front or self.full)(scope, receive, send)
+
+    async def full(self, scope: Scope, receive: Receive, send: Send) -> None:
+        await super().__call__(scope, receive, send)
+
+
 def rest_routes() -> list[BaseRoute]:
     """Every REST route, in matching order."""
     return [*service_routes.routes(), *collection_routes.routes(), *point_routes.routes(),
@@ -50,18 +65,21 @@ def rest_routes() -> list[BaseRoute]:
 
 
 def build_app(service: Service, settings: Settings, stats: RequestStats | None = None,
-              issues: IssueBoard | None = None, policy: AuthPolicy | None = None) -> Starlette:
+              issues: IssueBoard | None = None, policy: AuthPolicy | None = None) -> RestApp:
     stats = stats or RequestStats()
     routes = rest_routes()
+    templates = route_templates(routes)
     # the access log (with the path guard) is outermost so that refused requests are logged and counted too
-    middleware = [Middleware(AccessMiddleware, stats=stats.rest, templates=route_templates(routes))]
+    middleware = [Middleware(AccessMiddleware, stats=stats.rest, templates=templates)]
     if settings.service.enable_cors:  # as Qdrant: any origin, method and header; preflights answered
         middleware.insert(0, Middleware(CORSMiddleware, allow_origins=["*"], allow_methods=["*"],
                                         allow_headers=["*"]))
     if policy is not None:
         middleware.append(Middleware(AuthMiddleware, policy=policy, routes=routes))
-    app = Starlette(exception_handlers={HTTPException: _http_error}, middleware=middleware)
+    app = RestApp(exception_handlers={HTTPException: _http_error}, middleware=middleware)
     app.router = IndexedRouter(routes)  # before the first request builds the middleware stack
+    app.front = FastReads(app.full, service, routes, stats.rest, templates, settings.max_request_bytes,
+                          cors=settings.service.enable_cors, auth=policy is not None)
     app.state.service = service
     app.state.settings = settings
     app.state.request_stats = stats

@@ -20,9 +20,13 @@ def _dumps(obj: Any) -> bytes:
     return orjson.dumps(obj, option=orjson.OPT_SERIALIZE_NUMPY | orjson.OPT_NON_STR_KEYS)
 
 
+def ok_body(result: Any, started: float) -> bytes:
+    """The bytes of a success answer (`ok`'s body)."""
+    return _dumps({"result": result, "status": "ok", "time": time.perf_counter() - started})
+
+
 def ok(result: Any, started: float, status_code: int = 200) -> Response:
-    body = {"result": result, "status": "ok", "time": time.perf_counter() - started}
-    return Response(_dumps(body), status_code=status_code, media_type="application/json")
+    return Response(ok_body(result, started), status_code=status_code, media_type="application/json")
 
 
 def error(status_code: int, message: str, started: float, headers: dict[str, str] | None = None) -> Response:
@@ -51,18 +55,18 @@ async def read_body(request: Request, limit: int) -> bytes | None:
     spend serving other requests)."""
     declared, content_type = _body_headers(request)
     if declared is not None and declared.isdigit() and int(declared) > limit:
-        raise _too_large(int(declared), limit)
+        raise too_large(int(declared), limit)
     chunks = []
     size = 0
     async for chunk in request.stream():
         size += len(chunk)
         if size > limit:
-            raise _too_large(size, limit)
+            raise too_large(size, limit)
         chunks.append(chunk)
     raw = chunks[0] if len(chunks) == 1 else b"".join(chunks)
     if not raw.strip():
         return None
-    if not _is_json(content_type):
+    if not is_json(content_type):
         # as Qdrant (actix's Json extractor): a browser's cross-origin "simple" request (text/plain,
         # a form) can then never reach a handler, so a web page cannot write without a preflight
         raise MalformedRequest("Content type error")
@@ -91,11 +95,11 @@ def _body_headers(request: Request) -> tuple[str | None, str | None]:
     return length, content_type
 
 
-def _too_large(size: int, limit: int) -> TooLarge:
+def too_large(size: int, limit: int) -> TooLarge:
     return TooLarge(f"JSON payload ({size} bytes) is larger than allowed (limit: {limit} bytes).")
 
 
-def _is_json(content_type: str | None) -> bool:
+def is_json(content_type: str | None) -> bool:
     """`application/json` or any `+json` type, parameters ignored (what actix accepts)."""
     if content_type is None:
         return False

@@ -62,16 +62,30 @@ class OperationStats:
 Responses = dict[str, dict[str, OperationStats]]
 
 
+def _stats(responses: Responses, endpoint: str, status: str) -> OperationStats:
+    """The entry of (endpoint, status), made on first use (not one new OperationStats per request,
+    as `setdefault` would build: this runs for every request)."""
+    by_status = responses.get(endpoint)
+    if by_status is None:
+        by_status = responses[endpoint] = {}
+    stats = by_status.get(status)
+    if stats is None:
+        stats = by_status[status] = OperationStats()
+    return stats
+
+
 @dataclass(slots=True)
 class TransportStats:
     responses: Responses = field(default_factory=dict)
     per_collection: dict[str, Responses] = field(default_factory=dict)
 
     def record(self, endpoint: str, status: str, duration_s: float, failed: bool, collection: str | None) -> None:
-        self.responses.setdefault(endpoint, {}).setdefault(status, OperationStats()).add(duration_s, failed)
+        _stats(self.responses, endpoint, status).add(duration_s, failed)
         if collection:
-            by_endpoint = self.per_collection.setdefault(collection, {})
-            by_endpoint.setdefault(endpoint, {}).setdefault(status, OperationStats()).add(duration_s, failed)
+            by_endpoint = self.per_collection.get(collection)
+            if by_endpoint is None:
+                by_endpoint = self.per_collection[collection] = {}
+            _stats(by_endpoint, endpoint, status).add(duration_s, failed)
 
     def forget_collection(self, name: str) -> None:
         self.per_collection.pop(name, None)
