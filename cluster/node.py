@@ -39,6 +39,9 @@ from storage.wal import FsyncPolicy
 log = logging.getLogger("quiver.cluster")
 RECONCILE_S = 5.0
 RECONCILE_WAIT_S = 15.0
+RECONNECT_WAIT_S = 0.5
+"""nats-py waits this long before trying a server it tried last (its default 2 s): a node whose NATS
+server died is back on another one well inside a peer's liveness window."""
 T = TypeVar("T")
 RUNNING = frozenset({"Active", "Partial", "Dead", "Initializing", "Recovery", "PartialSnapshot"})
 """Replica states that consume the stream (a Dead replica keeps catching up; reads skip it)."""
@@ -114,7 +117,8 @@ class ClusterNode:
     async def start(self) -> None:
         self._nc = await nats.connect(servers=list(self.options.servers), name=f"quiver-{self.peer_id}",
                                       connect_timeout=self.options.connect_timeout_s,
-                                      max_reconnect_attempts=-1, allow_reconnect=True)
+                                      max_reconnect_attempts=-1, allow_reconnect=True,
+                                      reconnect_time_wait=RECONNECT_WAIT_S)
         self._js = self._nc.jetstream()
         self.stream_replicas = await usable_replicas(self._js, self.options.stream_replicas, str(self.peer_id))
         await self._nc.subscribe(names.APPLIED_SUBJECTS, cb=self._on_applied)

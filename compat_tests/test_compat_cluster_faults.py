@@ -47,7 +47,7 @@ def restored(fault_cluster: LocalCluster) -> Iterator[LocalCluster]:
             if not server.alive():
                 server.start()
         for server in cluster.nats:
-            server.wait_ready(len(cluster.nats))
+            server.wait_ready(len(cluster.nats), healthy=False)
         for node in cluster.nodes:
             if not node.alive():
                 node.start()
@@ -255,7 +255,7 @@ def test_kill_nats_server_writes_continue(restored: LocalCluster, collection: st
         # the JetStream streams and KV buckets keep a quorum on 2 of 3 servers: writes go on
         wait_until(lambda: load.acked_since(killed_at + 2) >= 60, 40, "writes with 2 of 3 nats-server")
         cluster.nats[1].start()
-        cluster.nats[1].wait_ready(len(cluster.nats))
+        cluster.nats[1].wait_ready(len(cluster.nats), healthy=False)  # it rejoins the meta group
     finally:
         load.stop()
     wait_until(lambda: replicas_identical(cluster, collection, len(load.acked)), CATCH_UP_S,

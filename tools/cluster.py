@@ -144,8 +144,9 @@ class NatsServer(_Process):
             ]
         self._spawn(argv)
 
-    def jetstream_ready(self, cluster_size: int) -> bool:
-        """JetStream answers and, when clustered, this server knows the meta leader and all peers."""
+    def jetstream_ready(self, cluster_size: int, healthy: bool = True) -> bool:
+        """JetStream answers and, when clustered, this server knows the meta leader and all peers;
+        `healthy`: also every stream and consumer it holds is current (`/healthz`)."""
         try:
             status, body = _http_get(f"http://{HOST}:{self.monitor_port}/jsz")
         except (OSError, urllib.error.URLError):
@@ -158,16 +159,21 @@ class NatsServer(_Process):
         meta = info.get("meta_cluster") or {}
         if not meta.get("leader") or int(meta.get("cluster_size") or 0) < cluster_size:
             return False
+        if not healthy:
+            return True
         try:
             return _http_get(f"http://{HOST}:{self.monitor_port}/healthz")[0] == 200
         except (OSError, urllib.error.URLError):
             return False
 
-    def wait_ready(self, cluster_size: int, timeout: float = NATS_READY_TIMEOUT_S) -> None:
+    def wait_ready(self, cluster_size: int, timeout: float = NATS_READY_TIMEOUT_S, healthy: bool = True) -> None:
+        """`healthy=False` for a server restarted into a live cluster: rejoining the meta group is
+        enough; its streams and consumers catch up afterwards (under load a consumer can stay
+        behind its group for longer than the timeout while the cluster serves every write)."""
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             self._check_alive()
-            if self.jetstream_ready(cluster_size):
+            if self.jetstream_ready(cluster_size, healthy):
                 return
             time.sleep(0.2)
         raise RuntimeError(f"{self.name}: JetStream not ready after {timeout}s:\n{self.log_tail()}")

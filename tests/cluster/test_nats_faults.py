@@ -36,7 +36,10 @@ def test_a_dead_nats_server_leaves_metadata_and_writes_working(
             procs[0].kill()  # kill -9 of the server a is connected to (and of whatever lived on it)
             procs[0].wait(10)
             await asyncio.sleep(6)  # longer than a peer's liveness window
-            assert {71, 72} <= set(a.meta.alive_peers()) and {71, 72} <= set(b.meta.alive_peers())
+            # a's client reconnects to n1/n2 and the buckets elect new leaders: under load that can take
+            # longer than the liveness window, so each node sees the other alive again within 20 s
+            assert await a.meta.wait_seen(lambda: {71, 72} <= set(a.meta.alive_peers()), timeout=20)
+            assert await b.meta.wait_seen(lambda: {71, 72} <= set(b.meta.alive_peers()), timeout=20)
             await writes.write(a, "k", [_points(range(50, 80))], wait=True, timeout=30)
             await cc.create_collection(b, "k2", _config())
             assert await a.meta.wait_seen(lambda: "k2" in a.meta.collections)
