@@ -18,9 +18,10 @@ import asyncio
 import logging
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, replace
+from functools import partial
 from typing import Any
 
-from cluster import lookups, merge
+from cluster import liveness, lookups, merge
 from cluster.merge import Consistency
 from cluster.node import ClusterNode
 from cluster.records import ACTIVE, CollectionRecord, ShardRecord
@@ -152,6 +153,9 @@ class ClusterReads:
             active.insert(0, self.node.peer_id)
         return active
 
+    def _live(self, record: CollectionRecord, shard: ShardRecord) -> int:
+        return len(self._replicas(record, shard))
+
     async def _ask(self, peer: int, method: str, record: CollectionRecord, shard_ids: list[int], request: Any,
                    timeout: float | None) -> list[Any]:
         if peer == self.node.peer_id:
@@ -171,6 +175,9 @@ class ClusterReads:
         for shard in shards:
             plan = _plan(consistency, len(shard.replicas))
             peers = self._replicas(record, shard)
+            if len(peers) < plan.asked:  # a late heartbeat is not a dead peer: look again for the grace
+                await liveness.enough(partial(self._live, record, shard), plan.asked)
+                peers = self._replicas(record, shard)
             if len(peers) < plan.asked:
                 raise ServiceError(f"The replica set for shard {shard.id} on peer {self.node.peer_id} "
                                    "does not have enough active replicas")

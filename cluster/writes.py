@@ -4,7 +4,7 @@ answer as Qdrant's `wait`: `acknowledged` once JetStream stored every part on a 
 
 Checked before anything is published (so a refused write changes nothing): the routing (a custom
 sharded collection needs a shard key for inserts) and, with `wait=true`, that enough Active replicas
-are alive. Errors a replica's engine raises (a missing point, a wrong vector name) come back to a
+are alive (a shortage must last the liveness grace, cluster/liveness.py, before it refuses). Errors a replica's engine raises (a missing point, a wrong vector name) come back to a
 waiting writer as the same error kind; a `wait=false` writer does not see them (as Qdrant).
 """
 
@@ -13,10 +13,11 @@ from __future__ import annotations
 import asyncio
 import uuid
 from dataclasses import dataclass
+from functools import partial
 
 from nats.js.api import PubAck
 
-from cluster import names
+from cluster import liveness, names
 from cluster.node import ClusterNode
 from cluster.records import READABLE, CollectionRecord
 from cluster.retry import retrying
@@ -87,12 +88,30 @@ def _not_enough(node: ClusterNode, shard_id: int, have: int, need: int) -> Servi
                         f"active replicas: {have} of {need} required by write_consistency_factor")
 
 
-def _check_replicas(node: ClusterNode, record: CollectionRecord, shard_ids: set[int]) -> None:
+def _live(node: ClusterNode, name: str, shard_id: int) -> int:
+    return len(node.active_replicas(name, shard_id))
+
+
+def _departed(node: ClusterNode, name: str, shard_id: int, counted: set[int] | None = None) -> bool:
+    """Every Active replica of the shard that is not `counted` (alive or done) is on a peer that
+    left the cluster: a shortage no late heartbeat will end."""
+    record = node.meta.collections.get(name)
+    shard = None if record is None else record.shard(shard_id)
+    active = {p for p, st in (shard.replicas.items() if shard else ()) if st in READABLE}
+    if counted is None:
+        counted = set(node.active_replicas(name, shard_id))
+    missing = active - counted
+    return bool(missing) and all(p not in node.meta.peers for p in missing)
+
+
+async def _check_replicas(node: ClusterNode, record: CollectionRecord, shard_ids: set[int]) -> None:
+    """Enough live Active replicas for every shard, or a shortage that lasted the liveness grace."""
     need = record.config.params.write_consistency_factor
     for shard_id in sorted(shard_ids):
-        active = node.active_replicas(record.name, shard_id)
-        if len(active) < need:
-            raise _not_enough(node, shard_id, len(active), need)
+        have = await liveness.enough(partial(_live, node, record.name, shard_id), need,
+                                     certain=partial(_departed, node, record.name, shard_id))
+        if have < need:
+            raise _not_enough(node, shard_id, have, need)
 
 
 async def write(node: ClusterNode, name: str, ops: list[Operation], wait: bool, timeout: float | None,
@@ -104,7 +123,7 @@ async def write(node: ClusterNode, name: str, ops: list[Operation], wait: bool, 
     keys = selectors or [None] * len(ops)
     plans = [plan(record, op, key) for op, key in zip(ops, keys, strict=True)]  # all routed before any is sent
     if wait:
-        _check_replicas(node, record, {sid for parts in plans for sid, _ in parts})
+        await _check_replicas(node, record, {sid for parts in plans for sid, _ in parts})
     published: list[list[Published]] = []
     for parts in plans:
         done = []
@@ -141,9 +160,10 @@ async def _wait_part(node: ClusterNode, record: CollectionRecord, part: Publishe
     """Until `write_consistency_factor` Active replicas of the part's shard report its sequence
     applied (None), or one reports an error (returned). Fails fast, as the check before publishing
     does, once too few of the replicas that have not reported yet are alive to make up the count
-    (a replica killed mid-write is not waited for)."""
+    for the liveness grace (cluster/liveness.py; a replica killed mid-write is not waited for)."""
     need = record.config.params.write_consistency_factor
     key = (record.uuid, part.shard_id)
+    shortage = liveness.Shortage()
     while True:
         error = node.applied.error(key, part.seq)
         if error is not None:
@@ -155,6 +175,6 @@ async def _wait_part(node: ClusterNode, record: CollectionRecord, part: Publishe
         if len(done) >= need:
             return None
         alive = set(node.active_replicas(record.name, part.shard_id))
-        if len(done | alive) < need:
+        if shortage.lasting(len(done | alive) < need, _departed(node, record.name, part.shard_id, done | alive)):
             raise _not_enough(node, part.shard_id, len(done | alive), need)
         await node.applied.changed(key, LIVENESS_CHECK_S)
