@@ -129,7 +129,11 @@ class ClusterNode:
         await self.meta.heartbeat(self._peer_info())
         await self.meta.wait_seen(lambda: self.peer_id in self.meta.peers, timeout=5.0)
         self.meta.listeners.append(self._wake)
-        await self._reconcile_pass()
+        try:
+            await self._reconcile_pass()
+        except Exception:  # noqa: BLE001 - a JetStream call timed out (a loaded NATS): the reconciler
+            # retries every RECONCILE_S; until then the replicas stay in Recovery, neither read nor counted
+            log.warning("first replica reconcile failed; retried in the background", exc_info=True)
         self._tasks.append(asyncio.create_task(self._heartbeats(), name="cluster heartbeat"))
         self._tasks.append(asyncio.create_task(self._reconciler(), name="cluster reconcile"))
         log.info("cluster node started", extra={"peer_id": self.peer_id, "nats": self.options.servers,
