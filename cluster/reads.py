@@ -21,7 +21,7 @@ from dataclasses import dataclass, replace
 from functools import partial
 from typing import Any
 
-from cluster import liveness, lookups, merge
+from cluster import liveness, lookups, merge, rerank
 from cluster.merge import Consistency
 from cluster.node import ClusterNode
 from cluster.records import ACTIVE, CollectionRecord, ShardRecord
@@ -46,6 +46,8 @@ from engine.types.requests import (
     CountRequest,
     FacetRequest,
     GroupsRequest,
+    MatrixRequest,
+    MatrixResult,
     NearestQuery,
     QueryRequest,
     ScrollRequest,
@@ -217,18 +219,37 @@ class ClusterReads:
                           consistency: ReadConsistency = None) -> list[list[ScoredPoint]]:
         validate_batch(requests)
         record = self._record(name)
-        for request in requests:
-            if isinstance(request.query, NearestQuery) and request.query.mmr is not None:
-                raise BadRequest("MMR queries are not supported in cluster mode yet")
         resolved = [await lookups.resolve_ids(record.name, r, self._retrieve_vectors, self._params)
                     for r in requests]
+        shards = select_shards(record, shard_key)
+        if not any(rerank.is_root_mmr(r) for r in resolved):
+            return await self._query_resolved(record, resolved, shards, consistency, timeout)
+        # MMR needs the whole candidate pool: each such request on its own, the others in one batch
+        plain = iter(await self._query_resolved(record, [r for r in resolved if not rerank.is_root_mmr(r)],
+                                                shards, consistency, timeout))
+        return [await self._mmr(record, r, shards, consistency, timeout) if rerank.is_root_mmr(r) else next(plain)
+                for r in resolved]
+
+    async def _mmr(self, record: CollectionRecord, request: QueryRequest, shards: list[ShardRecord],
+                   consistency: ReadConsistency, timeout: float | None) -> list[ScoredPoint]:
+        """Root MMR: the shards' nearest candidates merged into one pool, re-ranked here (cluster/rerank.py)."""
+        params = record.config.params
+        pool_request = rerank.mmr_pool_request(request, params)
+        [pool] = await self._query_resolved(record, [pool_request], shards, consistency, timeout)
+        result: list[ScoredPoint] = await self.call(rerank.mmr_rerank, params, request, pool, timeout=timeout,
+                                                    collection=record.name)
+        return result
+
+    async def _query_resolved(self, record: CollectionRecord, resolved: list[QueryRequest], shards: list[ShardRecord],
+                              consistency: ReadConsistency, timeout: float | None) -> list[list[ScoredPoint]]:
+        if not resolved:
+            return []
         # a root fusion is fused here over its prefetches' merged answers; everything else is
         # ranked whole by every shard and merged
         plan: list[tuple[QueryRequest, list[QueryRequest] | None]] = [(r, merge.fusion_sources(r)) for r in resolved]
         sent: list[QueryRequest] = []
         for request, sources in plan:
             sent.extend([merge.shard_query(s) for s in sources] if sources is not None else [merge.shard_query(request)])
-        shards = select_shards(record, shard_key)
         per_shard = await self.fan_out(record, shards, "query", sent, consistency, timeout)
         # resolve replicas per request: answers[shard][replica][request]
         merged_parts: list[list[list[ScoredPoint]]] = [[] for _ in sent]
@@ -249,6 +270,18 @@ class ClusterReads:
             out.append(merge.fuse(request, fused_inputs))
             at += len(sources)
         return out
+
+    async def search_matrix(self, name: str, request: MatrixRequest, timeout: float | None = None,
+                            shard_key: ShardSelector = None) -> MatrixResult:
+        """The matrix over a uniform sample of the whole collection (cluster/rerank.py); each shard
+        is asked of one replica (a random sample is not something replicas can agree on)."""
+        record = self._record(name)
+
+        async def fan_out(rec: CollectionRecord, shards: Sequence[ShardRecord], method: str,
+                          request: Any) -> list[tuple[list[Any], Consistency]]:
+            return await self.fan_out(rec, shards, method, request, None, timeout)
+        return await rerank.search_matrix(fan_out, self.call, record, select_shards(record, shard_key), request,
+                                          timeout)
 
     async def query(self, name: str, request: QueryRequest, timeout: float | None = None,
                     shard_key: ShardSelector = None, consistency: ReadConsistency = None) -> list[ScoredPoint]:

@@ -164,3 +164,53 @@ def test_retrieve_from_every_node(loaded: Loaded) -> None:
         for point_id, record in got.items():
             assert record.payload == want[point_id].payload
             assert record.vector == want[point_id].vector
+
+
+def test_root_mmr_congruent(loaded: Loaded) -> None:
+    """MMR at the query root re-ranks the whole collection's candidate pool (gathered from every
+    shard), so its picks are the single node's."""
+    rng = random.Random(SEED + 11)
+    mismatches = []
+    for number, flt in enumerate([None, *FILTERS[:7]]):
+        using = list(DISTANCE_VECTORS)[number % len(DISTANCE_VECTORS)]
+        kwargs: dict[str, Any] = {
+            "query": models.NearestQuery(nearest=query_vector(rng), mmr=models.Mmr(diversity=0.6, candidates_limit=40)),
+            "using": using, "query_filter": flt, "limit": 8, "with_payload": True,
+            "search_params": models.SearchParams(exact=True),
+        }
+        want = loaded.single.query_points(loaded.name, **kwargs).points
+        got = loaded.clients[number % 3].query_points(loaded.name, **kwargs).points
+        problem = compare_hits(want, got, limit=8)
+        if problem:
+            mismatches.append(f"filter #{number} using {using}: {problem}")
+    assert not mismatches, "\n".join(mismatches)
+
+
+def _pairs(client: QdrantClient, name: str, **kwargs: Any) -> dict[Any, list[tuple[float, Any]]]:
+    """Per sampled point: its neighbours as (score rounded to 4 places, id), best first as answered."""
+    out: dict[Any, list[tuple[float, Any]]] = {}
+    for pair in client.search_matrix_pairs(name, **kwargs).pairs:
+        out.setdefault(norm_id(pair.a), []).append((round(pair.score, 4), norm_id(pair.b)))
+    return out
+
+
+def test_search_matrix_over_every_point_congruent(loaded: Loaded) -> None:
+    """A sample as large as the collection takes every point: the matrix is the single node's."""
+    for number, using in enumerate(DISTANCE_VECTORS):
+        flt = FILTERS[number] if number % 2 else None
+        kwargs: dict[str, Any] = {"sample": len(POINTS), "limit": 3, "using": using, "query_filter": flt}
+        want = _pairs(loaded.single, loaded.name, **kwargs)
+        got = _pairs(loaded.clients[number % 3], loaded.name, **kwargs)
+        assert want.keys() == got.keys(), using
+        for point, neighbours in want.items():
+            assert [s for s, _ in got[point]] == [s for s, _ in neighbours], (using, point)
+            if len({s for s, _ in neighbours}) == len(neighbours):  # ties may pick either neighbour
+                assert got[point] == neighbours, (using, point)
+
+
+def test_search_matrix_sample_spans_the_shards(loaded: Loaded) -> None:
+    for client in loaded.clients:
+        pairs = _pairs(client, loaded.name, sample=24, limit=2, using="dot")
+        sampled = set(pairs)
+        assert len(sampled) == 24
+        assert all(len(n) == 2 and all(b in sampled and b != a for _, b in n) for a, n in pairs.items())

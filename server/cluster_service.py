@@ -36,7 +36,15 @@ from engine.types.points import (
     UpdateStatus,
     VectorSelector,
 )
-from engine.types.requests import CountRequest, FacetRequest, GroupsRequest, QueryRequest, ScrollRequest
+from engine.types.requests import (
+    CountRequest,
+    FacetRequest,
+    GroupsRequest,
+    MatrixRequest,
+    MatrixResult,
+    QueryRequest,
+    ScrollRequest,
+)
 from engine.types.sharding import Addressed, ShardKey, ShardKeySelector, addressed
 from server import read_scope
 from server.auth.context import visible
@@ -172,6 +180,10 @@ class ClusterService(ObservedService):
                      shard_key: ShardSelector = None, consistency: ReadConsistency = None) -> ScrollPage:
         return await self.reads.scroll(name, request, timeout, *_scope(shard_key, consistency))
 
+    async def search_matrix(self, name: str, request: MatrixRequest, timeout: float | None = None) -> MatrixResult:
+        shard_key, _consistency = _scope(None, None)
+        return await self.reads.search_matrix(name, request, timeout, shard_key)
+
     async def count(self, name: str, request: CountRequest, timeout: float | None = None,
                     shard_key: ShardSelector = None, consistency: ReadConsistency = None) -> int:
         return await self.reads.count(name, request, timeout, *_scope(shard_key, consistency))
@@ -236,9 +248,6 @@ class ClusterService(ObservedService):
                                        sync=bool(ongoing.get("sync", True)), method=op.method)
 
     # ---- not in cluster mode yet -----------------------------------------------------------
-    async def search_matrix(self, *args: Any, **kwargs: Any) -> Any:
-        not_in_cluster("Search matrix")
-
     async def create_snapshot(self, *args: Any, **kwargs: Any) -> Any:
         not_in_cluster("Collection snapshots")
 
