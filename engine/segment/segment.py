@@ -91,7 +91,7 @@ class Segment:
 
     def point_id_at(self, offset: int) -> PointId | None:
         """External id of a live offset (the optional HasPointIds protocol, used by `slice`)."""
-        return self.ids.external[offset] if self.alive[offset] else None
+        return self.ids.point_id(offset) if self.alive[offset] else None
 
     # ---- reads -----------------------------------------------------------------------------
     def __len__(self) -> int:
@@ -119,7 +119,7 @@ class Segment:
         return out
 
     def point_id(self, offset: int) -> PointId:
-        return self.ids.external[offset]
+        return self.ids.point_id(offset)
 
     def vectors_at(self, offset: int, names: Iterable[str] | None = None) -> Vectors:
         wanted = self.columns if names is None else names

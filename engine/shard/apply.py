@@ -37,7 +37,7 @@ Target = tuple[Segment, int]
 def select(view: ShardView, ids: list[PointId] | None, flt: Filter | None) -> list[Target]:
     """Points addressed by an update: by ids (those that exist) or by filter."""
     if ids is not None:
-        return [found for found in map(view.locate, ids) if found is not None]
+        return [found for found in view.locate_many(list(ids)) if found is not None]
     compiled = view.compile(flt)
     return [(segment, int(offset)) for segment in view.segments for offset in segment.matching(compiled)]
 
@@ -57,13 +57,16 @@ def apply_point_operation(holder: SegmentHolder, view: ShardView, op_num: int, o
                 appendable.append_new([p.id for p in points], op_num, [p.vectors for p in points],
                                       [p.payload for p in points])
         case UpsertPoints(points=points, update_filter=flt, update_mode=mode):
-            located = {point.id: view.locate(point.id) for point in points}
+            located = dict(zip([p.id for p in points], view.locate_many([p.id for p in points]), strict=True))
             # update_filter: existing points are replaced only if they match; new ids are inserted
             # (update_only: not inserted; insert_only: existing ones are never replaced).
             allowed = _matching_among(view, flt, located)
+            done: set[PointId] = set()
             with holder.writing([appendable, *_segments(f for f in located.values() if f is not None)]):
                 for point in points:
-                    found = view.locate(point.id)
+                    # an id met again in the batch is looked up again: its first write moved it
+                    found = view.locate(point.id) if point.id in done else located[point.id]
+                    done.add(point.id)
                     if found is None and mode == "update_only":
                         continue
                     if found is not None:
@@ -111,11 +114,13 @@ def apply_point_operation(holder: SegmentHolder, view: ShardView, op_num: int, o
                 for segment, offset in targets:
                     _write_payload(segment, offset, op_num, None)
         case UpdateVectors(points=points, update_filter=flt):
-            located = {pid: view.locate(pid) for pid, _ in points}
+            located = dict(zip([pid for pid, _ in points], view.locate_many([pid for pid, _ in points]), strict=True))
             allowed = _matching_among(view, flt, located)
+            moved: set[PointId] = set()
             with holder.writing([appendable, *_segments(f for f in located.values() if f is not None)]):
                 for pid, vectors in points:
-                    found = view.locate(pid)
+                    found = view.locate(pid) if pid in moved else located[pid]
+                    moved.add(pid)
                     if found is None or (allowed is not None and pid not in allowed):
                         continue
                     segment, offset = found
@@ -133,7 +138,7 @@ def apply_point_operation(holder: SegmentHolder, view: ShardView, op_num: int, o
 
 def _all_new(view: ShardView, points: list[PointStruct]) -> bool:
     ids = {p.id for p in points}
-    return len(ids) == len(points) and all(view.locate(pid) is None for pid in ids)
+    return len(ids) == len(points) and not any(segment.ids.any_known(ids) for segment in view.segments)
 
 
 def _writable(appendable: Segment, segment: Segment, offset: int) -> Target:

@@ -44,6 +44,24 @@ class ShardView:
                 return segment, offset
         return None
 
+    def locate_many(self, pids: list[PointId]) -> list[tuple[Segment, int] | None]:
+        """`locate` of each of `pids`: one batch lookup per segment (the first segment holding an
+        id wins, as in `locate`)."""
+        found: list[tuple[Segment, int] | None] = [None] * len(pids)
+        missing = list(range(len(pids)))
+        for segment in self.segments:
+            if not missing:
+                break
+            offsets = segment.ids.offsets_of([pids[i] for i in missing]).tolist()
+            left = []
+            for i, offset in zip(missing, offsets, strict=True):
+                if offset >= 0:
+                    found[i] = (segment, offset)
+                else:
+                    left.append(i)
+            missing = left
+        return found
+
     def compile(self, flt: Filter | None) -> CompiledFilter | None:
         return None if flt is None else compile_filter(flt)
 

@@ -47,7 +47,7 @@ def _capture(col: Shard, sources: list[Segment]) -> tuple[list[_Copied], list[Po
         offsets = np.flatnonzero(seg.alive[: seg.size])
         versions = seg.ids.versions[offsets].copy()
         copied.append(_Copied(seg, offsets, versions))
-        ids.extend(seg.ids.external[int(o)] for o in offsets)
+        ids.extend(seg.ids.point_ids(offsets.tolist()))
         payloads.extend(seg.payloads[int(o)] for o in offsets)
         for name, column in seg.columns.items():
             images.setdefault(name, []).append(column.image(offsets))
@@ -125,7 +125,7 @@ def _reconcile(col: Shard, new: Segment, copied: list[_Copied]) -> None:
         gone = ~seg.alive[c.offsets]
         changed = seg.ids.versions[c.offsets] != c.versions
         for offset in c.offsets[gone | changed]:
-            pid = seg.ids.external[int(offset)]
+            pid = seg.ids.point_id(int(offset))
             target = new.offset_of(pid)
             if target is None:
                 continue
