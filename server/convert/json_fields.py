@@ -221,11 +221,17 @@ def vector_struct(raw: Any) -> Vectors:
     raise format_error("invalid type: expected a vector (list of numbers) or an object of named vectors")
 
 
+_FLAT = frozenset({str, int, bool, type(None)})
+"""Payload value types that need no check (a one-level payload of them is always storable)."""
+
+
 def payload(raw: Any, key: str = "payload") -> dict[str, Any] | None:
     if raw is None:
         return None
     if not isinstance(raw, dict):
         raise format_error(f"invalid type for `{key}`: expected a JSON object")
+    if _FLAT.issuperset(map(type, raw.values())):
+        return raw  # no nesting and no float: nothing `check_payload_value` could refuse
     problem = check_payload_value(raw, "payload")
     if problem is not None:
         raise format_error(problem)
