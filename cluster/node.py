@@ -168,12 +168,19 @@ class ClusterNode:
                         started=self._started)
 
     async def _heartbeats(self) -> None:
+        """A beat every HEARTBEAT_S on a fixed cadence: after a put that took long (JetStream busy
+        under load) the next one goes at once instead of HEARTBEAT_S later, so the gap the other
+        nodes see is max(HEARTBEAT_S, put latency), not their sum (cluster/liveness.py)."""
+        loop = asyncio.get_running_loop()
+        next_at = loop.time()
         while True:
-            await asyncio.sleep(HEARTBEAT_S)
+            next_at += HEARTBEAT_S
+            await asyncio.sleep(max(0.0, next_at - loop.time()))
             try:
                 await self.meta.heartbeat(self._peer_info())
             except Exception:  # noqa: BLE001 - NATS away for a moment: the next beat retries
                 log.warning("cluster heartbeat failed", exc_info=True)
+            next_at = max(next_at, loop.time() - HEARTBEAT_S)  # behind after a stall: one beat now, no burst
 
     async def _wake(self) -> None:
         """The metadata listener: a change asks for a reconcile pass (the watcher never waits for it)."""
