@@ -34,7 +34,14 @@ from bench.run_info import git_state, load_average, progress, replace_block, wri
 from engine.collection import Collection, reads
 from engine.shard.optimizer import optimize_shard
 from engine.shard.quantize import quantize_segment
-from engine.types.config import CollectionConfig, CollectionParams, Distance, OptimizersConfig, VectorParams
+from engine.types.config import (
+    CollectionConfig,
+    CollectionParams,
+    Datatype,
+    Distance,
+    OptimizersConfig,
+    VectorParams,
+)
 from engine.types.filters import FieldRange, Filter, Range
 from engine.types.operations import CreateFieldIndex, UpsertPoints
 from engine.types.payload_schema import PayloadSchema
@@ -54,13 +61,20 @@ METHODS: dict[str, dict[str, Any] | None] = {
     "turbo bits4": {"turbo": {"bits": "bits4"}},
     "turbo bits2": {"turbo": {"bits": "bits2"}},
 }
+DATATYPES = {"turbo4 datatype (storage)": Datatype.TURBO4}
+"""Rows whose vectors are *stored* in another datatype (no quantization config): their own collection
+(and qdrant-edge shard) is ingested for them. bytes/vector is what the column keeps per vector."""
 
 
-def _quiver(vectors: np.ndarray) -> Collection:
+def _quiver(vectors: np.ndarray, datatype: Datatype | None = None) -> Collection:
     n, dim = vectors.shape
-    params = CollectionParams(vectors={"": VectorParams(size=dim, distance=Distance.COSINE)}, unnamed=True)
+    params = CollectionParams(vectors={"": VectorParams(size=dim, distance=Distance.COSINE, datatype=datatype)},
+                              unnamed=True)
+    # half the data set's vector bytes: sealed and indexed mid-ingest (turbo4 rows are dim/2 + 4 bytes,
+    # and the threshold counts the bytes a segment stores, as for any datatype)
+    row_bytes = dim // 2 + 4 if datatype is Datatype.TURBO4 else dim * 4
     col = Collection("bench", CollectionConfig(params=params, optimizer_config=OptimizersConfig(
-        indexing_threshold=n * dim * 4 // 1024 // 2 + 1)))
+        indexing_threshold=n * row_bytes // 1024 // 2 + 1)))
     col.update(CreateFieldIndex(key="rank", schema=PayloadSchema(type="integer")))
     for start in range(0, n, 1000):
         col.update(UpsertPoints(points=[PointStruct(id=i, vectors={"": vectors[i]}, payload={"rank": i})
@@ -100,10 +114,13 @@ def _edge_config(qe: Any, method: dict[str, Any] | None) -> Any:
             return qe.TurboQuantQuantizationConfig(bits=bits)
 
 
-def _edge(qe: Any, vectors: np.ndarray, method: dict[str, Any] | None) -> Callable[[np.ndarray, bool], list[int]]:
+def _edge(qe: Any, vectors: np.ndarray, method: dict[str, Any] | None,
+          datatype: Datatype | None = None) -> Callable[[np.ndarray, bool], list[int]]:
     n, dim = vectors.shape
+    stored = None if datatype is None else {Datatype.TURBO4: qe.VectorStorageDatatype.Turbo4}[datatype]
     config = qe.EdgeConfig(
-        vectors=qe.EdgeVectorParams(size=dim, distance=qe.Distance.Cosine, quantization_config=_edge_config(qe, method)),
+        vectors=qe.EdgeVectorParams(size=dim, distance=qe.Distance.Cosine, quantization_config=_edge_config(qe, method),
+                                    datatype=stored),
         hnsw_config=qe.HnswIndexConfig(m=16, ef_construct=100, full_scan_threshold=10_000),
         optimizers=qe.EdgeOptimizersConfig(indexing_threshold=1_000))
     shard = qe.EdgeShard.create(tempfile.mkdtemp(prefix="quant-edge-"), config)
@@ -157,9 +174,13 @@ def main() -> None:
     col = _quiver(vectors)
     flt = Filter(must=(FieldRange(key="rank", range=Range(lt=FILTER_SHARE * args.n)),))
 
-    def quiver_search(q: np.ndarray, filtered: bool) -> list[int]:
-        request = QueryRequest(query=NearestQuery(vector=q), filter=flt if filtered else None, limit=K)
-        return [int(p.id) for p in reads.query(col, request)]  # type: ignore[call-overload]
+    def searcher(target: Collection) -> Callable[[np.ndarray, bool], list[int]]:
+        def search(q: np.ndarray, filtered: bool) -> list[int]:
+            request = QueryRequest(query=NearestQuery(vector=q), filter=flt if filtered else None, limit=K)
+            return [int(p.id) for p in reads.query(target, request)]  # type: ignore[call-overload]
+        return search
+
+    quiver_search = searcher(col)
 
     try:
         import qdrant_edge as qe
@@ -167,8 +188,20 @@ def main() -> None:
     except ImportError as exc:
         qe, edge_note = None, f"qdrant_edge not importable ({exc})"
     rows = []
-    wanted = [m.strip() for m in args.methods.split(",") if m.strip()] or list(METHODS)
-    for label, method in ((label, METHODS[label]) for label in wanted):
+    wanted = [m.strip() for m in args.methods.split(",") if m.strip()] or [*METHODS, *DATATYPES]
+    for label in (w for w in wanted if w in DATATYPES):
+        progress("quantization", f"{label}: ingest into Quiver")
+        stored = _quiver(vectors, DATATYPES[label])
+        column_bytes = stored.shard.holder.segments[0].dense[""].row_bytes
+        row = {"method": label, "config": {"datatype": DATATYPES[label].value}, "bytes_per_vector": column_bytes,
+               "float32_bytes": args.dim * 4, "graph_float32_bytes": args.dim * 4,
+               **{f"quiver_{k}": v for k, v in _measure(searcher(stored), queries, truth).items()}}
+        if qe is not None:
+            row.update({f"edge_{k}": v for k, v in _measure(_edge(qe, vectors, None, DATATYPES[label]), queries,
+                                                             truth).items()})
+        rows.append(row)
+        del stored
+    for label, method in ((label, METHODS[label]) for label in wanted if label in METHODS):
         progress("quantization", label)
         size = _attach(col, method)
         row: dict[str, Any] = {"method": label, "config": method, "bytes_per_vector": size or args.dim * 4.0,
@@ -177,6 +210,7 @@ def main() -> None:
         if qe is not None:
             row.update({f"edge_{k}": v for k, v in _measure(_edge(qe, vectors, method), queries, truth).items()})
         rows.append(row)
+    rows.sort(key=lambda r: wanted.index(r["method"]))
     result = {"started_at": started_at, "git": git_state(), "load_average": {"before": load_before,
               "after": load_average()}, "n": args.n, "dim": args.dim, "queries": args.queries, "k": K,
               "filter_share": FILTER_SHARE, "edge_note": edge_note, "rows": rows}

@@ -108,8 +108,9 @@ def test_oversampling_widens_the_preselection(client: QdrantClient, quantized: t
 
 
 def test_turbo4_datatype_keeps_4_bit_vectors(client: QdrantClient, collection_name: str) -> None:
-    """`datatype: turbo4` stores dense vectors as 4-bit TurboQuant codes: what is read back and scored
-    is their reconstruction, close to the input but not equal to it."""
+    """`datatype: turbo4` stores dense vectors as 4-bit TurboQuant codes: what is read back is their
+    decoding, close to the input but not equal to it, and scores (computed from the codes) are the
+    scores of the vectors read back."""
     if is_local(client):
         pytest.skip("local mode ignores the storage datatype")
     client.create_collection(collection_name, vectors_config=models.VectorParams(
@@ -126,6 +127,13 @@ def test_turbo4_datatype_keeps_4_bit_vectors(client: QdrantClient, collection_na
     assert sum(a * b for a, b in zip(stored, original, strict=True)) > 0.98
     hits = client.query_points(collection_name, query=vectors[3], limit=3).points
     assert hits[0].id == 3
+    # scores come from the codes and are the scores of the vectors read back
+    query = vectors[7]
+    qn = sum(x * x for x in query) ** 0.5
+    got = client.query_points(collection_name, query=query, limit=5, with_vectors=True).points
+    for hit in got:
+        assert isinstance(hit.vector, list)
+        assert hit.score == pytest.approx(sum(a * b / qn for a, b in zip(hit.vector, query, strict=True)), abs=1e-4)
 
 
 def test_sparse_vectors_refuse_turbo4(client: QdrantClient, collection_name: str) -> None:

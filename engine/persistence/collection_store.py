@@ -341,7 +341,7 @@ def _worth_rewriting(tracked: _Tracked) -> bool:
     if tracked.based or tracked.log is None or tracked.log.length < REWRITE_MIN_BYTES:
         return False
     seg = tracked.seg
-    per_point = 64 + sum(c.dim * c.item_bytes for c in seg.dense.values())  # ids, version, flags, payload
+    per_point = 64 + sum(c.row_bytes for c in seg.dense.values())  # ids, version, flags, payload
     return tracked.log.length > 4 * max(1, len(seg)) * per_point
 
 

@@ -262,10 +262,7 @@ def _attach_base_vectors(seg: Segment, base: PointsImage, alive: np.ndarray) -> 
         if column is None:
             continue  # a vector the config no longer has
         if isinstance(column, VectorColumn) and image.rows is not None:
-            # Rows are used as loaded (a read-only map for on_disk vectors): a sealed segment never
-            # writes its dense rows.
-            column.data = image.rows
-            column.present = image.present.copy()
+            column.adopt(image.rows, image.present.copy())
         else:  # multi and sparse vectors of deleted points are dropped (sparse postings count for IDF)
             column.load(0, image.pick(everyone, keep=alive[: base.size]))
 

@@ -9,7 +9,7 @@ float32 scale restores the length: x ≈ Rᵀ(scale · c[codes]). Codes are pack
 Scoring rotates the query once and builds a table of its partial dot product with every possible
 code byte at every byte position; a vector's score is its scale times the sum of its bytes' entries
 (one gather per block of codes, no unpacking). This is the scheme of the TurboQuant paper without Qdrant's TQ+
-per-coordinate correction; `turbo4` vector storage uses the same 4-bit codes."""
+per-coordinate correction; `turbo4` vector storage (`Turbo4Rows`) stores the same 4-bit codes."""
 
 from __future__ import annotations
 
@@ -46,15 +46,59 @@ def rotation(dim: int, bits: TurboBits) -> np.ndarray:
 TURBO4 = QuantizationSpec(Method.TURBO, bits=TurboBits.BITS4)
 
 
-def turbo4_reconstruction(rows: np.ndarray) -> np.ndarray:
-    """What the `turbo4` vector datatype keeps of float32 rows (one vector or n×dim): the vectors
-    decoded from their 4-bit TurboQuant codes (same rotation per dimension, so a vector always
-    gets the same reconstruction)."""
-    single = rows.ndim == 1
-    block = np.atleast_2d(np.asarray(rows, dtype=np.float32))
-    coded = TurboQuantized.build(TURBO4, Distance.DOT, block)
-    decoded = coded.decode(slice(None)).astype(np.float32)
-    return decoded[0] if single else decoded
+class Turbo4Rows:
+    """The `turbo4` vector datatype (Qdrant 1.19): the stored form of a dense vector is its 4-bit
+    TurboQuant code, not a float copy. One uint8 row per vector: ceil(dim/2) code bytes, the float32
+    scale and, for Euclid, the float32 squared norm (dim/2 + 4 or + 8 bytes; float32 takes 4·dim).
+
+    The scale makes the decoded vector as long as the original, so a score computed from the codes
+    (the query rotated once, a byte table, one gather per row) is the score of the decoded vector:
+    what `with_vector` returns and what exact search, the graph and rescoring all see."""
+
+    def __init__(self, dim: int, distance: Distance) -> None:
+        self.dim = dim
+        self.distance = distance
+        self._codec = TurboQuantized(TURBO4, distance, np.zeros((0, 0), np.uint8), np.zeros(0, np.float32),
+                                     np.zeros(0, np.float32), rotation(dim, TurboBits.BITS4))
+        self.code_bytes = -(-dim // 2)
+        self.row_bytes = self.code_bytes + 4 + (4 if distance is Distance.EUCLID else 0)
+
+    def encode(self, vectors: np.ndarray) -> np.ndarray:
+        """Preprocessed float32 vectors (one, or n×dim) -> their stored rows (one, or n×row_bytes)."""
+        single = vectors.ndim == 1
+        codes, scales, norms_sq = self._codec.encode(np.atleast_2d(vectors))
+        parts = [codes, scales.astype("<f4").reshape(-1, 1).view(np.uint8)]
+        if self.distance is Distance.EUCLID:
+            parts.append(norms_sq.astype("<f4").reshape(-1, 1).view(np.uint8))
+        rows = np.concatenate(parts, axis=1)
+        return rows[0] if single else rows
+
+    def _split(self, rows: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        cb = self.code_bytes
+        scales = np.ascontiguousarray(rows[:, cb:cb + 4]).view("<f4").reshape(-1)
+        norms_sq = (np.ascontiguousarray(rows[:, cb + 4:cb + 8]).view("<f4").reshape(-1)
+                    if self.distance is Distance.EUCLID else scales)
+        return rows[:, :cb], scales, norms_sq
+
+    def decode(self, rows: np.ndarray) -> np.ndarray:
+        """Stored rows (n×row_bytes) -> the n×dim float32 vectors they stand for."""
+        codes, scales, _ = self._split(rows)
+        indexes = unpack(codes, 4, self.dim)
+        return ((self._codec.centroids[indexes] * scales[:, None]) @ self._codec.rotation).astype(np.float32)
+
+    def score(self, rows: np.ndarray, query: np.ndarray) -> np.ndarray:
+        """Scores of stored rows for a prepared query, from the codes (blocks of rows at a time)."""
+        q = np.asarray(query, dtype=np.float32)
+        if self.distance is Distance.MANHATTAN:
+            return blocked(rows.shape[0], None, lambda part: np.abs(self.decode(rows[part]) - q).sum(axis=1))
+        table = byte_table(self._codec.rotation @ q, self._codec.byte_values)
+
+        def part_scores(part: slice | np.ndarray) -> np.ndarray:
+            codes, scales, norms_sq = self._split(rows[part])
+            dot = table_sums(codes, table) * scales
+            return from_reconstruction(self.distance, dot, norms_sq if self.distance is Distance.EUCLID else dot, q)
+
+        return blocked(rows.shape[0], None, part_scores)
 
 
 class TurboQuantized:

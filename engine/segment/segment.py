@@ -308,7 +308,7 @@ class Segment:
     def vector_bytes(self) -> int:
         """Size of the live vectors, the measure of Qdrant's `indexing_threshold` (KB)."""
         live = len(self.ids)
-        return sum(live * column.dim * column.item_bytes for column in self.dense.values())
+        return sum(live * column.row_bytes for column in self.dense.values())
 
     def index_points(self, key: str) -> int:
         index = self.indexes.get(key)

@@ -7,8 +7,6 @@ Qdrant. Multivectors are not quantized."""
 
 from __future__ import annotations
 
-import numpy as np
-
 from engine import distance as dist
 from engine.quantization import QuantizationSpec, Quantized, build_quantized, effective_spec
 from engine.segment import Segment
@@ -39,7 +37,7 @@ def quantize_segment(config: CollectionConfig, seg: Segment) -> dict[str, Quanti
         if column is None:
             continue  # deleted since `config` was read (the caller drops such codes when it attaches them)
         column.ensure_capacity(seg.size)
-        rows = np.asarray(column.data[: seg.size], dtype=np.float32)
+        rows = column.float_prefix(seg.size)
         if column.datatype is Datatype.UINT8 and column.distance is Distance.COSINE:
             rows = dist.preprocess_many(Distance.COSINE, rows)  # raw bytes are stored; codes are of unit rows
         out[name] = build_quantized(spec, column.distance, rows)

@@ -147,15 +147,41 @@ def test_codes_survive_a_restart(tmp_path: Path, on_disk: bool) -> None:
     again.close()
 
 
-def test_turbo4_columns_keep_the_4_bit_reconstruction() -> None:
-    from engine.quantization.turbo import turbo4_reconstruction
+def test_turbo4_columns_store_the_codes() -> None:
+    """`turbo4`: the column holds 4-bit codes + a float32 scale per vector (dim/2 + 4 bytes), reads
+    decode them, and scores computed from the codes equal the scores of the decoded vectors."""
+    from engine import distance as dist
+    from engine.segment.column_image import ColumnImage
     from engine.segment.vector_column import VectorColumn
     from engine.types.config import Datatype
 
-    column = VectorColumn(48, Distance.COSINE, Datatype.TURBO4)
-    column.set_rows(0, ROWS[:10] * 3.0)  # Cosine: normalised first, then coded
-    column.set(10, ROWS[10])
-    stored = np.stack([column.get(i) for i in range(11)])  # type: ignore[misc]
-    assert np.allclose(stored, turbo4_reconstruction(ROWS[:11]), atol=1e-5)
-    assert not np.allclose(stored, ROWS[:11], atol=1e-3)
-    assert (np.einsum("ij,ij->i", stored, ROWS[:11]) > 0.98).all()
+    for distance in (Distance.COSINE, Distance.DOT, Distance.EUCLID, Distance.MANHATTAN):
+        column = VectorColumn(48, distance, Datatype.TURBO4)
+        column.set_rows(0, ROWS[:10] * 3.0)
+        column.set(10, ROWS[10] * 3.0)
+        assert column.data.dtype == np.uint8
+        assert column.row_bytes == 24 + 4 + (4 if distance is Distance.EUCLID else 0)  # float32: 192
+        decoded = np.stack([column.get(i) for i in range(11)])  # type: ignore[misc]
+        assert decoded.dtype == np.float32 and decoded.shape == (11, 48)
+        expected = dist.preprocess_many(distance, ROWS[:11] * 3.0)
+        assert not np.allclose(decoded, expected, atol=1e-3)  # lossy
+        cos = np.einsum("ij,ij->i", decoded, expected) / (np.linalg.norm(decoded, axis=1)
+                                                         * np.linalg.norm(expected, axis=1))
+        assert (cos > 0.98).all()
+        # the decoded vector is as long as the original (the scale restores it)
+        assert np.allclose(np.linalg.norm(decoded, axis=1), np.linalg.norm(expected, axis=1), rtol=1e-4)
+        query = column.prepare(ROWS[20])
+        from_codes = column.score(np.arange(11), query)
+        assert np.allclose(from_codes, dist.score(distance, decoded, query), rtol=1e-4, atol=1e-4)
+        assert np.allclose(column.score_prefix(11, query), from_codes, rtol=1e-5, atol=1e-5)
+        assert np.allclose(column.float_rows(np.arange(11)), decoded, atol=1e-5)
+        assert np.allclose(column.float_prefix(11), decoded, atol=1e-5)
+        # a segment image copies the codes; a file of float32 reconstructions (the layout before the
+        # codes were the stored form) is encoded on load
+        copy = VectorColumn(48, distance, Datatype.TURBO4)
+        copy.load(0, column.image(np.arange(11)))
+        assert np.array_equal(copy.data[:11], column.data[:11])
+        old = VectorColumn(48, distance, Datatype.TURBO4)
+        old.load(0, ColumnImage(present=np.ones(11, dtype=bool), rows=decoded))
+        assert old.data.dtype == np.uint8
+        assert np.allclose(np.stack([old.get(i) for i in range(11)]), decoded, atol=0.05)  # type: ignore[misc]
