@@ -1,14 +1,9 @@
 """GET /collections/{name} in cluster mode: the config from the metadata, the counts summed over
-one replica per shard. Shards without a local replica need the rpc fan-out (cluster/reads.py);
-until a shard can be reached the answer is a clear error, not a partial count."""
+one replica per shard (asked through the fan-out, cluster/reads.py `collection_info`)."""
 
 from __future__ import annotations
 
-from dataclasses import replace
-
-from cluster.node import ClusterNode
 from engine.collection import CollectionInfo
-from engine.errors import BadRequest
 
 _WORST = {"green": 0, "grey": 1, "yellow": 2, "red": 3}
 
@@ -27,17 +22,3 @@ def merge_infos(config_source: CollectionInfo, parts: list[CollectionInfo]) -> C
                           indexed_vectors_count=sum(p.indexed_vectors_count for p in parts),
                           segments_count=sum(p.segments_count for p in parts),
                           config=config_source.config, payload_schema=schema)
-
-
-async def collection_info(node: ClusterNode, name: str) -> CollectionInfo:
-    record = node.record(name)
-    parts: list[CollectionInfo] = []
-    for shard in record.shards:
-        local = node.local_replica(record.name, shard.id)
-        if local is None:
-            raise BadRequest("Collection info over shards held by other peers is not supported in cluster mode yet")
-        parts.append(await node.run(local.info))
-    empty = CollectionInfo(status="green", optimizer_status="ok", points_count=0, indexed_vectors_count=0,
-                           segments_count=0, config=record.config)
-    merged = merge_infos(empty, parts)
-    return replace(merged, config=record.config)

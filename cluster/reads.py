@@ -22,6 +22,7 @@ from functools import partial
 from typing import Any
 
 from cluster import liveness, lookups, merge, rerank
+from cluster.info import merge_infos
 from cluster.merge import Consistency
 from cluster.node import ClusterNode
 from cluster.records import ACTIVE, CollectionRecord, ShardRecord
@@ -376,7 +377,6 @@ class ClusterReads:
             group.lookup = found.get(group.id)
 
     async def collection_info(self, name: str, timeout: float | None = None) -> CollectionInfo:
-        from cluster.info import merge_infos
         record = self._record(name)
         per_shard = await self.fan_out(record, record.shards, "info", None, None, timeout)
         empty = CollectionInfo(status="green", optimizer_status="ok", points_count=0, indexed_vectors_count=0,
