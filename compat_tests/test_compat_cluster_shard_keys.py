@@ -148,3 +148,16 @@ def test_delete_shard_key_drops_its_points(cluster_clients: list[QdrantClient], 
             assert refused.value.code() in (grpc.StatusCode.INVALID_ARGUMENT, grpc.StatusCode.NOT_FOUND)
     finally:
         cluster_clients[0].delete_collection(name)
+
+
+def test_shard_key_on_legacy_search_endpoints(keyed: str, cluster: LocalCluster) -> None:
+    """points/search, points/recommend and points/search/groups (REST): every hit names its key."""
+    url = f"{cluster.nodes[1].url}/collections/{keyed}/points"
+    searched = httpx.post(f"{url}/search", json={"vector": [0.0, 1.0, 0.0], "limit": 6}, timeout=30)
+    recommended = httpx.post(f"{url}/recommend", json={"positive": [3], "limit": 6}, timeout=30)
+    grouped = httpx.post(f"{url}/search/groups", json={"vector": [0.0, 1.0, 0.0], "group_by": "i", "limit": 3,
+                                                       "group_size": 1}, timeout=30)
+    hits = [*searched.json()["result"], *recommended.json()["result"],
+            *(h for g in grouped.json()["result"]["groups"] for h in g["hits"])]
+    assert len(hits) == 15
+    assert all(h["shard_key"] == _key_of(h["id"]) for h in hits), hits
