@@ -22,6 +22,7 @@ writer renumbers internal ids to the labels (every link, the entry point, the up
 
 from __future__ import annotations
 
+import mmap
 import struct
 from pathlib import Path
 from typing import IO, Any
@@ -101,7 +102,11 @@ def _renumber(links: npt.NDArray[np.uint32], new_of_old: npt.NDArray[np.int64]) 
 
 def rows_view(path: Path, size: int, dim: int, in_ram: bool) -> npt.NDArray[np.float32]:
     """The float32 vectors of a graph file written in offset order (row i = offset i): a strided
-    read-only memory map, or (`in_ram`) a contiguous copy in memory."""
+    read-only memory map either way. `in_ram` asks the kernel to read the whole file into the page
+    cache now (MADV_WILLNEED, without waiting for it) instead of on first touch: the rows are not
+    copied into the heap a second time (hnswlib holds its own copy of them in its graph), so the
+    process's anonymous memory does not grow with them; what they take is page cache, shared and
+    reclaimable (a page evicted under memory pressure is read again from the file)."""
     with path.open("rb") as f:
         head = f.read(_HEADER.size)
     if len(head) != _HEADER.size:
@@ -114,6 +119,7 @@ def rows_view(path: Path, size: int, dim: int, in_ram: bool) -> npt.NDArray[np.f
         return np.zeros((0, dim), dtype=np.float32)
     mapped = np.memmap(path, dtype=np.uint8, mode="r", offset=_HEADER.size, shape=(size, record))
     view: npt.NDArray[np.float32] = mapped[:, data_at:data_at + dim * 4].view(np.float32)  # still a memmap
-    if in_ram:
-        return np.ascontiguousarray(view)
+    handle = getattr(mapped, "_mmap", None)  # np.memmap's mmap object
+    if in_ram and handle is not None and hasattr(mmap, "MADV_WILLNEED"):
+        handle.madvise(mmap.MADV_WILLNEED)
     return view

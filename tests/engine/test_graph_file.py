@@ -52,7 +52,7 @@ def test_a_graph_written_in_offset_order_answers_the_same_and_holds_the_rows(tmp
     assert 17 not in loaded.knn_query(vectors[17], k=5)[0]  # the deleted mark survives
     assert identity(loaded.__getstate__()[0])
     rows = rows_view(path, 3000, DIM, in_ram=in_ram)
-    assert isinstance(rows, np.memmap) != in_ram
+    assert isinstance(rows, np.memmap)  # in RAM too: page cache, not a second copy in the heap
     assert np.array_equal(rows, vectors)
 
 
