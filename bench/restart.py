@@ -28,7 +28,7 @@ from bench.durability.build import CASES, COLLECTION, build_storage, with_on_dis
 from bench.durability.points import PointSource
 from bench.durability.profile_load import profile_load, timed_load
 from bench.durability.report import update_readme, write_json
-from bench.durability.server_run import start_server, time_restart, wait_ready
+from bench.durability.server_run import cpu_seconds, start_server, status_kb, time_restart, wait_ready
 from bench.durability.wal_write import codec_cost, inprocess_throughput, rest_throughput
 from bench.machine import machine_info
 from bench.run_info import git_state, load_average, progress
@@ -56,15 +56,18 @@ def _log(msg: str) -> None:
     progress("bench.restart", msg)
 
 
-def empty_ready_seconds(work: Path) -> float:
-    """Start-up cost with nothing to load: interpreter, imports, app and gRPC set-up."""
+def empty_server(work: Path) -> dict[str, Any]:
+    """Start-up cost with nothing to load (interpreter, imports, app and gRPC set-up): wall and CPU
+    seconds to /readyz and the anonymous memory then, the intercept of the per-point figures."""
     root = work / "empty"
     root.mkdir()
     t0 = time.perf_counter()
     proc, url = start_server(root / "storage", root / "server.log")
     try:
         wait_ready(proc, url, root / "server.log", 60.0)
-        return round(time.perf_counter() - t0, 3)
+        ready = round(time.perf_counter() - t0, 3)
+        return {"ready_s": ready, "cpu_at_ready_s": cpu_seconds(proc.pid),
+                "rss_anon_mb": round(status_kb(proc.pid).get("RssAnon", 0) / 1024, 1)}
     finally:
         proc.kill()
         proc.wait()
@@ -157,7 +160,8 @@ def main(argv: list[str] | None = None) -> None:
             _log(f"{r['mode']} {r['fsync']} batch {r['batch']}: {r['points_per_s']:,} points/s, {r['ops_per_s']} ops/s")
     if not args.skip_restart:
         with tempfile.TemporaryDirectory(prefix="quiver-restart-") as tmp:
-            result["empty_ready_s"] = empty_ready_seconds(Path(tmp))
+            result["empty"] = empty_server(Path(tmp))
+            result["empty_ready_s"] = result["empty"]["ready_s"]
             work = Path(args.workdir) if args.workdir else Path(tmp)
             work.mkdir(parents=True, exist_ok=True)
             result["restart"], result["profiles"] = run_restarts(args, source, work)

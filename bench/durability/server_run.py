@@ -17,7 +17,7 @@ import httpx
 from bench.server_proc import REPO_ROOT, free_port
 
 
-def _status_kb(pid: int) -> dict[str, int]:
+def status_kb(pid: int) -> dict[str, int]:
     out: dict[str, int] = {}
     try:
         for line in Path(f"/proc/{pid}/status").read_text().splitlines():
@@ -29,7 +29,7 @@ def _status_kb(pid: int) -> dict[str, int]:
     return out
 
 
-def _cpu_seconds(pid: int) -> float | None:
+def cpu_seconds(pid: int) -> float | None:
     """User + system CPU time of `pid` so far: unlike wall time, not inflated by other work on the cores."""
     try:
         fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
@@ -92,8 +92,8 @@ def time_restart(storage: Path, collection: str, n: int, query: list[float], tim
     try:
         wait_ready(proc, url, log_path, timeout_s)
         result: dict[str, Any] = {"ready_s": round(time.perf_counter() - t0, 3)}
-        rss_ready = _status_kb(proc.pid)
-        result["cpu_at_ready_s"] = _cpu_seconds(proc.pid)
+        rss_ready = status_kb(proc.pid)
+        result["cpu_at_ready_s"] = cpu_seconds(proc.pid)
         with httpx.Client(timeout=timeout_s) as client:
             resp = client.post(f"{url}/collections/{collection}/points/count", json={"exact": True})
             resp.raise_for_status()
@@ -105,7 +105,7 @@ def time_restart(storage: Path, collection: str, n: int, query: list[float], tim
             resp.raise_for_status()
             result["first_search_s"] = round(time.perf_counter() - t0, 3)
             result["search_hits"] = len(resp.json()["result"]["points"])
-        rss = _status_kb(proc.pid)
+        rss = status_kb(proc.pid)
         result["rss_ready_mb"] = round(rss_ready.get("VmRSS", 0) / 1024, 1)
         result["peak_rss_mb"] = round(rss.get("VmHWM", 0) / 1024, 1)
         # mapped file pages (on_disk vectors, the graph file's page cache) are RssFile, not RssAnon

@@ -1,5 +1,6 @@
-"""The checked-in storage of on-disk format 1 (tests/engine/fixtures/make_storage_v1.py) loads, with
-every point, vector and payload it was made with, and the collection keeps working on it."""
+"""The checked-in storages of on-disk formats 1 and 2 (tests/engine/fixtures/make_storage_v1.py,
+make_storage_v2.py) load, with every point, vector and payload they were made with, and the
+collection keeps working on them (writing the current format beside the old one)."""
 
 import importlib.util
 import json
@@ -7,6 +8,7 @@ import shutil
 from pathlib import Path
 
 import numpy as np
+import pytest
 
 from engine.collection import reads
 from engine.toc import TableOfContents
@@ -26,17 +28,19 @@ def _maker():  # type: ignore[no-untyped-def]
     return module
 
 
-def test_format_1_fixture_loads(tmp_path: Path) -> None:
+@pytest.mark.parametrize("version", [1, 2])
+def test_old_format_fixture_loads(tmp_path: Path, version: int) -> None:
     storage = tmp_path / "storage"
-    shutil.copytree(FIXTURES / "storage-v1", storage)  # loading may cut logs: never touch the checked-in copy
+    shutil.copytree(FIXTURES / f"storage-v{version}", storage)  # loading may cut logs: never touch the checked-in copy
     toc = TableOfContents(storage, fsync="never")
     toc.load()
     col = toc.get("fx-alias")
-    expected = json.loads((FIXTURES / "expected-v1.json").read_text())
+    expected = json.loads((FIXTURES / f"expected-v{version}.json").read_text())
     assert _maker().dump_state(toc) == expected
     sealed = [s for s in col.segments if s.sealed]
     assert sealed and all("d" in s.hnsw for s in sealed)
     assert isinstance(sealed[0].dense["d"].data, np.memmap)  # `d` is on_disk
+    assert sealed[0].payloads.packed_count > 0  # a base without stored starts still stays packed
     flt = Filter(must=(FieldMatch(key="k", match=MatchValue(value="v1")),))
     assert reads.count(col, CountRequest(filter=flt)) == sum(1 for _, p, _, _ in expected if p.get("k") == "v1")
     col.update(UpsertPoints(points=[PointStruct(id=999, vectors={"d": np.ones(8, dtype=np.float32)})]))
