@@ -9,7 +9,11 @@ per `consistency`) and merging the answers (cluster/merge.py).
   a majority of them, `all` and `majority` every replica; their answers are resolved as Qdrant
   does (items all asked replicas agree on, or a majority agrees on).
 - Calls between nodes are cluster/rpc.py requests; a peer serves them from its local replicas
-  with the single-node engine read functions, in the engine thread pool.
+  with the single-node engine read functions, in the engine thread pool, and marks every point a
+  custom-sharded shard answers with the shard's key (Qdrant's `shard_key` on hits and records).
+- Too few live Active replicas fail a read only once the shortage lasted the liveness grace
+  (cluster/liveness.py). MMR at the query root and the search matrix gather their candidates from
+  every shard and run the single-node code on them (cluster/rerank.py).
 """
 
 from __future__ import annotations
