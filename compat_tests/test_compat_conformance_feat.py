@@ -72,7 +72,19 @@ def test_text_match_without_text_index_is_substring(client: QdrantClient, collec
         # matches case-sensitive substrings (`stored.contains(text)`), which is what we serve.
         assert _text_ids(client, collection_name, models.MatchText(text="quick")) == [0, 3]
         return
-    assert _text_ids(client, collection_name, models.MatchText(text="quick")) == [0, 1, 2]
+    # Congruent with local mode where both agree (no substring / token difference in the query),
+    # and where they differ Qdrant wins: local mode tokenizes even without a text index.
+    local = QdrantClient(":memory:")
+    create_simple(local, "oracle", size=2)
+    local.upsert("oracle", [models.PointStruct(id=i, vector=[1.0, 0.0], payload={"t": t})
+                            for i, t in enumerate(TEXTS)], wait=True)
+    for agreed in (models.MatchText(text="dog"), models.MatchText(text="The quick brown fox"),
+                   models.MatchPhrase(phrase="slow dog"), models.MatchText(text="cat")):
+        assert _text_ids(client, collection_name, agreed) == _text_ids(local, "oracle", agreed), agreed
+    differs = models.MatchText(text="quick")
+    assert _text_ids(local, "oracle", differs) == [0, 3]  # local mode: whole lowercase words
+    local.close()
+    assert _text_ids(client, collection_name, differs) == [0, 1, 2]  # Qdrant 1.19: substrings
     assert _text_ids(client, collection_name, models.MatchText(text="ick bro")) == [0]
     assert _text_ids(client, collection_name, models.MatchText(text="Quick")) == []
     assert _text_ids(client, collection_name, models.MatchPhrase(phrase="brown fox")) == [0]
@@ -91,20 +103,34 @@ def test_text_match_with_a_text_index_tokenizes(client: QdrantClient, collection
     assert _text_ids(client, collection_name, models.MatchText(text=words)) == expected
 
 
+PREFIXES = ["https://", "http", "H", "x", "", "https://a", "ftp"]
+
+
 def test_prefix_match_congruent_with_local_mode(client: QdrantClient, collection_name: str) -> None:
     """`match: {prefix}` is byte-wise and case-sensitive, with or without a keyword index (as
-    QdrantClient(":memory:") and Qdrant 1.19); non-strings never match."""
+    QdrantClient(":memory:") and Qdrant 1.19); non-strings never match. Every prefix is compared
+    with a local-mode collection holding the same payloads."""
     create_simple(client, collection_name, size=2)
-    values: list[object] = ["https://a", "http://b", "HTTPS://c", ["x", "https://d"], 5]
-    client.upsert(collection_name, [models.PointStruct(id=i, vector=[1.0, 0.0], payload={"u": v})
-                                    for i, v in enumerate(values)], wait=True)
-    flt = models.Filter(must=[models.FieldCondition(key="u", match=models.MatchPrefix(prefix="https://"))])
-    found, _ = client.scroll(collection_name, scroll_filter=flt, limit=10)
-    assert sorted(int(r.id) for r in found) == [0, 3]
-    client.create_payload_index(collection_name, "u", models.KeywordIndexParams(
-        type=models.KeywordIndexType.KEYWORD, prefix=True), wait=True)
-    found, _ = client.scroll(collection_name, scroll_filter=flt, limit=10)
-    assert sorted(int(r.id) for r in found) == [0, 3]
+    values: list[object] = ["https://a", "http://b", "HTTPS://c", ["x", "https://d"], 5, "", None, {"u": "x"}]
+    points = [models.PointStruct(id=i, vector=[1.0, 0.0], payload={"u": v}) for i, v in enumerate(values)]
+    client.upsert(collection_name, points, wait=True)
+    local = QdrantClient(":memory:")
+    create_simple(local, "oracle", size=2)
+    local.upsert("oracle", points, wait=True)
+
+    def ids(target: QdrantClient, name: str, prefix: str) -> list[int]:
+        flt = models.Filter(must=[models.FieldCondition(key="u", match=models.MatchPrefix(prefix=prefix))])
+        found, _ = target.scroll(name, scroll_filter=flt, limit=20)
+        return sorted(int(r.id) for r in found)
+
+    assert ids(client, collection_name, "https://") == [0, 3]
+    for indexed in (False, True):
+        if indexed:
+            client.create_payload_index(collection_name, "u", models.KeywordIndexParams(
+                type=models.KeywordIndexType.KEYWORD, prefix=True), wait=True)
+        for prefix in PREFIXES:
+            assert ids(client, collection_name, prefix) == ids(local, "oracle", prefix), (prefix, indexed)
+    local.close()
 
 
 def _mmr_points(n: int = 60, dim: int = 4) -> list[models.PointStruct]:
@@ -221,3 +247,18 @@ def test_memory_placement_is_accepted_and_echoed(raw: httpx.Client, collection_n
     assert info["payload_schema"]["k"]["params"]["memory"] == "cached"
     assert_qdrant_error(raw.put(f"/collections/{collection_name}_x", json={
         "vectors": {"size": 2, "distance": "Dot", "memory": "hot"}}), 400, "unknown variant `hot`")
+
+
+def test_memory_placement_through_the_client(client: QdrantClient, collection_name: str) -> None:
+    """The same placement through the stock client, so gRPC's `memory` fields are read and echoed too."""
+    if is_local(client):
+        pytest.skip("local mode keeps no storage config")
+    client.create_collection(collection_name, vectors_config=models.VectorParams(
+        size=2, distance=models.Distance.DOT, memory=models.Memory.PINNED))
+    client.create_payload_index(collection_name, "k", models.KeywordIndexParams(
+        type=models.KeywordIndexType.KEYWORD, memory=models.Memory.CACHED), wait=True)
+    info = client.get_collection(collection_name)
+    vectors = info.config.params.vectors
+    assert isinstance(vectors, models.VectorParams) and vectors.memory == models.Memory.PINNED
+    params = info.payload_schema["k"].params
+    assert isinstance(params, models.KeywordIndexParams) and params.memory == models.Memory.CACHED

@@ -125,7 +125,10 @@ def test_grpc_validation_says_body_and_comes_before_existence(server: ServerProc
     err = _grpc_error(server, lambda c: c.query_points(
         "no_such_collection_here", query=models.NearestQuery(nearest=[1.0, 0.0], mmr=models.Mmr(diversity=2.0))))
     assert err.code() == grpc.StatusCode.INVALID_ARGUMENT
-    assert err.details() == "Validation error in body: [query.mmr.diversity: value 2.0 invalid, must be from 0.0 to 1.0]"
+    # the oneof `Query.variant` is a path element, as Qdrant flattens it (its tests/basic_sparse_grpc_test.sh
+    # expects `points[0].vectors.vectors_options.vectors.[].values` the same way)
+    assert err.details() == ("Validation error in body: [query.variant.mmr.diversity: value 2.0 invalid, "
+                             "must be from 0.0 to 1.0]")
 
 
 def test_grpc_config_diff_is_validated_before_existence(server: ServerProcess | None) -> None:

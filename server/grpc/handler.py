@@ -19,6 +19,7 @@ from engine.errors import EngineError
 from server import read_scope
 from server.convert.errors import describe
 from server.convert.grpc.cluster import read_scope_from_pb
+from server.convert.grpc.validate import check
 
 log = logging.getLogger("quiver.grpc")
 
@@ -34,6 +35,7 @@ def rpc(method: Method) -> Method:
         token = None
         try:
             # the request's shard keys and read consistency, for cluster mode's reads
+            check(request)  # Qdrant validates the message first: before existence, before conversion
             token = read_scope.begin(read_scope_from_pb(request))
             response = await method(self, request, context)
         except grpc.aio.AbortError:

@@ -24,6 +24,8 @@ _DISTANCE_NUM: dict[str, Any] = {v: k for k, v in _DISTANCES.items()}
 _DATATYPES = {1: "float32", 2: "uint8", 3: "float16", 4: "turbo4"}
 _DATATYPE_NUM: dict[str, Any] = {v: k for k, v in _DATATYPES.items()}
 _STATUS = {"green": cpb.Green, "yellow": cpb.Yellow, "red": cpb.Red, "grey": cpb.Grey}
+_MEMORY = {1: "cold", 2: "cached", 3: "pinned"}  # 0: MemoryUnknown, as if absent
+_MEMORY_NUM: dict[str, Any] = {v: k for k, v in _MEMORY.items()}
 _HNSW_DROP = ("memory",)
 """HNSW memory placement has no engine equivalent (the graph always lives in RAM)."""
 
@@ -59,6 +61,8 @@ def _vector_params(p: Any) -> dict[str, Any]:
         out["datatype"] = _DATATYPES[p.datatype]
     if p.HasField("multivector_config"):
         out["multivector_config"] = to_dict(p.multivector_config) or {"comparator": "max_sim"}
+    if p.HasField("memory") and p.memory in _MEMORY:
+        out["memory"] = _MEMORY[p.memory]
     return out
 
 
@@ -173,6 +177,8 @@ def _vector_params_to_pb(p: VectorParams) -> Any:
         out.datatype = _DATATYPE_NUM[p.datatype.value]
     if p.multivector_config is not None:
         out.multivector_config.SetInParent()  # the only comparator, max_sim, is the enum's zero value
+    if p.memory is not None:
+        out.memory = _MEMORY_NUM[p.memory]
     return out
 
 

@@ -278,7 +278,7 @@ CONVERTED: dict[str, str] = {
     "qdrant.VectorInput": "id dense sparse multi_dense document image object",
     "qdrant.VectorParams": (
         "size distance hnsw_config quantization_config on_disk datatype "
-        "multivector_config"
+        "multivector_config memory"
     ),
     "qdrant.VectorParamsDiff": "hnsw_config quantization_config on_disk",
     "qdrant.VectorParamsDiffMap": "map",
@@ -375,7 +375,6 @@ IGNORED: dict[str, dict[str, str]] = {
         "qdrant.CreateCollection": "payload",
         "qdrant.HnswConfigDiff": "memory",
         "qdrant.PayloadStorageParams": "memory",
-        "qdrant.VectorParams": "memory",
         "qdrant.VectorParamsDiff": "memory",
     },
     AUTO_IS_DEFAULT: {
