@@ -3,6 +3,8 @@
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 
 from engine.types.config import Datatype, Distance
@@ -18,6 +20,11 @@ def higher_is_better(distance: Distance) -> bool:
 def preprocess(distance: Distance, vector: np.ndarray) -> np.ndarray:
     """Cosine vectors are stored and queried unit-normalised (as Qdrant does on write)."""
     if distance is Distance.COSINE:
+        if vector.dtype == np.float32:
+            # np.linalg.norm of a 1-D vector without its dispatch: sqrt of the float32 dot, rounded
+            # to float32 (a float64 sqrt rounded to float32 is float32's correctly rounded sqrt)
+            length = math.sqrt(float(vector.dot(vector)))
+            return vector / np.float32(length) if length > 0 else vector
         norm = np.linalg.norm(vector)
         if norm > 0:
             return (vector / norm).astype(np.float32, copy=False)
@@ -86,7 +93,8 @@ def encode(distance: Distance, datatype: Datatype, vectors: np.ndarray) -> np.nd
 
 
 def _preprocess_any(distance: Distance, vectors: np.ndarray) -> np.ndarray:
-    vectors = np.asarray(vectors, dtype=np.float32)
+    if type(vectors) is not np.ndarray or vectors.dtype != np.float32:
+        vectors = np.asarray(vectors, dtype=np.float32)
     return preprocess_many(distance, vectors) if vectors.ndim == 2 else preprocess(distance, vectors)
 
 

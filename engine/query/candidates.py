@@ -51,6 +51,25 @@ def to_points(found: list[Found], with_payload: PayloadSelector, with_vector: Ve
     return out
 
 
+def hits_to_points(hits: list[Hit], with_payload: PayloadSelector, with_vector: VectorSelector) -> list[ScoredPoint]:
+    """`to_points` for hits straight from a search (no `Found` in between): ids and versions of a
+    single segment's hits in one pass each, payloads and vectors only when asked for."""
+    if not hits:
+        return []
+    first = hits[0][1]
+    if hits[-1][1] is first and [h[1] for h in hits].count(first) == len(hits):  # count: identity first
+        offsets = [h[2] for h in hits]
+        ids = first.point_ids(offsets)
+        versions = first.versions_at(offsets)
+    else:
+        ids = [seg.point_id(o) for _, seg, o in hits]
+        versions = [seg.version_at(o) for _, seg, o in hits]
+    if not with_payload.enabled and with_vector is False:
+        return [ScoredPoint(pid, version, score) for pid, version, (score, _, _) in zip(ids, versions, hits, strict=True)]
+    return to_points([Found(pid, score, seg, offset) for pid, (score, seg, offset) in zip(ids, hits, strict=True)],
+                     with_payload, with_vector)
+
+
 def _versions(found: list[Found]) -> list[int]:
     first = found[0].seg
     if all(f.seg is first for f in found):

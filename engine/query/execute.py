@@ -14,11 +14,20 @@ from engine.deadline import Deadline
 from engine.errors import BadRequest
 from engine.filters import CompiledFilter
 from engine.query import formula, fusion, mmr, ordering
-from engine.query.candidates import Found, from_hits, merge_filters, only_ids, to_points, union_ids
-from engine.query.resolve import Collections, Stage, resolve, root_offset
+from engine.query.candidates import (
+    Found,
+    from_hits,
+    hits_to_points,
+    merge_filters,
+    only_ids,
+    to_points,
+    union_ids,
+)
+from engine.query.resolve import Collections, Stage, check_search_params, resolve, root_offset
 from engine.query.scorers import average_vector, search_custom
 from engine.shard.holder import ShardView
 from engine.shard.search import nearest
+from engine.shard.validate import check_query_vector
 from engine.types.filters import Filter
 from engine.types.points import ScoredPoint
 from engine.types.requests import (
@@ -42,9 +51,28 @@ def query(col: ShardView, request: QueryRequest, collections: Collections,
           deadline: Deadline | None = None) -> list[ScoredPoint]:
     """`points/query`: the scored points of `request`, with payloads and vectors as selected.
     `deadline` (the request's `timeout`) is checked before every stage and between segments."""
+    query = request.query
+    if type(query) is NearestQuery and query.mmr is None and query.point_id is None \
+            and query.vector is not None and not request.prefetch:
+        return _plain_nearest(col, request, query.vector, deadline)
     stage = resolve(col, request, collections)
     found = run_stage(col, stage, None, deadline)
     return to_points(found[root_offset(request):], request.with_payload, request.with_vector)
+
+
+def _plain_nearest(col: ShardView, request: QueryRequest, vector: object,
+                   deadline: Deadline | None) -> list[ScoredPoint]:
+    """The most common request, a nearest query by vector without prefetches, without building
+    the stage tree: the same steps `resolve` and `run_stage` take for it (check the vector, search
+    with the root's limit grown by its offset, page), with hits turned into points directly."""
+    if deadline is not None:
+        deadline.check()
+    checked = check_query_vector(col.config.params, request.using, vector)  # type: ignore[arg-type]
+    check_search_params(col, request.using, request.params)
+    hits = nearest(col, request.using, checked, col.compile(request.filter), request.limit + request.offset,
+                   request.params, request.score_threshold, checked=True, deadline=deadline)
+    return hits_to_points(hits[request.offset:] if request.offset else hits, request.with_payload,
+                          request.with_vector)
 
 
 def run_stage(col: ShardView, stage: Stage, parent: Filter | None, deadline: Deadline | None = None) -> list[Found]:

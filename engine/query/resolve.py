@@ -137,16 +137,22 @@ def _stage(col: ShardView, node: QueryRequest | Prefetch, collections: Collectio
         raise BadRequest(f"prefetches depth {depth} exceeds max depth {MAX_PREFETCH_DEPTH}")
     resolver = _Resolver(col, node.using, node.lookup_from, collections)
     query = resolver.query(node.query)
-    if node.params.idf is not None and _vector_search(query) and not uses_idf(col, node.using):
-        # Qdrant (lib/shard/src/query/query_context.rs) refuses it rather than ignoring a scoring param
-        raise BadRequest("Validation failed: search param `idf` requires a sparse vector with the `idf` modifier, "
-                         f'which vector "{node.using}" is not')
+    if _vector_search(query):
+        check_search_params(col, node.using, node.params)
     # only the root's limit grows by its offset; a prefetch keeps its own limit (Qdrant's planner:
     # lib/shard/src/query/planned_query.rs `add` adjusts the root limit, recurse_prefetches does not)
     limit = node.limit + root_offset
     return Stage(query=query, using=node.using, filter=exclude_ids(node.filter, resolver.mentioned),
                  params=node.params, score_threshold=node.score_threshold, limit=limit,
                  prefetch=[_stage(col, p, collections, depth + 1, 0) for p in node.prefetch])
+
+
+def check_search_params(col: ShardView, using: str, params: SearchParams) -> None:
+    """`params` of a vector search of `using` that the collection cannot honour are refused."""
+    if params.idf is not None and not uses_idf(col, using):
+        # Qdrant (lib/shard/src/query/query_context.rs) refuses it rather than ignoring a scoring param
+        raise BadRequest("Validation failed: search param `idf` requires a sparse vector with the `idf` modifier, "
+                         f'which vector "{using}" is not')
 
 
 def _vector_search(query: Query | None) -> bool:

@@ -13,38 +13,49 @@ from contextlib import contextmanager
 
 
 class RWLock:
-    __slots__ = ("_cond", "_readers", "_writer", "_waiting_writers", "_local")
+    __slots__ = ("_mutex", "_cond", "_readers", "_writer", "_waiting_writers", "_local")
 
     def __init__(self) -> None:
-        self._cond = threading.Condition(threading.Lock())
+        # Readers take `_mutex` with plain acquire/release (C calls) and only wait on `_cond`,
+        # which shares it, when a writer holds or wants the lock: every read of every query
+        # passes here, and the Condition's Python-level `with` costs more than the count itself.
+        self._mutex = threading.Lock()
+        self._cond = threading.Condition(self._mutex)
         self._readers = 0
         self._writer = False
         self._waiting_writers = 0
         self._local = threading.local()
 
-    def _held(self) -> int:
-        return getattr(self._local, "depth", 0)
-
     def acquire_read(self) -> None:
-        depth = self._held()
+        local = self._local
+        depth = getattr(local, "depth", 0)
         if depth:
-            self._local.depth = depth + 1  # re-entrant: this thread already counts as a reader
+            local.depth = depth + 1  # re-entrant: this thread already counts as a reader
             return
-        with self._cond:
+        mutex = self._mutex
+        mutex.acquire()
+        try:
             while self._writer or self._waiting_writers:
                 self._cond.wait()
             self._readers += 1
-        self._local.depth = 1
+        finally:
+            mutex.release()
+        local.depth = 1
 
     def release_read(self) -> None:
-        depth = self._held() - 1
-        self._local.depth = depth
+        local = self._local
+        depth = local.depth - 1
+        local.depth = depth
         if depth:
             return
-        with self._cond:
+        mutex = self._mutex
+        mutex.acquire()
+        try:
             self._readers -= 1
             if not self._readers and self._waiting_writers:
                 self._cond.notify_all()  # only writers wait while readers hold the lock
+        finally:
+            mutex.release()
 
     def acquire_write(self) -> None:
         with self._cond:

@@ -99,7 +99,13 @@ def _rescored(column: VectorColumn, labels: np.ndarray, q: SegmentQuery) -> tupl
     if q.threshold is not None:
         kept = np.flatnonzero(dist.passes_threshold(q.distance, scores, q.threshold))
         scores, labels = scores[kept], labels[kept]
-    order = np.argsort(-scores if dist.higher_is_better(q.distance) else scores, kind="stable")
+    # the graph's order almost always holds: check it on a list (cheaper than numpy's calls on
+    # ten values) and sort only when the exact scores disagree
+    values = scores.tolist()
+    higher = dist.higher_is_better(q.distance)
+    if values == sorted(values, reverse=higher):
+        return scores, labels
+    order = np.argsort(-scores if higher else scores, kind="stable")
     return scores[order], labels[order]
 
 

@@ -91,6 +91,25 @@ def locked(segments: Iterable[Segment], write: bool) -> Iterator[None]:
                 segment.lock.release_read()
 
 
+def acquire_reads(segments: tuple[Segment, ...]) -> None:
+    """The read locks of `segments` in tuple order (what `locked(..., write=False)` takes, without
+    the generator: `Shard.reading` calls this for every query); none are held if it raises."""
+    taken = 0
+    try:
+        for segment in segments:
+            segment.lock.acquire_read()
+            taken += 1
+    except BaseException:
+        for segment in reversed(segments[:taken]):
+            segment.lock.release_read()
+        raise
+
+
+def release_reads(segments: tuple[Segment, ...]) -> None:
+    for segment in reversed(segments):
+        segment.lock.release_read()
+
+
 class SegmentHolder:
     def __init__(self, segments: Iterable[Segment]) -> None:
         self.segments: tuple[Segment, ...] = tuple(segments)

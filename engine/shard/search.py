@@ -10,6 +10,8 @@ which: a 1-D array, a 2-D array, a SparseVector.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import numpy as np
 
 from engine import distance as dist
@@ -27,6 +29,7 @@ from engine.segment.vector_column import VectorColumn
 from engine.shard.holder import ShardView
 from engine.shard.idf import idf_weighted
 from engine.shard.validate import check_query_vector
+from engine.types.config import CollectionConfig, Datatype, Distance
 from engine.types.filters import Filter
 from engine.types.points import (
     PayloadSelector,
@@ -123,7 +126,9 @@ def merge_top(parts: list[Part], k: int, higher: bool) -> list[Hit]:
         return []
     if len(parts) == 1:
         scores, offsets, seg = parts[0]
-        return [(s, seg, o) for s, o in zip(scores[:k].tolist(), offsets[:k].tolist(), strict=True)]
+        if scores.shape[0] > k:
+            scores, offsets = scores[:k], offsets[:k]
+        return [(s, seg, o) for s, o in zip(scores.tolist(), offsets.tolist(), strict=True)]
     scores = np.concatenate([p[0] for p in parts]).astype(np.float64, copy=False)
     offsets = np.concatenate([p[1] for p in parts])
     owner = np.repeat(np.arange(len(parts)), [p[0].size for p in parts])
@@ -133,23 +138,55 @@ def merge_top(parts: list[Part], k: int, higher: bool) -> list[Hit]:
                                                offsets[best].tolist(), strict=True)]
 
 
+@dataclass(frozen=True, slots=True)
+class _DensePlan:
+    """What a dense search of one vector space needs from the config, worked out once per config."""
+
+    distance: Distance
+    datatype: Datatype
+    ef: int
+    full_scan_vectors: int
+    indexing_bytes: int
+    higher: bool
+
+
+_PLANS: dict[tuple[int, str], tuple[CollectionConfig, _DensePlan]] = {}
+
+
+def _dense_plan(config: CollectionConfig, using: str) -> _DensePlan:
+    """The plan of `using` under `config`, cached by the config object's identity (configs are
+    replaced, never mutated: a changed config is a new object and gets a new plan)."""
+    entry = _PLANS.get((id(config), using))
+    if entry is not None and entry[0] is config:
+        return entry[1]
+    vp = config.params.vectors[using]
+    hnsw = config.effective_hnsw(using) if vp.hnsw_config else config.hnsw_config
+    plan = _DensePlan(distance=vp.distance, datatype=vp.storage_type, ef=hnsw.ef_construct,
+                      full_scan_vectors=hnsw.full_scan_threshold * 1024 // (vp.size * 4),
+                      indexing_bytes=(config.optimizer_config.indexing_threshold or 0) * 1024,
+                      higher=dist.higher_is_better(vp.distance))
+    if len(_PLANS) >= 256:
+        _PLANS.clear()
+    _PLANS[(id(config), using)] = (config, plan)
+    return plan
+
+
 def _nearest_dense(col: ShardView, using: str, vector: np.ndarray, compiled: CompiledFilter | None, k: int,
                    params: SearchParams, threshold: float | None, exclude: list[PointId] | None,
                    deadline: Deadline | None) -> list[Hit]:
-    vp = col.config.params.vectors[using]
-    hnsw = col.config.effective_hnsw(using) if vp.hnsw_config else col.config.hnsw_config
+    plan = _dense_plan(col.config, using)
     q = SegmentQuery(
-        vector_name=using, vector=dist.prepare_query(vp.distance, vp.storage_type, vector), distance=vp.distance,
-        k=k, params=params, ef=params.hnsw_ef or hnsw.ef_construct, threshold=threshold,
-        full_scan_vectors=hnsw.full_scan_threshold * 1024 // (vp.size * 4),
+        vector_name=using, vector=dist.prepare_query(plan.distance, plan.datatype, vector), distance=plan.distance,
+        k=k, params=params, ef=params.hnsw_ef or plan.ef, threshold=threshold,
+        full_scan_vectors=plan.full_scan_vectors,
     )
-    threshold_bytes = (col.config.optimizer_config.indexing_threshold or 0) * 1024
     parts: list[Part] = []
     for seg in col.segments:
-        if len(seg) == 0:
+        if not len(seg):
             continue  # e.g. the fresh appendable segment right after a seal
-        _check(deadline)
-        if params.indexed_only and not seg.hnsw and seg.vector_bytes() > threshold_bytes:
+        if deadline is not None:
+            deadline.check()
+        if params.indexed_only and not seg.hnsw and seg.vector_bytes() > plan.indexing_bytes:
             continue  # a large segment still waiting for its index
         excluded = seg.offsets_for_ids(exclude) if exclude else _NO_OFFSETS
         quantized = quantized_for(seg, q) if seg.quantized else None
@@ -158,7 +195,7 @@ def _nearest_dense(col: ShardView, using: str, vector: np.ndarray, compiled: Com
         else:
             scores, offsets = search_segment(seg, q, compiled, excluded)
         parts.append((scores, offsets, seg))
-    return merge_top(parts, k, dist.higher_is_better(vp.distance))
+    return merge_top(parts, k, plan.higher)
 
 
 def score_points(col: ShardView, using: str, vector: QueryVector, points: list[tuple[Segment, int]],

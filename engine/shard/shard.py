@@ -4,14 +4,13 @@ one place where operations are applied to segments (see `holder.py` for the lock
 from __future__ import annotations
 
 import time
-from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager
 from typing import Protocol
 
 from engine.segment import Segment
 from engine.shard import apply
 from engine.shard.cadence import WriteCadence
-from engine.shard.holder import SegmentHolder, ShardView, locked
+from engine.shard.holder import SegmentHolder, ShardView, acquire_reads, locked, release_reads
 from engine.types.config import CollectionConfig, with_vector_space, without_vector_space
 from engine.types.operations import (
     CreateFieldIndex,
@@ -38,12 +37,39 @@ class ShardPersistence(Protocol):
         """Persist a config the shard changed itself (a vector space created or deleted)."""
 
 
+class _Reading:
+    """`Shard.reading()` as a plain context manager (every query enters one: no generator)."""
+
+    __slots__ = ("_shard", "_segments")
+
+    def __init__(self, shard: Shard) -> None:
+        self._shard = shard
+        self._segments: tuple[Segment, ...] = ()
+
+    def __enter__(self) -> ShardView:
+        shard = self._shard
+        while True:
+            view = shard.view()
+            segments = view.segments
+            acquire_reads(segments)
+            # the config too: a vector space created or deleted in between changed the columns
+            if shard.holder.segments is segments and shard.config is view.config:
+                self._segments = segments
+                return view
+            release_reads(segments)
+
+    def __exit__(self, *exc: object) -> None:
+        release_reads(self._segments)
+        self._segments = ()
+
+
 class Shard:
     def __init__(self, name: str, config: CollectionConfig) -> None:
         self.name = name
         self.config = config
         self.payload_schema: dict[str, PayloadSchema] = {}
         """Replaced, never mutated (copy on write), so a view can hold it without a copy."""
+        self._view: ShardView | None = None
         self.holder = SegmentHolder([self.new_segment()])
         self.optimizing = 0
         """Optimizations running now (status `yellow` while > 0)."""
@@ -77,10 +103,16 @@ class Shard:
 
     # ---- readers ---------------------------------------------------------------------------
     def view(self) -> ShardView:
-        return ShardView(self.name, self.config, self.payload_schema, self.holder.segments)
+        """The current view: the same object until the segments, the config or the schema change
+        (three identity checks instead of a new frozen dataclass per read)."""
+        view = self._view
+        if view is None or view.segments is not self.holder.segments or view.config is not self.config \
+                or view.payload_schema is not self.payload_schema or view.name is not self.name:
+            view = ShardView(self.name, self.config, self.payload_schema, self.holder.segments)
+            self._view = view
+        return view
 
-    @contextmanager
-    def reading(self) -> Iterator[ShardView]:
+    def reading(self) -> AbstractContextManager[ShardView]:
         """A view whose segments are read-locked until the block ends (no shard-wide lock).
 
         The tuple must still be the current one once its locks are held: a swap in between would
@@ -88,13 +120,7 @@ class Shard:
         which later writes reach, so a moved point could be seen twice. Once the locks are held, a
         swap is harmless: every write that could disagree with the frozen copies needs the write
         lock of a segment this view holds, and waits for the read to end."""
-        while True:
-            view = self.view()
-            with locked(view.segments, write=False):
-                # the config too: a vector space created or deleted in between changed the columns
-                if self.holder.segments is view.segments and self.config is view.config:
-                    yield view
-                    return
+        return _Reading(self)
 
     # ---- the writer ------------------------------------------------------------------------
     def apply(self, op_num: int, op: Operation) -> None:

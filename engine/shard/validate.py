@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 
 from engine.errors import BadInput
@@ -37,7 +39,9 @@ def _check_dense(expected: int, vector: np.ndarray) -> None:
     if vector.ndim != 1 or vector.shape[0] != expected:
         got = vector.shape[0] if vector.ndim == 1 else vector.size
         raise BadInput(f"Vector dimension error: expected dim: {expected}, got {got}")
-    if not np.isfinite(vector).all():  # the method: np.all's Python dispatch costs more than the check
+    # a finite sum of squares means every value is finite (a NaN or an infinity propagates); only
+    # when it is not (a NaN, an infinity, or an overflow of huge finite values) is each value checked
+    if not math.isfinite(vector.dot(vector)) and not np.isfinite(vector).all():
         raise BadInput("Vector contains NaN or infinite values")
 
 
@@ -100,8 +104,12 @@ def check_vectors(params: CollectionParams, vectors: Vectors) -> None:
 def check_query_vector(params: CollectionParams, name: str, vector: VectorValue) -> VectorValue:
     """A query in the space of `name`, checked and normalised: sparse indices sorted; a single dense
     vector against a multivector space becomes a one-row matrix (as Qdrant)."""
-    check_vector_name(params, name)
     dense = params.vectors.get(name)
+    if dense is not None and dense.multivector_config is None and type(vector) is np.ndarray \
+            and vector.ndim == 1:
+        _check_dense(dense.size, vector)  # the common case: a dense query in a dense space
+        return vector
+    check_vector_name(params, name)
     if dense is not None and dense.multivector_config is not None and isinstance(vector, np.ndarray) \
             and vector.ndim == 1:
         vector = vector.reshape(1, -1)
