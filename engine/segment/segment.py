@@ -123,8 +123,7 @@ class Segment:
 
     def point_ids(self, offsets: list[int]) -> list[PointId]:
         """`point_id` of many offsets."""
-        external = self.ids.external
-        return [external[o] for o in offsets]
+        return self.ids.point_ids(offsets)
 
     def vectors_at(self, offset: int, names: Iterable[str] | None = None) -> Vectors:
         wanted = self.columns if names is None else names
