@@ -37,6 +37,7 @@ from engine.errors import BadInput, BadRequest, EngineError, NotFound, ServiceEr
 from engine.point_id import PointId
 from engine.types.filters import FieldMatch, Filter, MatchValue
 from engine.types.points import (
+    ALL_PAYLOAD,
     NO_PAYLOAD,
     FacetHit,
     PayloadSelector,
@@ -342,12 +343,15 @@ class ClusterReads:
         (a group's best hit is in the first groups of the shard that holds it), then every shard
         answers the hits of exactly those groups, so each group gets its best hits from all shards."""
         request.validate()
-        if isinstance(request.query.query, NearestQuery) and request.query.query.mmr is not None:
-            raise BadRequest("MMR queries are not supported in cluster mode yet")
         record = self._record(name)
         query = await lookups.resolve_ids(record.name, request.query, self._retrieve_vectors, self._params)
         local = replace(request, query=query, with_lookup=None)
         shards = select_shards(record, shard_key)
+        if rerank.is_root_mmr(query):
+            groups = await self._mmr_groups(record, local, shards, consistency, timeout)
+            if request.with_lookup is not None:
+                await self._lookup_groups(groups, request)
+            return groups
         order = merge.query_order(query, record.config.params)
         first = await self.fan_out(record, shards, "groups", local, consistency, timeout)
         chosen = merge.merge_groups([answers[0] for answers, _ in first], order, query.limit, request.group_size)
@@ -359,6 +363,23 @@ class ClusterReads:
         groups = merge.merge_groups([answers[0] for answers, _ in second], order, query.limit, request.group_size)
         if request.with_lookup is not None:
             await self._lookup_groups(groups, request)
+        return groups
+
+    async def _mmr_groups(self, record: CollectionRecord, request: GroupsRequest, shards: list[ShardRecord],
+                          consistency: ReadConsistency, timeout: float | None) -> list[PointGroup]:
+        """Groups ranked by MMR: the pool (every matching point unless `candidates_limit` bounds it,
+        as the engine) gathered with whole payloads, then grouped here (cluster/rerank.py)."""
+        params, query = record.config.params, request.query
+        size = None
+        if isinstance(query.query, NearestQuery) and query.query.mmr is not None \
+                and query.query.mmr.candidates_limit is None:
+            counted = await self.fan_out(record, shards, "count", CountRequest(filter=query.filter), consistency,
+                                         timeout)
+            size = max(1, sum(merge.resolve_count(a, c) for a, c in counted))
+        pool_request = replace(rerank.mmr_pool_request(query, params, size), with_payload=ALL_PAYLOAD)
+        [pool] = await self._query_resolved(record, [pool_request], shards, consistency, timeout)
+        groups: list[PointGroup] = await self.call(rerank.mmr_groups, params, request, pool, timeout=timeout,
+                                                   collection=record.name)
         return groups
 
     async def _lookup_groups(self, groups: list[PointGroup], request: GroupsRequest) -> None:

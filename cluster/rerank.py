@@ -10,6 +10,8 @@ on them in a scratch in-memory collection of the same vector layout:
   merged by score into the collection's pool, and the engine's MMR re-ranks that pool, as Qdrant's
   collection re-ranks the shards' candidates. A sparse vector with the `idf` modifier is refused:
   its IDF statistics would be the pool's, not the collection's.
+- Groups ranked by MMR: as the engine, the pool is every matching point unless `candidates_limit`
+  bounds it; the shards' pool (with whole payloads) is grouped by the engine's groups code.
 - Matrix: a uniform sample over the collection: every shard counts its matching points, the
   sample is split over the shards by a multivariate hypergeometric draw on those counts, every
   shard answers a random sample with the vector, and the engine's matrix runs on the drawn points.
@@ -37,9 +39,10 @@ from engine.shard.validate import check_vector_name
 from engine.types.config import CollectionConfig, CollectionParams, Modifier
 from engine.types.filters import Filter, HasVector
 from engine.types.operations import UpsertPoints
-from engine.types.points import NO_PAYLOAD, PointStruct, Record, ScoredPoint, VectorSelector
+from engine.types.points import NO_PAYLOAD, PointGroup, PointStruct, Record, ScoredPoint, VectorSelector
 from engine.types.requests import (
     CountRequest,
+    GroupsRequest,
     MatrixRequest,
     MatrixResult,
     Mmr,
@@ -77,8 +80,9 @@ def scratch(params: CollectionParams, points: Sequence[Record | ScoredPoint]) ->
 
 
 # ---- MMR at the query root ----------------------------------------------------------------------
-def mmr_pool_request(request: QueryRequest, params: CollectionParams) -> QueryRequest:
-    """What each shard answers for a root MMR request: its plain nearest query over the pool size."""
+def mmr_pool_request(request: QueryRequest, params: CollectionParams, size: int | None = None) -> QueryRequest:
+    """What each shard answers for a root MMR request: its plain nearest query over the pool size
+    (`candidates_limit`, else `size`, else the root's offset + limit)."""
     query = request.query
     if not isinstance(query, NearestQuery) or query.mmr is None:
         raise TypeError("an MMR request is needed")
@@ -86,8 +90,9 @@ def mmr_pool_request(request: QueryRequest, params: CollectionParams) -> QueryRe
     if sparse is not None and sparse.modifier is Modifier.IDF:
         raise BadRequest("MMR over a sparse vector with the idf modifier is not supported in cluster mode yet")
     pool = query.mmr.candidates_limit
-    size = merge.root_offset(request) + request.limit if pool is None else pool
-    return replace(request, query=NearestQuery(vector=query.vector), offset=0, limit=size,
+    if pool is None:
+        pool = merge.root_offset(request) + request.limit if size is None else size
+    return replace(request, query=NearestQuery(vector=query.vector), offset=0, limit=pool,
                    with_vector=_with_vector(request.with_vector, request.using))
 
 
@@ -107,6 +112,26 @@ def mmr_rerank(params: CollectionParams, request: QueryRequest, pool: list[Score
         origin = source[hit.id]
         hit.version, hit.shard_key = origin.version, origin.shard_key
     return hits
+
+
+def mmr_groups(params: CollectionParams, request: GroupsRequest, pool: list[ScoredPoint]) -> list[PointGroup]:
+    """The engine's groups over the merged pool ranked by MMR (a pool thread). The pool holds whole
+    payloads (grouping reads them); the request's own selection shapes the hits."""
+    query = request.query.query
+    if not isinstance(query, NearestQuery) or query.mmr is None:
+        raise TypeError("an MMR request is needed")
+    col = scratch(params, pool)
+    local = replace(request, with_lookup=None, query=replace(
+        request.query, filter=None, prefetch=[], lookup_from=None,
+        query=NearestQuery(vector=query.vector, mmr=Mmr(diversity=query.mmr.diversity,
+                                                        candidates_limit=max(1, len(pool))))))
+    groups = engine_reads.query_groups(col, local)
+    source: dict[PointId, ScoredPoint] = {p.id: p for p in pool}
+    for group in groups:
+        for hit in group.hits:
+            origin = source[hit.id]
+            hit.version, hit.shard_key = origin.version, origin.shard_key
+    return groups
 
 
 # ---- the search matrix ----------------------------------------------------------------------------

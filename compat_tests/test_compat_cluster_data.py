@@ -214,3 +214,21 @@ def test_search_matrix_sample_spans_the_shards(loaded: Loaded) -> None:
         sampled = set(pairs)
         assert len(sampled) == 24
         assert all(len(n) == 2 and all(b in sampled and b != a for _, b in n) for a, n in pairs.items())
+
+
+def test_groups_ranked_by_mmr_congruent(loaded: Loaded) -> None:
+    """Groups over an MMR ranking: the pool (bounded by candidates_limit, else every matching point)
+    comes from every shard and is ranked and grouped as on one node."""
+    rng = random.Random(SEED + 13)
+    for number, pool in enumerate([60, None]):
+        kwargs: dict[str, Any] = {
+            "query": models.NearestQuery(nearest=query_vector(rng), mmr=models.Mmr(diversity=0.5,
+                                                                                   candidates_limit=pool)),
+            "using": "cos", "group_by": "city", "limit": 4, "group_size": 2, "with_payload": ["city"],
+            "query_filter": FILTERS[number], "search_params": models.SearchParams(exact=True),
+        }
+        want = loaded.single.query_points_groups(loaded.name, **kwargs).groups
+        got = loaded.clients[number % 3].query_points_groups(loaded.name, **kwargs).groups
+        assert [g.id for g in got] == [g.id for g in want], pool
+        for mine, theirs in zip(got, want, strict=True):
+            assert compare_hits(theirs.hits, mine.hits, limit=2) is None, (pool, mine.id)

@@ -3,6 +3,8 @@ gives on one collection holding all the points."""
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import numpy as np
 import pytest
 
@@ -17,9 +19,9 @@ from engine.types.config import (
     SparseVectorParams,
     VectorParams,
 )
-from engine.types.operations import UpsertPoints
+from engine.types.operations import SetPayload, UpsertPoints
 from engine.types.points import ALL_PAYLOAD, PointStruct
-from engine.types.requests import MatrixRequest, Mmr, NearestQuery, QueryRequest, SearchParams
+from engine.types.requests import GroupsRequest, MatrixRequest, Mmr, NearestQuery, QueryRequest, SearchParams
 
 DISTANCES = [Distance.COSINE, Distance.DOT, Distance.EUCLID, Distance.MANHATTAN]
 
@@ -78,3 +80,18 @@ def test_matrix_over_every_point_is_the_engines(distance: Distance) -> None:
     assert got.ids == want.ids
     assert [(r, c) for r, c, _ in got.entries] == [(r, c) for r, c, _ in want.entries]
     assert np.allclose([s for *_, s in got.entries], [s for *_, s in want.entries])
+
+
+def test_groups_over_the_mmr_pool_are_the_engines() -> None:
+    col = _collection(Distance.COSINE, n=120)
+    col.update(SetPayload(payload={"g": "a"}, ids=list(range(0, 120, 3))))
+    col.update(SetPayload(payload={"g": "b"}, ids=list(range(1, 120, 3))))
+    query = np.random.default_rng(4).normal(size=6).astype(np.float32)
+    request = GroupsRequest(query=QueryRequest(query=NearestQuery(vector=query, mmr=Mmr(diversity=0.4)), using="v",
+                                               limit=2, with_payload=ALL_PAYLOAD, params=SearchParams(exact=True)),
+                            group_by="g", group_size=3)
+    want = reads.query_groups(col, request)
+    pool_request = replace(rerank.mmr_pool_request(request.query, col.config.params, size=120),
+                           with_payload=ALL_PAYLOAD)
+    got = rerank.mmr_groups(col.config.params, request, reads.query(col, pool_request))
+    assert [(g.id, [h.id for h in g.hits]) for g in got] == [(g.id, [h.id for h in g.hits]) for g in want]
