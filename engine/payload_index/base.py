@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import threading
 from abc import ABC, abstractmethod
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, MutableMapping, Sequence
 from typing import Any
 
 import numpy as np
@@ -63,7 +63,8 @@ class PayloadIndex(ABC):
     def __init__(self, key: str, schema: PayloadSchema) -> None:
         self.key = key
         self.schema = schema
-        self._values: dict[int, list[Any]] = {}
+        self._values: MutableMapping[int, list[Any]] = {}
+        """Indexed values per offset (engine/payload_index/loaded_values.py for a loaded index)."""
         self._unsure: set[int] = set()
         self._unsure_array: np.ndarray | None = None
         self._lock = threading.RLock()

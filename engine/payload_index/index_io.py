@@ -15,6 +15,7 @@ import numpy as np
 
 from engine.payload_index import create_payload_index
 from engine.payload_index.base import PayloadIndex
+from engine.payload_index.loaded_values import LoadedValues
 from engine.payload_index.value_indexes import (
     BoolIndex,
     DatetimeIndex,
@@ -58,15 +59,11 @@ def import_state(key: str, schema: PayloadSchema, state: dict[str, Any]) -> Payl
         return None
     index._column._codes = np.asarray(state["codes"], dtype=index._dtype)
     index._column._offs = np.asarray(state["offs"], dtype=np.int64)
-    offsets = np.asarray(state["offsets"], dtype=np.int64).tolist()
     counts = np.asarray(state["counts"], dtype=np.int64)
-    flat = state["flat"]
-    if counts.size and bool((counts == 1).all()):
-        index._values = dict(zip(offsets, map(list, zip(flat, strict=True)), strict=True))
-    else:
-        bounds = np.cumsum(counts).tolist()
-        starts = [0, *bounds[:-1]]
-        index._values = {o: flat[s:e] for o, s, e in zip(offsets, starts, bounds, strict=True)}
+    flat = state["flat"] if isinstance(state["flat"], list) else list(state["flat"])
+    if int(counts.sum()) != len(flat):
+        raise ValueError(f"index state of {key!r}: {len(flat)} values for {int(counts.sum())} counted")
+    index._values = LoadedValues(np.asarray(state["offsets"], dtype=np.int64), counts, flat)
     index._unsure = set(np.asarray(state["unsure"], dtype=np.int64).tolist())
     index._unsure_array = None
     if isinstance(index, KeywordIndex):
