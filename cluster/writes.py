@@ -2,7 +2,8 @@
 answer as Qdrant's `wait`: `acknowledged` once JetStream stored every part on a quorum (the PubAck),
 `completed` once `write_consistency_factor` Active replicas of each touched shard applied it.
 
-Checked before anything is published (so a refused write changes nothing): the routing (a custom
+An operation too large for one NATS message is cut by points or ids into consecutive messages
+(`messages`). Checked before anything is published (so a refused write changes nothing): the routing (a custom
 sharded collection needs a shard key for inserts) and, with `wait=true`, that enough Active replicas
 are alive (a shortage must last the liveness grace, cluster/liveness.py, before it refuses). Errors a replica's engine raises (a missing point, a wrong vector name) come back to a
 waiting writer as the same error kind; a `wait=false` writer does not see them (as Qdrant).
@@ -12,8 +13,9 @@ from __future__ import annotations
 
 import asyncio
 import uuid
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import partial
+from typing import Any
 
 from nats.js.api import PubAck
 
@@ -25,7 +27,19 @@ from cluster.routing import split
 from engine import errors
 from engine.errors import BadInput, BadRequest, EngineError, NotFound, ServiceError, Timeout
 from engine.persistence.codec import encode
-from engine.types.operations import CreateVectorName, DeleteVectorName, Operation
+from engine.types.operations import (
+    ClearPayload,
+    CreateVectorName,
+    DeletePayload,
+    DeletePoints,
+    DeleteVectorName,
+    DeleteVectors,
+    Operation,
+    OverwritePayload,
+    SetPayload,
+    UpdateVectors,
+    UpsertPoints,
+)
 from engine.types.sharding import ShardKeySelector
 
 LIVENESS_CHECK_S = 0.25
@@ -83,6 +97,45 @@ def plan(record: CollectionRecord, op: Operation, selector: ShardKeySelector | N
     return [part for group in target_shards(record, selector) for part in split(op, group)]
 
 
+_HEADROOM = 4096
+"""Bytes of a NATS message kept free for the headers (the message id) and the framing."""
+_POINT_LISTS = (UpsertPoints, UpdateVectors)
+_ID_LISTS = (DeletePoints, SetPayload, OverwritePayload, DeletePayload, ClearPayload, DeleteVectors)
+
+
+def _items(op: Operation) -> list[Any] | None:
+    """The points or ids an operation acts on one by one (None: it cannot be cut)."""
+    if isinstance(op, _POINT_LISTS):
+        return list(op.points)
+    if isinstance(op, _ID_LISTS) and isinstance(op.ids, list):
+        return list(op.ids)
+    return None
+
+
+def _with_items(op: Operation, items: list[Any]) -> Operation:
+    changed: Any = replace
+    return changed(op, points=items) if isinstance(op, _POINT_LISTS) else changed(op, ids=items)  # type: ignore[no-any-return]
+
+
+def messages(op: Operation, limit: int) -> list[bytes]:
+    """`op` as shard stream messages of at most `limit` bytes (NATS refuses a message above its
+    `max_payload`, 1 MB by default, and an upsert batch is easily larger): an operation on a list of
+    points or ids is cut into consecutive operations on parts of the list, applied in that order as
+    the batch would be. One that cannot be cut (one point over the limit) is refused with a 400
+    before anything of the write is published."""
+    data = encode(op)
+    if len(data) <= limit:
+        return [data]
+    items = _items(op)
+    if items is None or len(items) < 2:
+        raise BadRequest(f"An operation of {len(data)} bytes exceeds the cluster's message limit of {limit} bytes "
+                         "(the NATS servers' max_payload)")
+    pieces = min(len(items), -(-len(data) * 5 // (limit * 4)))  # ~80% full: fewer re-cuts
+    size = -(-len(items) // pieces)
+    return [m for start in range(0, len(items), size) for m in messages(_with_items(op, items[start:start + size]),
+                                                                         limit)]
+
+
 def _not_enough(node: ClusterNode, shard_id: int, have: int, need: int) -> ServiceError:
     return ServiceError(f"The replica set for shard {shard_id} on peer {node.peer_id} does not have enough "
                         f"active replicas: {have} of {need} required by write_consistency_factor")
@@ -122,13 +175,15 @@ async def write(node: ClusterNode, name: str, ops: list[Operation], wait: bool, 
     record = node.record(name)
     keys = selectors or [None] * len(ops)
     plans = [plan(record, op, key) for op, key in zip(ops, keys, strict=True)]  # all routed before any is sent
+    limit = max(1024, node.nc.max_payload - _HEADROOM)
+    encoded = [[(shard_id, data) for shard_id, part in parts for data in messages(part, limit)] for parts in plans]
     if wait:
         await _check_replicas(node, record, {sid for parts in plans for sid, _ in parts})
     published: list[list[Published]] = []
-    for parts in plans:
+    for parts_data in encoded:
         done = []
-        for shard_id, part in parts:
-            ack = await _publish(node, record, shard_id, encode(part))
+        for shard_id, data in parts_data:
+            ack = await _publish(node, record, shard_id, data)
             done.append(Published(shard_id, ack.seq))
         published.append(done)
     if wait:

@@ -154,3 +154,24 @@ def test_shard_keys_over_grpc(grpc_clients: list[QdrantClient]) -> None:
 def test_cluster_info_of_a_missing_collection(grpc_clients: list[QdrantClient]) -> None:
     _refused(lambda: grpc_clients[0].collection_cluster_info("no_such_collection_here"), grpc.StatusCode.NOT_FOUND,
              "no_such_collection_here")
+
+
+def test_upsert_batch_larger_than_one_nats_message(cluster: LocalCluster) -> None:
+    """A 1,500 x 300 upsert (about 2 MB encoded, NATS takes 1 MB per message) is cut into several
+    stream messages; every point arrives, and reads of it are chunked back."""
+    writer = url_client(cluster.nodes[0].url, cluster.nodes[0].grpc_port, "rest")
+    reader = url_client(cluster.nodes[2].url, cluster.nodes[2].grpc_port, "grpc")
+    name = unique_name("cluster_big")
+    writer.create_collection(name, vectors_config=models.VectorParams(size=300, distance=models.Distance.DOT),
+                             shard_number=2, replication_factor=2, write_consistency_factor=2)
+    try:
+        points = [models.PointStruct(id=i, vector=[(i % 97) / 97.0] * 300, payload={"i": i}) for i in range(1500)]
+        assert writer.upsert(name, points=points, wait=True).status == models.UpdateStatus.COMPLETED
+        assert reader.count(name, exact=True).count == 1500
+        records = reader.retrieve(name, ids=list(range(0, 1500, 7)), with_vectors=True)
+        assert len(records) == len(range(0, 1500, 7))
+        assert all(r.vector[0] == pytest.approx((r.id % 97) / 97.0) for r in records)  # type: ignore[index]
+    finally:
+        writer.delete_collection(name)
+        writer.close()
+        reader.close()

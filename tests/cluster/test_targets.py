@@ -47,3 +47,28 @@ def test_named_vector_changes_are_refused_in_cluster_mode() -> None:
     from engine.types.operations import DeleteVectorName
     with pytest.raises(BadRequest, match="not supported in cluster mode yet"):
         plan(_record("auto", [None]), DeleteVectorName(name="v"), None)
+
+
+def test_large_operations_are_cut_into_messages_under_the_limit() -> None:
+    import numpy as np
+
+    from cluster.writes import messages
+    from engine.errors import BadRequest
+    from engine.persistence.codec import decode
+    from engine.types.operations import DeletePoints, UpsertPoints
+    from engine.types.points import PointStruct
+
+    rng = np.random.default_rng(5)
+    points = [PointStruct(id=i, vectors={"": rng.normal(size=64).astype(np.float32)}, payload={"i": i})
+              for i in range(1000)]
+    upsert = UpsertPoints(points=points, update_mode="insert_only")
+    cut = messages(upsert, 50_000)
+    assert len(cut) > 5 and all(len(m) <= 50_000 for m in cut)
+    parts = [decode(m) for m in cut]
+    assert all(isinstance(p, UpsertPoints) and p.update_mode == "insert_only" for p in parts)
+    assert [p.id for part in parts for p in part.points] == list(range(1000))
+    deletes = [decode(m) for m in messages(DeletePoints(ids=list(range(20_000))), 20_000)]
+    assert len(deletes) > 1 and [i for d in deletes for i in d.ids] == list(range(20_000))
+    assert len(messages(DeletePoints(ids=[1, 2]), 20_000)) == 1
+    with pytest.raises(BadRequest, match="exceeds the cluster's message limit"):
+        messages(UpsertPoints(points=points[:1]), 100)
