@@ -63,11 +63,17 @@ def import_state(key: str, schema: PayloadSchema, state: dict[str, Any]) -> Payl
     flat = state["flat"] if isinstance(state["flat"], list) else list(state["flat"])
     if int(counts.sum()) != len(flat):
         raise ValueError(f"index state of {key!r}: {len(flat)} values for {int(counts.sum())} counted")
-    index._values = LoadedValues(np.asarray(state["offsets"], dtype=np.int64), counts, flat)
-    index._unsure = set(np.asarray(state["unsure"], dtype=np.int64).tolist())
-    index._unsure_array = None
     if isinstance(index, KeywordIndex):
         terms = list(state["terms"])
         index._term_list = terms
         index._terms = dict(zip(terms, range(len(terms)), strict=True))
+        # one object per distinct term instead of one decoded string per indexed value
+        canonical = dict(zip(terms, terms, strict=True))
+        flat = [canonical.get(v, v) for v in flat]
+    elif isinstance(index, IntegerIndex):  # only ints (no bools, no floats): equal keys are equal values
+        seen: dict[int, int] = {}
+        flat = [seen.setdefault(v, v) for v in flat]
+    index._values = LoadedValues(np.asarray(state["offsets"], dtype=np.int64), counts, flat)
+    index._unsure = set(np.asarray(state["unsure"], dtype=np.int64).tolist())
+    index._unsure_array = None
     return index
