@@ -71,6 +71,7 @@ class Replica:
         """The stream was trimmed past `applied`: this replica cannot go on from the stream."""
         self._on_behind = on_behind
         self._reported = 0.0
+        self._stopping = False
 
     @property
     def stream(self) -> str:
@@ -98,11 +99,17 @@ class Replica:
         self._fresh = True
 
     async def stop(self) -> None:
-        if self._task is not None:
-            self._task.cancel()
-            with contextlib.suppress(asyncio.CancelledError, Exception):
-                await self._task
-            self._task = None
+        """End the consuming task. Cancelled again until it is done: Python 3.11's `wait_for` (inside
+        nats-py's fetch) drops a cancellation that arrives as its message does, and awaiting the task
+        itself would then wait for good (a reconcile pass hung on a replica drop under load)."""
+        self._stopping = True
+        task, self._task = self._task, None
+        if task is not None:
+            while not task.done():
+                task.cancel()
+                await asyncio.wait({task}, timeout=1.0)
+            if not task.cancelled():
+                task.exception()  # retrieved: a task that failed is being stopped anyway
         if self._sub is not None:
             with contextlib.suppress(Exception):
                 await self._sub.unsubscribe()
@@ -116,7 +123,7 @@ class Replica:
         self.progress.remove()
 
     async def _loop(self) -> None:
-        while not self.behind:
+        while not self.behind and not self._stopping:
             try:
                 msgs = await self._sub.fetch(FETCH_BATCH, timeout=1.0)
             except TimeoutError:  # nats-py raises its own (a subclass) or asyncio's: nothing new
@@ -135,6 +142,8 @@ class Replica:
                 with contextlib.suppress(Exception):
                     await self._subscribe()  # its consumer may be gone with a server: from `applied` + 1
                 continue
+            if self._stopping:
+                return  # a cancellation the fetch swallowed (see stop)
             try:
                 for msg in msgs:
                     if not await self._handle(msg):
