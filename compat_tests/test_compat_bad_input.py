@@ -158,8 +158,18 @@ def test_create_existing_through_stock_client(client: QdrantClient, collection_n
 
 
 def test_validation_error_is_422(raw: httpx.Client, collection_name: str) -> None:
-    response = raw.put(f"/collections/{collection_name}", json={"vectors": {"size": 0, "distance": "Dot"}})
+    response = raw.put(f"/collections/{collection_name}", json={"vectors": {"size": 70000, "distance": "Dot"}})
     assert_qdrant_error(response, 422, "Validation error in JSON body", "vectors.size")
+    assert assert_ok(raw.get(f"/collections/{collection_name}/exists")) == {"exists": False}
+
+
+def test_vector_size_zero_is_a_format_error(raw: httpx.Client, collection_name: str) -> None:
+    """Qdrant's `size` is a NonZeroU64 inside the untagged `VectorsConfig` (lib/collection/src/operations/
+    types.rs): 0 fails to deserialize (400), it never reaches the validator's range (422)."""
+    for vectors in ({"size": 0, "distance": "Dot"}, {"a": {"size": 0, "distance": "Dot"}}):
+        response = raw.put(f"/collections/{collection_name}", json={"vectors": vectors})
+        assert_qdrant_error(response, 400, "Format error in JSON body: data did not match any variant of untagged "
+                            "enum VectorsConfig")
     assert assert_ok(raw.get(f"/collections/{collection_name}/exists")) == {"exists": False}
 
 

@@ -154,7 +154,8 @@ def _vector_params(raw: Any) -> VectorParams:
     if isinstance(size, bool) or not isinstance(size, int):
         raise format_error("missing or invalid field `size` of vector params")
     if size < 1:
-        raise ValidationError("Validation error in JSON body: [vectors.size: value 0 invalid, must be 1 or larger]")
+        # `size` is a NonZeroU64 inside Qdrant's untagged VectorsConfig: serde fails on both variants
+        raise format_error("data did not match any variant of untagged enum VectorsConfig")
     distance = _DISTANCES.get(obj.get("distance"))  # type: ignore[arg-type]
     if distance is None:
         raise format_error(
