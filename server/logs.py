@@ -7,10 +7,11 @@ target is a Python logger name; Rust-style `a::b` is read as `a.b`). `logger.for
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import sys
 import time
-from typing import TYPE_CHECKING
+from typing import IO, TYPE_CHECKING
 
 import orjson
 
@@ -71,6 +72,58 @@ class TextFormatter(logging.Formatter):
         return line
 
 
+class LoopBatchedHandler(logging.StreamHandler[IO[str]]):
+    """A stream handler that writes the lines logged on a running event loop once per loop
+    iteration, together, instead of one write (and flush) per line.
+
+    The access log writes a line per request; each write is a system call that lets go of the GIL,
+    and the event loop then waits to take it back from an engine thread between its hnswlib calls.
+    Under load one loop iteration serves several requests, so their lines go out in one write at
+    the end of it (`call_soon`). A line logged off the loop (an engine or optimizer thread) is
+    written at once, after any lines still waiting, so the stream keeps the order of the records;
+    `flush` (and `logging.shutdown` at exit) writes whatever waits."""
+
+    def __init__(self, stream: IO[str]) -> None:
+        super().__init__(stream)
+        self._pending: list[str] = []
+        self._scheduled_on: asyncio.AbstractEventLoop | None = None
+
+    def emit(self, record: logging.LogRecord) -> None:  # called with self.lock held (Handler.handle)
+        try:
+            line = self.format(record) + self.terminator
+            try:
+                loop = asyncio.get_running_loop()
+            except RuntimeError:
+                loop = None
+            if loop is None:
+                self._write(line)
+                return
+            self._pending.append(line)
+            if self._scheduled_on is not loop:  # first line of this iteration (or of a new loop)
+                self._scheduled_on = loop
+                loop.call_soon(self.flush)
+        except Exception:  # noqa: BLE001 - logging reports its own failures (stderr), as StreamHandler
+            self.handleError(record)
+
+    def flush(self) -> None:
+        self.acquire()
+        try:
+            self._scheduled_on = None
+            self._write("")
+        finally:
+            self.release()
+
+    def _write(self, line: str) -> None:
+        """`line` after the waiting lines, in one write, then a flush of the stream."""
+        if self._pending:
+            line = "".join(self._pending) + line
+            self._pending.clear()
+        if line:
+            self.stream.write(line)
+        if self.stream and hasattr(self.stream, "flush"):
+            self.stream.flush()
+
+
 def parse_level(spec: str) -> tuple[int, dict[str, int]]:
     """`INFO,a.b=debug` → (root level, {logger: level}); ValueError names the bad part."""
     root = logging.INFO
@@ -99,7 +152,7 @@ def setup_logging(settings: Settings) -> None:
     except ValueError as exc:
         key = "logger.log_level" if settings.logger.log_level else "log_level"
         raise ConfigError(f"invalid configuration: '{key}': {exc}") from None
-    handler = logging.StreamHandler(sys.stderr)
+    handler = LoopBatchedHandler(sys.stderr)
     handler.setFormatter(TextFormatter() if settings.logger.format == "text" else JsonFormatter())
     root = logging.getLogger()
     root.handlers[:] = [handler]
