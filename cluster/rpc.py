@@ -8,7 +8,8 @@ Python class names), never pickles.
 
 NATS limits one message to the server's `max_payload` (1 MB by default), and a scroll page with
 vectors is easily larger: an answer is sent as numbered chunks `[index, total, bytes]` to the
-caller's reply subject and joined there. Requests are small (a query, ids) and go in one message.
+caller's reply subject and joined there. A request larger than one message (many ids, a batch of
+big query vectors) goes the same way to the peer's subject, joined by its reply subject there.
 
 Calls from all callers of one node share one wildcard reply subscription (`<inbox>.<token>`); each
 served request runs as its own task, so a slow search never holds up the next request.
@@ -19,6 +20,7 @@ from __future__ import annotations
 import asyncio
 import itertools
 import logging
+import time
 from collections.abc import Awaitable, Callable
 from typing import Any
 
@@ -37,6 +39,8 @@ Handler = Callable[[str, str, list[int], Any], Awaitable[Any]]
 DEFAULT_TIMEOUT = 30.0
 _HEADROOM = 4096
 """Bytes of a chunk kept free for the framing and the NATS headers."""
+_ENVELOPE = b"\x84"
+"""The first byte of a whole request: msgpack's map of 4 entries (a chunk is an array of 3)."""
 
 _KINDS: dict[str, type[errors.EngineError]] = {
     name: cls for name, cls in vars(errors).items()
@@ -78,6 +82,8 @@ class RpcServer:
         self.handler = handler
         self._sub: Any = None
         self._tasks: set[asyncio.Task[None]] = set()
+        self._partial: dict[str, tuple[float, dict[int, bytes]]] = {}
+        """Chunked requests being received, by reply subject: (first chunk's time, parts)."""
 
     async def start(self) -> None:
         self._sub = await self.nc.subscribe(subject(self.peer_id), cb=self._on_message)
@@ -90,14 +96,31 @@ class RpcServer:
             task.cancel()
 
     async def _on_message(self, msg: Msg) -> None:
-        # nats-py runs one subscription's callbacks one after the other: hand each call to a task
-        task = asyncio.get_running_loop().create_task(self._serve(msg))
+        # nats-py runs one subscription's callbacks one after the other (so the chunks of a request
+        # arrive here in order): hand each whole call to a task
+        data = msg.data if msg.data[:1] == _ENVELOPE else self._chunk(msg)  # else one chunk of a larger request
+        if data is None:
+            return
+        task = asyncio.get_running_loop().create_task(self._serve(msg, data))
         self._tasks.add(task)
         task.add_done_callback(self._tasks.discard)
 
-    async def _serve(self, msg: Msg) -> None:
+    def _chunk(self, msg: Msg) -> bytes | None:
+        """Keep one chunk of a request; the whole request once its last chunk came."""
+        now = time.monotonic()
+        for reply in [r for r, (t, _) in self._partial.items() if now - t > 2 * DEFAULT_TIMEOUT]:
+            del self._partial[reply]  # its caller gave up long ago
+        index, total, part = msgpack.unpackb(msg.data, raw=False)
+        parts = self._partial.setdefault(msg.reply, (now, {}))[1]
+        parts[index] = part
+        if len(parts) < total:
+            return None
+        del self._partial[msg.reply]
+        return b"".join(parts[i] for i in range(total))
+
+    async def _serve(self, msg: Msg, data: bytes) -> None:
         try:
-            envelope = msgpack.unpackb(msg.data, raw=False)
+            envelope = msgpack.unpackb(data, raw=False)
             request = codec.decode(envelope["r"])
             result = await self.handler(envelope["m"], envelope["c"], list(envelope["s"]), request)
             answer: dict[str, Any] = {"ok": codec.encode(result)}
@@ -147,8 +170,10 @@ class RpcClient:
         envelope = msgpack.packb({"m": method, "c": collection, "s": shards, "r": codec.encode(request)},
                                  use_bin_type=True)
         wait = DEFAULT_TIMEOUT if timeout is None else timeout
+        size = max(1024, self.nc.max_payload - _HEADROOM)
         try:
-            await self.nc.publish(subject(peer_id), envelope, reply=reply)
+            for chunk in [envelope] if len(envelope) <= size else _chunks(envelope, size):
+                await self.nc.publish(subject(peer_id), chunk, reply=reply)
             data = await asyncio.wait_for(self._collect(queue, peer_id), wait)
         except TimeoutError:
             raise PeerUnavailable(f"peer {peer_id} did not answer {method} within {wait} s") from None

@@ -64,6 +64,8 @@ async def _handler(method: str, collection: str, shards: list[int], request: Any
         case "count":
             await asyncio.sleep(0.2 if shards == [0] else 0)
             return len(shards)
+        case "echo":
+            return request
         case "missing":
             raise NotFound("Collection `nope` doesn't exist!")
         case _:
@@ -116,5 +118,27 @@ def test_a_peer_nobody_serves_is_unavailable(nats_url: str) -> None:
             assert time.monotonic() - start < 2  # NATS' no-responders answer, not the timeout
         finally:
             await client.stop()
+            await nc.close()
+    _run(scenario())
+
+
+def test_requests_larger_than_one_message_arrive_whole(nats_url: str) -> None:
+    async def scenario() -> None:
+        nc = await nats.connect(nats_url, max_reconnect_attempts=1, connect_timeout=5)
+        server = RpcServer(nc, 8, _handler)
+        client = RpcClient(nc)
+        await server.start()
+        await client.start()
+        try:
+            ids = [f"{i:08d}-0000-4000-8000-000000000000" for i in range(5000)]  # ~200 kB: 4+ chunks
+            assert await client.call(8, "echo", "col", [0], ids) == ids
+            both = await asyncio.gather(client.call(8, "echo", "col", [0], ids[:3000]),
+                                        client.call(8, "echo", "col", [1], ids[2000:]))
+            assert both == [ids[:3000], ids[2000:]]  # two chunked requests at once stay apart
+            assert await client.call(8, "count", "col", [1, 2], CountRequest()) == 2  # small ones as before
+            assert not server._partial
+        finally:
+            await client.stop()
+            await server.stop()
             await nc.close()
     _run(scenario())
