@@ -69,10 +69,10 @@ def import_state(key: str, schema: PayloadSchema, state: dict[str, Any]) -> Payl
         index._terms = dict(zip(terms, range(len(terms)), strict=True))
         # one object per distinct term instead of one decoded string per indexed value
         canonical = dict(zip(terms, terms, strict=True))
-        flat = [canonical.get(v, v) for v in flat]
+        flat = list(map(canonical.get, flat, flat))  # get(v, v), looped in C
     elif isinstance(index, IntegerIndex):  # only ints (no bools, no floats): equal keys are equal values
         seen: dict[int, int] = {}
-        flat = [seen.setdefault(v, v) for v in flat]
+        flat = list(map(seen.setdefault, flat, flat))
     index._values = LoadedValues(np.asarray(state["offsets"], dtype=np.int64), counts, flat)
     index._unsure = set(np.asarray(state["unsure"], dtype=np.int64).tolist())
     index._unsure_array = None
