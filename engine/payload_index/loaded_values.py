@@ -17,12 +17,16 @@ class LoadedValues(MutableMapping[int, list[Any]]):
     def __init__(self, offsets: np.ndarray, counts: np.ndarray, flat: list[Any]) -> None:
         offsets = np.asarray(offsets, dtype=np.int64)
         counts = np.asarray(counts, dtype=np.int64)
-        starts = np.cumsum(counts) - counts
-        order = np.argsort(offsets, kind="stable")
-        self._offsets = offsets[order]
-        self._starts = starts[order]
-        self._counts = counts[order]
         self._flat = flat
+        self._starts: np.ndarray | None = None
+        self._counts: np.ndarray | None = None
+        if bool((counts == 1).all()) and bool((offsets[1:] > offsets[:-1]).all()):
+            self._offsets = offsets  # the usual state: one value per offset, in offset order (entry i = flat[i])
+        else:
+            order = np.argsort(offsets, kind="stable")
+            self._offsets = offsets[order]
+            self._starts = (np.cumsum(counts) - counts)[order]
+            self._counts = counts[order]
         self._live = np.ones(offsets.shape[0], dtype=bool)
         self._live_count = int(offsets.shape[0])
         self._extra: dict[int, list[Any]] = {}
@@ -36,6 +40,8 @@ class LoadedValues(MutableMapping[int, list[Any]]):
         return -1
 
     def _run(self, i: int) -> list[Any]:
+        if self._starts is None or self._counts is None:
+            return self._flat[i: i + 1]
         start = int(self._starts[i])
         return self._flat[start: start + int(self._counts[i])]
 

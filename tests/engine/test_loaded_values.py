@@ -17,3 +17,10 @@ def test_loaded_values_behave_like_the_dict() -> None:
     values[2] = ["g"]  # an offset whose base entry is gone comes back as a new entry
     assert dict(values) == {7: ["a"], 9: ["f"], 2: ["g"]} and len(values) == 3
     assert values.get(7) == ["a"] and values.get(-1) is None and values.get(100) is None
+
+
+def test_one_value_per_offset_in_offset_order() -> None:
+    values = LoadedValues(np.array([1, 4, 6]), np.array([1, 1, 1]), [10, 40, 60])
+    assert dict(values) == {1: [10], 4: [40], 6: [60]}
+    values[4] = [41, 42]
+    assert values.pop(1) == [10] and dict(values) == {6: [60], 4: [41, 42]} and len(values) == 2
