@@ -164,6 +164,14 @@ class ClusterReads:
     def _live(self, record: CollectionRecord, shard: ShardRecord) -> int:
         return len(self._replicas(record, shard))
 
+    def _short_for_good(self, record: CollectionRecord, shard: ShardRecord, asked: int) -> bool:
+        """Too few Active replicas whatever heartbeats come: the others are not Active (Partial,
+        Recovery) or on peers that left the cluster."""
+        current = self.node.meta.collections.get(record.name)
+        now = None if current is None else current.shard(shard.id)
+        active = [p for p, st in (now.replicas.items() if now else ()) if st == ACTIVE]
+        return len([p for p in active if p in self.node.meta.peers]) < asked
+
     async def _ask(self, peer: int, method: str, record: CollectionRecord, shard_ids: list[int], request: Any,
                    timeout: float | None) -> list[Any]:
         if peer == self.node.peer_id:
@@ -184,7 +192,8 @@ class ClusterReads:
             plan = _plan(consistency, len(shard.replicas))
             peers = self._replicas(record, shard)
             if len(peers) < plan.asked:  # a late heartbeat is not a dead peer: look again for the grace
-                await liveness.enough(partial(self._live, record, shard), plan.asked)
+                await liveness.enough(partial(self._live, record, shard), plan.asked,
+                                      certain=partial(self._short_for_good, record, shard, plan.asked))
                 peers = self._replicas(record, shard)
             if len(peers) < plan.asked:
                 raise ServiceError(f"The replica set for shard {shard.id} on peer {self.node.peer_id} "

@@ -119,3 +119,35 @@ def test_a_peer_that_left_fails_the_write_without_grace(monkeypatch: pytest.Monk
                 asyncio.run(writes._check_replicas(node, node.record, {0}))  # type: ignore[arg-type]
             else:
                 asyncio.run(writes._wait_part(node, node.record, writes.Published(0, 1)))  # type: ignore[arg-type]
+
+
+def test_read_of_a_shard_without_active_replicas_fails_at_once(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Partial replicas are not a liveness blip: no grace (it would hang here for 60 s)."""
+    from cluster.reads import ClusterReads
+    from cluster.records import PARTIAL
+
+    monkeypatch.setattr(liveness, "GRACE_S", 60.0)
+    record = _record()
+    record.shards[0].replicas[PEER] = PARTIAL
+    node = _Node(dead_checks=None, record=record)
+    reads = ClusterReads.__new__(ClusterReads)
+    reads.node = node  # type: ignore[assignment]
+    with pytest.raises(ServiceError, match="does not have enough active replicas"):
+        asyncio.run(asyncio.wait_for(reads.fan_out(record, record.shards, "count", None, None, None), 5))
+
+
+def test_read_waits_out_a_late_heartbeat(monkeypatch: pytest.MonkeyPatch) -> None:
+    from cluster.reads import ClusterReads
+
+    monkeypatch.setattr(liveness, "GRACE_S", 60.0)
+    node = _Node(dead_checks=3)
+    reads = ClusterReads.__new__(ClusterReads)
+    reads.node = node  # type: ignore[assignment]
+
+    async def ask(peer: int, method: str, record: Any, shard_ids: list[int], request: Any,
+                  timeout: float | None) -> list[Any]:
+        return [f"{method} from {peer}"] * len(shard_ids)
+    reads._ask = ask  # type: ignore[method-assign]
+    answers = asyncio.run(asyncio.wait_for(reads.fan_out(node.record, node.record.shards, "count", None, None, None),
+                                           5))
+    assert [a for a, _ in answers] == [[f"count from {PEER}"]]
