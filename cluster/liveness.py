@@ -8,8 +8,8 @@ moment: on a machine at load 12+ a `wait=true` write right after a create answer
 enough active replicas` that way once. A request that finds too few live replicas therefore looks
 again until the shortage has lasted `GRACE_S`: a late heartbeat arrives within it, while a killed
 node stays dead and its requests fail `GRACE_S` after the bare check would have failed them. A
-peer that left the cluster (its entry deleted: a clean stop, `DELETE /cluster/peer`) is gone for
-certain: no grace for it.
+shortage no heartbeat can end fails at once: replicas that are not Active (Partial, Recovery) or
+on a peer that left the cluster (its entry deleted: a clean stop, `DELETE /cluster/peer`).
 """
 
 from __future__ import annotations
@@ -32,7 +32,7 @@ class Shortage:
         self._since: float | None = None
 
     def lasting(self, short: bool, certain: bool = False) -> bool:
-        """`certain`: the shortage is known to be real (its peers left the cluster: no grace)."""
+        """`certain`: no heartbeat can end the shortage (no grace)."""
         if short and certain:
             return True
         if not short:
@@ -47,7 +47,7 @@ class Shortage:
 async def enough(count: Callable[[], int], need: int, grace: float | None = None,
                  certain: Callable[[], bool] | None = None) -> int:
     """`count()` as soon as it reaches `need`; else its value once it stayed short for the grace
-    (at once when `certain()` says the missing peers left the cluster)."""
+    (at once when `certain()` says no heartbeat can end the shortage)."""
     shortage = Shortage(grace)
     while True:
         have = count()

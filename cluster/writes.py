@@ -145,16 +145,14 @@ def _live(node: ClusterNode, name: str, shard_id: int) -> int:
     return len(node.active_replicas(name, shard_id))
 
 
-def _departed(node: ClusterNode, name: str, shard_id: int, counted: set[int] | None = None) -> bool:
-    """Every Active replica of the shard that is not `counted` (alive or done) is on a peer that
-    left the cluster: a shortage no late heartbeat will end."""
+def _short_for_good(node: ClusterNode, name: str, shard_id: int, need: int, done: frozenset[int] = frozenset()) -> bool:
+    """Fewer than `need` replicas could ever count, whatever heartbeats come: besides those that
+    reported (`done`), only Active replicas on registered peers can (not Partial or Recovery ones,
+    not those of peers that left the cluster)."""
     record = node.meta.collections.get(name)
     shard = None if record is None else record.shard(shard_id)
-    active = {p for p, st in (shard.replicas.items() if shard else ()) if st in READABLE}
-    if counted is None:
-        counted = set(node.active_replicas(name, shard_id))
-    missing = active - counted
-    return bool(missing) and all(p not in node.meta.peers for p in missing)
+    possible = {p for p, st in (shard.replicas.items() if shard else ()) if st in READABLE and p in node.meta.peers}
+    return len(possible | done) < need
 
 
 async def _check_replicas(node: ClusterNode, record: CollectionRecord, shard_ids: set[int]) -> None:
@@ -162,7 +160,7 @@ async def _check_replicas(node: ClusterNode, record: CollectionRecord, shard_ids
     need = record.config.params.write_consistency_factor
     for shard_id in sorted(shard_ids):
         have = await liveness.enough(partial(_live, node, record.name, shard_id), need,
-                                     certain=partial(_departed, node, record.name, shard_id))
+                                     certain=partial(_short_for_good, node, record.name, shard_id, need))
         if have < need:
             raise _not_enough(node, shard_id, have, need)
 
@@ -230,6 +228,7 @@ async def _wait_part(node: ClusterNode, record: CollectionRecord, part: Publishe
         if len(done) >= need:
             return None
         alive = set(node.active_replicas(record.name, part.shard_id))
-        if shortage.lasting(len(done | alive) < need, _departed(node, record.name, part.shard_id, done | alive)):
+        if shortage.lasting(len(done | alive) < need,
+                            _short_for_good(node, record.name, part.shard_id, need, frozenset(done))):
             raise _not_enough(node, part.shard_id, len(done | alive), need)
         await node.applied.changed(key, LIVENESS_CHECK_S)

@@ -151,3 +151,14 @@ def test_read_waits_out_a_late_heartbeat(monkeypatch: pytest.MonkeyPatch) -> Non
     answers = asyncio.run(asyncio.wait_for(reads.fan_out(node.record, node.record.shards, "count", None, None, None),
                                            5))
     assert [a for a, _ in answers] == [[f"count from {PEER}"]]
+
+
+def test_write_to_a_shard_without_active_replicas_fails_at_once(monkeypatch: pytest.MonkeyPatch) -> None:
+    from cluster.records import RECOVERY
+
+    monkeypatch.setattr(liveness, "GRACE_S", 60.0)
+    record = _record()
+    record.shards[0].replicas[PEER] = RECOVERY
+    node = _Node(dead_checks=None, record=record)
+    with pytest.raises(ServiceError, match="not have enough active replicas"):
+        asyncio.run(asyncio.wait_for(writes._check_replicas(node, record, {0}), 5))  # type: ignore[arg-type]
