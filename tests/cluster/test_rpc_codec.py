@@ -57,7 +57,9 @@ REQUESTS = [
                               rq.Prefetch(query=rq.NearestQuery(
                                   vector=SparseVector(np.array([1, 5], dtype=np.uint32),
                                                       np.array([0.5, 0.25], dtype=np.float32))),
-                                          using="text", lookup_from=rq.LookupLocation("other", "v"))]),
+                                          using="text", lookup_from=rq.LookupLocation("other", "v"),
+                                          params=rq.SearchParams(idf=rq.IdfParams(corpus=FILTER))),
+                              rq.Prefetch(query=rq.NearestQuery(vector=VEC), params=rq.SearchParams(idf=rq.IdfParams()))]),
     rq.QueryRequest(query=rq.RecommendQuery(positive=[rq.VectorInput(point_id=3)],
                                             negative=[rq.VectorInput(vector=VEC)],
                                             strategy=rq.RecommendStrategy.BEST_SCORE)),
