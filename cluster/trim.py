@@ -21,6 +21,7 @@ briefly on the cheap path (it resumes from the stream).
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 
 from nats.js import JetStreamContext
 from nats.js.errors import NotFoundError
@@ -33,12 +34,12 @@ from cluster.records import ACTIVE, CollectionRecord, ShardRecord
 log = logging.getLogger("quiver.cluster.trim")
 
 
-def trim_floor(record: CollectionRecord, shard: ShardRecord, applied: AppliedTracker, meta: Metadata,
-               margin: int) -> int:
+def trim_floor(record: CollectionRecord, shard: ShardRecord, applied: AppliedTracker,
+               alive: Callable[[int], bool], margin: int) -> int:
     """The highest sequence that may be purged from the shard's stream now; 0: none."""
     if any(t.get("shard_id") == shard.id for t in record.transfers):
         return 0
-    live = {p: st for p, st in shard.replicas.items() if meta.alive(p)}
+    live = {p: st for p, st in shard.replicas.items() if alive(p)}
     if not any(st == ACTIVE for st in live.values()):
         return 0
     reports = applied.seqs.get((record.uuid, shard.id), {})
@@ -57,7 +58,7 @@ async def trim_streams(js: JetStreamContext, meta: Metadata, applied: AppliedTra
     removed = 0
     for record in list(meta.collections.values()):
         for shard in record.shards:
-            floor = trim_floor(record, shard, applied, meta, margin)
+            floor = trim_floor(record, shard, applied, meta.alive, margin)
             if floor <= 0:
                 continue
             stream = names.stream_name(record.uuid, shard.id)
