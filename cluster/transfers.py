@@ -25,6 +25,7 @@ import asyncio
 import contextlib
 import logging
 import secrets
+from collections.abc import Callable
 from dataclasses import replace
 from typing import Any
 
@@ -114,6 +115,23 @@ async def abort_transfer(node: ClusterNode, name: str, shard_id: int, source: in
     await node.reconcile()
 
 
+def repointed(record: CollectionRecord, transfer: dict[str, Any], alive: Callable[[int], bool]) -> CollectionRecord:
+    """`record` with the snapshot replication `transfer` (its source down, nothing uploaded yet)
+    taken from the lowest Active replica of a live peer instead, as a new transfer (a new id); the
+    same record when it is no longer listed as it was, is a move, or no other source is alive."""
+    if transfer not in record.transfers or not transfer.get("sync", True) or "snapshot" in transfer:
+        return record
+    shard = record.shard(int(transfer["shard_id"]))
+    if shard is None:
+        return record
+    sources = sorted(p for p, st in shard.replicas.items()
+                     if st == ACTIVE and p not in (transfer["from"], transfer["to"]) and alive(p))
+    if not sources:
+        return record
+    again = {**transfer, "from": sources[0], "id": secrets.token_hex(6)}
+    return record.bumped(transfers=[again if t == transfer else t for t in record.transfers])
+
+
 class TransferWorker:
     """On every node: runs the snapshot side of transfers from and to this node, and finishes the
     transfers whose target is this node once its replica caught up."""
@@ -162,6 +180,8 @@ class TransferWorker:
                 if replica is None:
                     if snapshot and "snapshot" in t:
                         self._job(ident, "receive", lambda n=record.name, t=t: self._receive(n, t))
+                    elif snapshot and not node.meta.alive(source):
+                        await self._repoint(record.name, t)
                     continue  # reconcile (stream_records) or the snapshot has not started it yet
                 info = await node.js.stream_info(names.stream_name(record.uuid, shard_id))
                 if replica.applied >= int(info.state.last_seq):
@@ -190,6 +210,17 @@ class TransferWorker:
             if role == "receive" and (ident[0], ident[1]) in self.node.replicas:
                 return
         self._jobs[key] = asyncio.create_task(work(), name=f"shard snapshot {role} {ident}")
+
+    async def _repoint(self, name: str, transfer: dict[str, Any]) -> None:
+        """A snapshot transfer whose source peer died before its snapshot was uploaded: take it
+        from another Active replica (a replication only; a move is left to `abort_transfer`)."""
+        def change(rec: CollectionRecord | None) -> CollectionRecord | None:
+            return None if rec is None else repointed(rec, transfer, self.node.meta.alive)
+        committed = await self.node.meta.change_collection(name, change)
+        if committed is not None and transfer not in committed.transfers:
+            log.warning("shard snapshot source is down: the transfer takes another source",
+                        extra={"collection": name, "shard": transfer["shard_id"], "from": transfer["from"],
+                               "to": transfer["to"]})
 
     async def _send(self, name: str, transfer: dict[str, Any]) -> None:
         node = self.node

@@ -1,5 +1,7 @@
 """How far a shard stream may be trimmed (cluster/trim.py `trim_floor`): behind the oldest applied
-report of the shard's replicas on live peers, minus the margin, and not at all when that is unsafe."""
+report of the shard's replicas on live peers, minus the margin, and not at all when that is unsafe;
+and a snapshot replication whose source died before uploading taking another source
+(cluster/transfers.py `repointed`)."""
 
 from __future__ import annotations
 
@@ -47,3 +49,18 @@ def test_no_trim_while_unsafe() -> None:
     assert _floor(moving, tracker, {1, 2}) == 0
     # no Active replica on a live peer: nothing could fill a replica by snapshot
     assert _floor(_record({1: ACTIVE, 2: RECOVERY}), tracker, {2}) == 0
+
+
+def test_a_snapshot_replication_whose_source_died_takes_another_source() -> None:
+    from cluster.transfers import repointed
+    t = {"shard_id": 0, "from": 1, "to": 3, "sync": True, "method": "snapshot", "id": "x"}
+    record = _record({1: ACTIVE, 2: ACTIVE, 3: PARTIAL}, [t])
+    again = repointed(record, t, {2, 3}.__contains__)
+    assert len(again.transfers) == 1 and again.transfers[0]["from"] == 2 and again.transfers[0]["id"] != "x"
+    assert again.version == record.version + 1
+    assert repointed(record, t, {3}.__contains__) is record  # no other live Active replica
+    move = {**t, "sync": False}
+    assert repointed(_record({1: ACTIVE, 2: ACTIVE, 3: PARTIAL}, [move]), move, {2, 3}.__contains__).transfers == [move]
+    uploaded = {**t, "snapshot": {"object": "o", "seq": 5}}
+    assert repointed(_record({1: ACTIVE, 2: ACTIVE, 3: PARTIAL}, [uploaded]), uploaded,
+                     {2, 3}.__contains__).transfers == [uploaded]
