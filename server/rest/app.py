@@ -79,7 +79,7 @@ def build_app(service: Service, settings: Settings, stats: RequestStats | None =
     app = RestApp(exception_handlers={HTTPException: _http_error}, middleware=middleware)
     app.router = IndexedRouter(routes)  # before the first request builds the middleware stack
     app.front = FastReads(app.full, service, routes, stats.rest, templates, settings.max_request_bytes,
-                          cors=settings.service.enable_cors, auth=policy is not None)
+                          cors=settings.service.enable_cors, policy=policy)
     app.state.service = service
     app.state.settings = settings
     app.state.request_stats = stats

@@ -8,9 +8,9 @@ JSON parse, the conversion and the render together, and all of it holds the GIL 
 threads need between their hnswlib calls. `FastReads` sits in front of the application and serves
 a request of those two routes itself when nothing but the route's own work applies to it:
 - no query string (`timeout`, `consistency` take the full path), no `root_path`;
-- no authentication configured (the auth middleware then has nothing to do), and no `Origin`
-  header while CORS is on (the CORS middleware passes such a request through untouched);
-- the access middleware still wraps it (path guard, request id, statistics, access-log line).
+- no `Origin` header while CORS is on (the CORS middleware passes such a request through untouched);
+- the access middleware still wraps it (path guard, request id, statistics, access-log line), and
+  with authentication configured the same auth middleware inside it, as in the full app.
 It then runs the very functions the starlette route runs (body reading rules, `read_json`'s limits
 and content-type check, the same converters, `Service.query`, the same renderers, the same error
 answers), so the answer is the same byte for byte but for `time`; every other request goes to
@@ -29,11 +29,13 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 from engine.errors import MalformedRequest
 from engine.types.requests import QueryRequest
 from server import read_scope
+from server.auth.policy import AuthPolicy
 from server.convert import query_api as qconv
 from server.convert.queries import search_from_json
 from server.convert.results import scored_points_to_json
 from server.convert.sharding import selector_from_json
 from server.rest.access import AccessMiddleware
+from server.rest.auth_middleware import AuthMiddleware
 from server.rest.responses import from_exception, is_json, ok_body, parse_json, too_large
 from server.service import Service
 from server.telemetry.requests import TransportStats
@@ -58,19 +60,21 @@ _ROUTES: dict[str, tuple[Callable[[Any], QueryRequest], Callable[[list[dict[str,
 
 class FastReads:
     def __init__(self, app: ASGIApp, service: Service, routes: list[Any], stats: TransportStats,
-                 templates: dict[tuple[int, str], str], max_body: int, cors: bool, auth: bool) -> None:
+                 templates: dict[tuple[int, str], str], max_body: int, cors: bool,
+                 policy: AuthPolicy | None) -> None:
         self.app = app
         self.service = service
         self.max_body = max_body
         self.cors = cors
-        self.enabled = not auth
         endpoints = {r.path: r.endpoint for r in routes if isinstance(r, Route) and "POST" in (r.methods or ())}
         # the starlette endpoint each lean route stands for: the access statistics key on it
         self.routes = {last: (convert, shape, endpoints[path]) for last, (convert, shape, path) in _ROUTES.items()}
-        self.access = AccessMiddleware(self._serve, stats=stats, templates=templates)
+        # the middleware of the full app that applies to these requests, in the same order
+        inner: ASGIApp = self._serve if policy is None else AuthMiddleware(self._serve, policy=policy, routes=routes)
+        self.access = AccessMiddleware(inner, stats=stats, templates=templates)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if self.enabled and scope["type"] == "http" and scope["method"] == "POST" and not scope["query_string"] \
+        if scope["type"] == "http" and scope["method"] == "POST" and not scope["query_string"] \
                 and not scope.get("root_path"):
             parts = scope["path"].split("/")
             if len(parts) == 5 and parts[1] == "collections" and parts[3] == "points" and parts[2] \

@@ -1,6 +1,7 @@
 """The lean path of points/query and points/search (server/rest/fast.py) answers as the starlette
 route does: the same bodies and errors, the same access statistics, and every request it does not
-take (a query string, an Origin header with CORS on, authentication) goes through the full app."""
+take (a query string, an Origin header with CORS on) goes through the full app; with
+authentication configured, the same auth middleware checks the lean path's requests."""
 
 from __future__ import annotations
 
@@ -136,14 +137,20 @@ def test_with_cors_off_an_origin_does_not_matter(service: Service) -> None:
     assert spy.count == 0
 
 
-def test_authentication_takes_the_full_app(service: Service) -> None:
-    policy = AuthPolicy.create("secret", None)
-    app, spy = _app(service, policy=policy)
+def test_with_authentication_the_lean_path_answers_as_the_full_app(service: Service) -> None:
+    app, spy = _app(service, policy=AuthPolicy.create("secret", "reader"))
     client = TestClient(app)
-    assert client.post(QUERY, content=b'{"query": [1.0, 0.5]}', headers=JSON).status_code == 401
-    ok = client.post(QUERY, content=b'{"query": [1.0, 0.5]}', headers={**JSON, "api-key": "secret"})
-    assert ok.status_code == 200
-    assert spy.count == 2
+    body = b'{"query": [1.0, 0.5]}'
+    sends = [{}, {"api-key": "wrong"}, {"api-key": "secret"}, {"api-key": "reader"},
+             {"authorization": "Bearer secret"}]
+    lean = [client.post(QUERY, content=body, headers={**JSON, **h}) for h in sends]
+    assert spy.count == 0
+    app.front = None
+    full = [client.post(QUERY, content=body, headers={**JSON, **h}) for h in sends]
+    assert [(r.status_code, r.content if r.status_code != 200 else None) for r in lean] == \
+        [(r.status_code, r.content if r.status_code != 200 else None) for r in full]
+    assert [r.status_code for r in lean] == [401, 401, 200, 200, 200]
+    assert [_without_time(r) for r in lean[2:]] == [_without_time(r) for r in full[2:]]
 
 
 def test_access_statistics_and_request_id(service: Service) -> None:
