@@ -12,6 +12,7 @@ path contributes its elements (flattened one level).
 from __future__ import annotations
 
 import copy
+import functools
 from dataclasses import dataclass
 from typing import Any
 
@@ -57,8 +58,10 @@ def _is_key_char(ch: str) -> bool:
     return ch.isalnum() or ch in "_-"
 
 
+@functools.lru_cache(maxsize=4096)
 def parse_path(raw: str) -> JsonPath:
-    """Parse `raw`; BadInput when it is empty or malformed."""
+    """Parse `raw`; BadInput when it is empty or malformed. Cached: every filter compiles its keys
+    on every query, and a path is immutable (frozen items; a malformed one raises, uncached)."""
     items: list[PathItem] = []
     pos, end = 0, len(raw)
     if end == 0:
