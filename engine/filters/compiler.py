@@ -12,7 +12,7 @@ index-answered and most selective first (by `estimate`), so the cost follows the
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -92,6 +92,13 @@ class _Context:
         payload = self.target.payload_at(offset)
         return _NO_PAYLOAD if payload is None else payload
 
+    def payloads(self, offsets: list[int]) -> Iterator[dict[str, Any]]:
+        """`payload` of each of `offsets` (ascending), through the target's `payloads_at` when it
+        has one (a segment decodes its packed payloads in runs)."""
+        many = getattr(self.target, "payloads_at", None)
+        found = many(offsets) if many is not None else map(self.target.payload_at, offsets)
+        return (_NO_PAYLOAD if p is None else p for p in found)
+
     def set_live(self, live: np.ndarray | None) -> None:
         self.live = None if live is None else live[: self.size]
         self._universe = None
@@ -167,9 +174,7 @@ class _Node(ABC):
         return kept
 
     def _scan(self, ctx: _Context, offs: np.ndarray) -> np.ndarray:
-        return np.fromiter(
-            (self.on_payload(ctx.payload(o)) for o in offs.tolist()), dtype=bool, count=len(offs)
-        )
+        return np.fromiter(map(self.on_payload, ctx.payloads(offs.tolist())), dtype=bool, count=len(offs))
 
 
 class _PayloadLeaf(_Node):

@@ -36,17 +36,22 @@ def offsets_to_mask(offsets: np.ndarray, size: int) -> np.ndarray:
 def values_by_offset(payloads: Sequence[dict[str, Any] | None], path: JsonPath,
                      offsets: Iterable[int]) -> Iterable[tuple[int, list[Any]]]:
     """(offset, the flattened values under `path`) for each of `offsets` that has some; a
-    one-key path is read with a dict lookup (the common case of a build)."""
+    one-key path is read with a dict lookup (the common case of a build). Payloads that offer
+    `many(offsets)` (a segment's packed PayloadStore) are decoded in runs."""
+    many = getattr(payloads, "many", None)
+    if many is not None:
+        offsets = list(offsets)
+        pairs: Iterable[tuple[int, dict[str, Any] | None]] = zip(offsets, many(offsets), strict=True)
+    else:
+        pairs = ((offset, payloads[offset]) for offset in offsets)
     if len(path.items) == 1 and isinstance(path.items[0], Key):
         name = path.items[0].name
-        for offset in offsets:
-            payload = payloads[offset]
+        for offset, payload in pairs:
             if payload and name in payload:
                 value = payload[name]
                 yield offset, (value if isinstance(value, list) else [value])
         return
-    for offset in offsets:
-        payload = payloads[offset]
+    for offset, payload in pairs:
         if payload:
             values = extract_values(payload, path)
             if values:

@@ -23,18 +23,22 @@ import numpy as np
 
 from engine.types.points import Payload
 
-
-def _decode(data: bytes) -> Payload | None:
-    payload = msgpack.unpackb(data, raw=False, strict_map_key=False)
-    return payload if payload else None
+_RUN = 4096
+"""Most offsets decoded together by `PayloadStore.many`."""
+_GAP = 8
+"""A run ends where the next offset is further than this: at most 8 payloads decoded per one asked."""
 
 
 class PayloadStore(Sequence[Payload | None]):
-    __slots__ = ("_blob", "_starts", "_base", "_changed", "_tail")
+    __slots__ = ("_blob", "_view", "_starts", "_at", "_base", "_changed", "_tail")
 
     def __init__(self, payloads: Iterable[Payload | None] = ()) -> None:
         self._blob: bytes | mmap.mmap = b""
+        self._view = memoryview(b"")
+        """`_blob` without copies: slices of it are what a read decodes."""
         self._starts = np.zeros(1, dtype=np.int64)
+        self._at = self._starts.data
+        """`_starts` as a memoryview: indexing it gives Python ints without numpy scalars."""
         self._base = 0
         self._changed: dict[int, Payload | None] = {}
         self._tail: list[Payload | None] = list(payloads)
@@ -44,7 +48,9 @@ class PayloadStore(Sequence[Payload | None]):
         """Payload i is the msgpack value `blob[starts[i]:starts[i + 1]]` (nil or a map)."""
         store = cls()
         store._blob = blob
-        store._starts = np.asarray(starts, dtype=np.int64)
+        store._view = memoryview(blob)
+        store._starts = np.ascontiguousarray(starts, dtype=np.int64)
+        store._at = store._starts.data
         store._base = int(store._starts.shape[0]) - 1
         return store
 
@@ -78,8 +84,38 @@ class PayloadStore(Sequence[Payload | None]):
         changed = self._changed
         if changed and offset in changed:
             return changed[offset]
-        starts = self._starts
-        return _decode(self._blob[int(starts[offset]): int(starts[offset + 1])])
+        at = self._at
+        payload = msgpack.unpackb(self._view[at[offset]: at[offset + 1]], raw=False, strict_map_key=False)
+        return payload if payload else None
+
+    def many(self, offsets: Iterable[int]) -> Iterator[Payload | None]:
+        """The payloads of `offsets` (ascending, as a scan or an index build asks for them) in their
+        order: runs of the packed base are decoded in one streaming pass each instead of one
+        call per point."""
+        base, changed, at, view = self._base, self._changed, self._at, self._view
+        pending: list[int] = []
+
+        def flush() -> Iterator[Payload | None]:
+            first, last = pending[0], pending[-1]
+            unpacker = msgpack.Unpacker(raw=False, strict_map_key=False, max_buffer_size=max(at[last + 1] - at[first], 1))
+            unpacker.feed(view[at[first]: at[last + 1]])
+            decoded = list(unpacker)  # consecutive elements: decoded in C
+            for o in pending:
+                payload = changed[o] if changed and o in changed else decoded[o - first]
+                yield payload if payload else None
+            pending.clear()
+
+        for offset in offsets:
+            if offset >= base or offset < 0:
+                if pending:
+                    yield from flush()
+                yield self._get(offset)
+                continue
+            if pending and (offset <= pending[-1] or offset - pending[-1] > _GAP or len(pending) >= _RUN):
+                yield from flush()
+            pending.append(offset)
+        if pending:
+            yield from flush()
 
     def __iter__(self) -> Iterator[Payload | None]:
         for offset in range(len(self)):

@@ -7,7 +7,7 @@ an operation older than the point's version is ignored, which makes WAL replay i
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from typing import Any, cast
 
 import numpy as np
@@ -71,6 +71,10 @@ class Segment:
 
     def payload_at(self, offset: int) -> dict[str, Any] | None:
         return self.payloads[offset]
+
+    def payloads_at(self, offsets: list[int]) -> Iterator[dict[str, Any] | None]:
+        """`payload_at` of many ascending offsets: packed payloads are decoded in runs."""
+        return self.payloads.many(offsets)
 
     def offsets_for_ids(self, ids: Iterable[PointId]) -> np.ndarray:
         return self.ids.offsets_for(ids)

@@ -40,3 +40,15 @@ def test_an_empty_base_and_a_store_without_one() -> None:
     plain[1] = {"b": 2}
     assert list(plain) == [{"a": 1}, {"b": 2}] and plain.packed_count == 0
     assert np.array_equal(pack_payloads(list(plain))[1], element_starts(pack_payloads(list(plain))[0]))
+
+
+def test_many_reads_runs_like_single_reads(tmp_path: Path) -> None:
+    payloads = [{"i": i} if i % 3 else None for i in range(10_000)]
+    blob, starts = pack_payloads(payloads)
+    store = PayloadStore.packed(blob, starts)
+    store[5] = {"changed": True}
+    store.append({"tail": 1})
+    expected = [{"i": i} if i % 3 else None for i in range(10_000)] + [{"tail": 1}]
+    expected[5] = {"changed": True}
+    for offsets in ([*range(10_001)], [0, 5, 6, 100, 101, 9_999, 10_000], [7, 3, 3, 8_000, 2], []):
+        assert list(store.many(offsets)) == [expected[o] for o in offsets]
