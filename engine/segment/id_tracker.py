@@ -109,6 +109,9 @@ class IdTracker:
         if not self._base and not self._uuid_text:
             tail = self._tail
             return [tail[o] for o in offsets]
+        if not self._uuid_text and offsets and max(offsets) < self._base:
+            out: list[PointId] = self.int_keys[offsets].tolist()  # a loaded base of integer ids: one gather
+            return out
         return [self.point_id(o) for o in offsets]
 
     def offsets_of(self, pids: list[PointId]) -> np.ndarray:
