@@ -107,8 +107,11 @@ class VectorColumn:
 
     def score(self, offsets: np.ndarray, query: np.ndarray) -> np.ndarray:
         """Exact scores of rows `offsets` for a prepared query (`np.take` copies whole rows: about
-        twice as fast as fancy indexing on a 2-D array; the method, without np.take's Python wrapper)."""
-        rows = self.data.take(offsets, axis=0)
+        twice as fast as fancy indexing on a 2-D array; the method, without np.take's Python wrapper).
+        Not on a strided array (rows kept inside a mapped graph file): `take` first copies its whole
+        input to a contiguous one, the entire column per call; fancy indexing reads only the rows."""
+        data = self.data
+        rows = data.take(offsets, axis=0) if data.flags.c_contiguous else data[offsets]
         if self.turbo is not None:
             return self.turbo.score(rows, query)
         if self.datatype is Datatype.FLOAT32 and self.distance is not Distance.EUCLID \
