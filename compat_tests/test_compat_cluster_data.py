@@ -12,6 +12,7 @@ import random
 from collections.abc import Iterator
 from typing import Any
 
+import httpx
 import pytest
 from compat_cluster_helpers import (
     collection_cluster,
@@ -214,6 +215,20 @@ def test_search_matrix_sample_spans_the_shards(loaded: Loaded) -> None:
         sampled = set(pairs)
         assert len(sampled) == 24
         assert all(len(n) == 2 and all(b in sampled and b != a for _, b in n) for a, n in pairs.items())
+
+
+def test_search_matrix_refuses_a_read_consistency_it_cannot_honour(loaded: Loaded, cluster: LocalCluster) -> None:
+    """One replica per shard draws the sample (replicas cannot agree on a random one): a consistency
+    above 1 is refused with a 400, not silently ignored; 1 is served."""
+    url = f"{cluster.nodes[1].url}/collections/{loaded.name}/points/search/matrix/pairs"
+    body = {"sample": 10, "limit": 2, "using": "dot"}
+    for consistency in ("all", "majority", "quorum", "2"):
+        answer = httpx.post(url, params={"consistency": consistency}, json=body, timeout=60)
+        assert answer.status_code == 400, (consistency, answer.text)
+        assert "not supported for the search matrix in cluster mode" in answer.json()["status"]["error"]
+    answer = httpx.post(url, params={"consistency": "1"}, json=body, timeout=60)
+    assert answer.status_code == 200, answer.text
+    assert len({p["a"] for p in answer.json()["result"]["pairs"]}) == 10
 
 
 def test_groups_ranked_by_mmr_congruent(loaded: Loaded) -> None:

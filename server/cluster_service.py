@@ -181,7 +181,11 @@ class ClusterService(ObservedService):
         return await self.reads.scroll(name, request, timeout, *_scope(shard_key, consistency))
 
     async def search_matrix(self, name: str, request: MatrixRequest, timeout: float | None = None) -> MatrixResult:
-        shard_key, _consistency = _scope(None, None)
+        shard_key, consistency = _scope(None, None)
+        if consistency not in (None, 1):
+            # replicas cannot agree on a random sample: one replica per shard draws it
+            raise BadRequest(f"Read consistency {consistency} is not supported for the search matrix in "
+                             "cluster mode yet (one replica per shard draws the sample)")
         return await self.reads.search_matrix(name, request, timeout, shard_key)
 
     async def count(self, name: str, request: CountRequest, timeout: float | None = None,
