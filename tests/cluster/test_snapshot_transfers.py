@@ -6,18 +6,17 @@ stream was trimmed catches up through a snapshot transfer instead of failing."""
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Awaitable, Callable
 from pathlib import Path
 from typing import Any, TypeVar
 
 import nats_fixtures  # the JetStream server fixture (not a conftest: see its docstring)
 import numpy as np
 import pytest
+from members import Member, run, until
 
 from cluster import collections as cc
 from cluster import names, snapshot_transfer, transfers, writes
 from cluster.node import ClusterNode
-from cluster.options import ClusterOptions
 from cluster.records import ACTIVE
 from engine.collection import Collection
 from engine.collection.reads import scroll
@@ -31,26 +30,9 @@ T = TypeVar("T")
 nats_url = nats_fixtures.nats_url
 
 
-async def _thread(fn: Callable[..., T], *args: Any, timeout: float | None = None, collection: str | None = None) -> T:
-    return await asyncio.to_thread(fn, *args)
-
-
-class _Member:
-    def __init__(self, nats_url: str, root: Path, peer_id: int) -> None:
-        # trimmed by hand (node.trim()), with no margin: every applied message may go
-        options = ClusterOptions(servers=[nats_url], stream_replicas=1, peer_id=peer_id, trim_interval_s=0,
-                                 trim_margin=0)
-        self.node = ClusterNode(options, root, _thread)
-        self.worker = transfers.TransferWorker(self.node)
-
-    async def start(self) -> None:
-        await self.node.start()
-        self.worker.start()
-
-    async def stop(self) -> None:
-        await self.worker.stop()
-        await self.node.stop()
-        self.node.toc.close()  # what the server does after the node stops: the WALs are closed
+def _Member(nats_url: str, root: Path, peer_id: int) -> Member:
+    # trimmed by hand (node.trim()), with no margin: every applied message may go
+    return Member(nats_url, root, peer_id, trim_interval_s=0, trim_margin=0)
 
 
 def _config(rf: int) -> CollectionConfig:
@@ -62,18 +44,6 @@ def _points(ids: range, version: int = 0) -> UpsertPoints:
     rng = np.random.default_rng(ids.start + version)
     return UpsertPoints(points=[PointStruct(id=i, vectors={"": rng.random(3, dtype=np.float32) + 0.01},
                                             payload={"i": i, "v": version, "tag": f"t{i % 7}"}) for i in ids])
-
-
-def run(coro: Callable[[], Awaitable[T]]) -> T:
-    return asyncio.run(asyncio.wait_for(coro(), 90))
-
-
-async def _until(predicate: Callable[[], bool], timeout: float = 30.0) -> None:
-    deadline = asyncio.get_running_loop().time() + timeout
-    while not predicate():
-        if asyncio.get_running_loop().time() > deadline:
-            raise AssertionError("condition not reached in time")
-        await asyncio.sleep(0.1)
 
 
 def _content(collection: Collection) -> dict[Any, tuple[Any, list[float]]]:
@@ -114,14 +84,14 @@ def test_snapshot_replicate_after_trim(nats_url: str, tmp_path: Path) -> None:
         await b.start()
         try:
             await cc.create_collection(a.node, "s", _config(rf=1))
-            await _until(lambda: "s" in b.node.meta.collections)
+            await until(lambda: "s" in b.node.meta.collections)
             holder = next(iter(a.node.record("s").shards[0].replicas))
             other = 42 if holder == 41 else 41
             for start in range(0, 400, 50):
                 await writes.write(a.node, "s", [_points(range(start, start + 50))], True, None, None)
             await writes.write(a.node, "s", [_points(range(0, 100), version=1)], True, None, None)  # overwrites
             # the lowest live peer trims, behind every live replica's applied report
-            await _until(lambda: a.node.applied.seqs.get((a.node.record("s").uuid, 0), {}).get(holder, 0) >= 9)
+            await until(lambda: a.node.applied.seqs.get((a.node.record("s").uuid, 0), {}).get(holder, 0) >= 9)
             removed = await a.node.trim()
             first, last = await _stream_state(a.node, "s")
             assert removed == 9 and first == last + 1 == 10  # the whole log is gone
@@ -139,15 +109,15 @@ def test_snapshot_replicate_after_trim(nats_url: str, tmp_path: Path) -> None:
             await asyncio.sleep(0.05)
             await transfers.start_transfer(b.node, "s", 0, holder, other, sync=True)
             assert a.node.record("s").transfers[0]["method"] == "snapshot"
-            await _until(lambda: _settled(a.node, "s", {41, 42}) and _settled(b.node, "s", {41, 42}))
+            await until(lambda: _settled(a.node, "s", {41, 42}) and _settled(b.node, "s", {41, 42}))
             await writer
             await writes.write(a.node, "s", [_points(range(2000, 2010))], True, None, None)
             copy, original = a.node.local_replica("s", 0), b.node.local_replica("s", 0)
             assert copy is not None and original is not None
-            await _until(lambda: copy.points_count() == original.points_count() == 400 + 300 + 10)
+            await until(lambda: copy.points_count() == original.points_count() == 400 + 300 + 10)
             assert _content(copy) == _content(original)
             assert _content(copy)[5][0] == {"i": 5, "v": 1, "tag": "t5"}  # the overwrite, from the snapshot
-            await _until(lambda: not a.worker._sent and not b.worker._sent)
+            await until(lambda: not a.worker._sent and not b.worker._sent)
             assert not await _objects(a.node)  # the snapshot object is deleted after the restore
         finally:
             await b.stop()
@@ -161,33 +131,33 @@ def test_node_down_while_trimmed_recovers_by_snapshot(nats_url: str, tmp_path: P
         await a.start()
         await b.start()
         try:
-            await _until(lambda: a.node.meta.alive(52))
+            await until(lambda: a.node.meta.alive(52))
             await cc.create_collection(a.node, "d", _config(rf=2))
             assert set(a.node.record("d").shards[0].replicas) == {51, 52}
-            await _until(lambda: "d" in b.node.meta.collections and (b.node.record("d").uuid, 0) in b.node.replicas)
+            await until(lambda: "d" in b.node.meta.collections and (b.node.record("d").uuid, 0) in b.node.replicas)
             await writes.write(a.node, "d", [_points(range(0, 100))], True, None, None)
             b_replica = b.node.replicas[(b.node.record("d").uuid, 0)]
-            await _until(lambda: b_replica.applied == 1)
+            await until(lambda: b_replica.applied == 1)
             await b.stop()  # b is down: the stream is trimmed without waiting for it
-            await _until(lambda: not a.node.meta.alive(52))
+            await until(lambda: not a.node.meta.alive(52))
             for start in range(100, 300, 50):
                 await writes.write(a.node, "d", [_points(range(start, start + 50))], True, None, None)
             await writes.write(a.node, "d", [_points(range(0, 50), version=2)], True, None, None)
-            await _until(lambda: a.node.applied.seqs.get((a.node.record("d").uuid, 0), {}).get(51, 0) >= 6)
+            await until(lambda: a.node.applied.seqs.get((a.node.record("d").uuid, 0), {}).get(51, 0) >= 6)
             assert await a.node.trim() == 6
             assert await _stream_state(a.node, "d") == (7, 6)
 
             b = _Member(nats_url, tmp_path / "b", 52)  # the same storage and peer id
             await b.start()
-            await _until(lambda: _settled(a.node, "d", {51, 52}) and _settled(b.node, "d", {51, 52}))
+            await until(lambda: _settled(a.node, "d", {51, 52}) and _settled(b.node, "d", {51, 52}))
             copy, original = b.node.local_replica("d", 0), a.node.local_replica("d", 0)
             assert copy is not None and original is not None
-            await _until(lambda: copy.points_count() == 300)
+            await until(lambda: copy.points_count() == 300)
             assert _content(copy) == _content(original)
             assert _content(copy)[7][0] == {"i": 7, "v": 2, "tag": "t0"}
             # and it goes on from the stream
             await writes.write(b.node, "d", [_points(range(300, 310))], True, None, None)
-            await _until(lambda: copy.points_count() == original.points_count() == 310)
+            await until(lambda: copy.points_count() == original.points_count() == 310)
         finally:
             await b.stop()
             await a.stop()

@@ -4,20 +4,17 @@ arriving while a transfer runs."""
 
 from __future__ import annotations
 
-import asyncio
-from collections.abc import Awaitable, Callable
 from pathlib import Path
 from typing import Any, TypeVar
 
 import nats_fixtures  # the JetStream server fixture (not a conftest: see its docstring)
 import numpy as np
 import pytest
+from members import Member, run, until
 
 from cluster import api, transfers, writes
 from cluster import collections as cc
 from cluster.node import ClusterNode
-from cluster.options import ClusterOptions
-from cluster.reads import ClusterReads
 from cluster.records import ACTIVE
 from engine.errors import BadRequest, NotFound
 from engine.types.config import CollectionConfig, CollectionParams, Distance, VectorParams
@@ -30,27 +27,8 @@ T = TypeVar("T")
 nats_url = nats_fixtures.nats_url
 
 
-async def _thread(fn: Callable[..., T], *args: Any, timeout: float | None = None, collection: str | None = None) -> T:
-    return await asyncio.to_thread(fn, *args)
-
-
-class _Member:
-    def __init__(self, nats_url: str, root: Path, peer_id: int) -> None:
-        self.node = ClusterNode(ClusterOptions(servers=[nats_url], stream_replicas=1, peer_id=peer_id), root, _thread)
-        self.reads: ClusterReads | None = None
-        self.worker = transfers.TransferWorker(self.node)
-
-    async def start(self) -> None:
-        await self.node.start()
-        self.reads = ClusterReads(self.node, _thread)
-        await self.reads.start()
-        self.worker.start()
-
-    async def stop(self) -> None:
-        await self.worker.stop()
-        if self.reads is not None:
-            await self.reads.stop()
-        await self.node.stop()
+def _Member(nats_url: str, root: Path, peer_id: int) -> Member:
+    return Member(nats_url, root, peer_id, reads=True)
 
 
 def _config(shards: int, rf: int = 1, method: str | None = None) -> CollectionConfig:
@@ -62,18 +40,6 @@ def _config(shards: int, rf: int = 1, method: str | None = None) -> CollectionCo
 def _points(ids: range) -> UpsertPoints:
     return UpsertPoints(points=[PointStruct(id=i, vectors={"": np.array([float(i), 1.0], dtype=np.float32)},
                                             payload={"i": i}) for i in ids])
-
-
-def run(coro: Callable[[], Awaitable[T]]) -> T:
-    return asyncio.run(asyncio.wait_for(coro(), 90))
-
-
-async def _until(predicate: Callable[[], bool], timeout: float = 20.0) -> None:
-    deadline = asyncio.get_running_loop().time() + timeout
-    while not predicate():
-        if asyncio.get_running_loop().time() > deadline:
-            raise AssertionError("condition not reached in time")
-        await asyncio.sleep(0.1)
 
 
 def _replicas(node: ClusterNode, name: str, shard_id: int) -> dict[int, str]:
@@ -94,7 +60,7 @@ def test_reads_fan_out_and_transfers(nats_url: str, tmp_path: Path) -> None:
         try:
             assert a.reads is not None and b.reads is not None
             await cc.create_collection(a.node, "t", _config(shards=4))
-            await _until(lambda: "t" in b.node.meta.collections)
+            await until(lambda: "t" in b.node.meta.collections)
             await writes.write(a.node, "t", [_points(range(200))], True, None, None)
             record = a.node.record("t")
             assert {p for s in record.shards for p in s.replicas} == {21, 22}  # spread over both nodes
@@ -116,7 +82,7 @@ def test_reads_fan_out_and_transfers(nats_url: str, tmp_path: Path) -> None:
             with pytest.raises(BadRequest, match=f"Shard {shard.id} is already involved in transfer 21 -> 22"):
                 await transfers.start_transfer(b.node, "t", shard.id, 21, 22, sync=True)
             await writes.write(a.node, "t", [_points(range(200, 260))], True, None, None)
-            await _until(lambda: _replicas(a.node, "t", shard.id) == {21: ACTIVE, 22: ACTIVE}
+            await until(lambda: _replicas(a.node, "t", shard.id) == {21: ACTIVE, 22: ACTIVE}
                          and not a.node.record("t").transfers)
             copy = b.node.local_replica("t", shard.id)
             original = a.node.local_replica("t", shard.id)
@@ -126,10 +92,10 @@ def test_reads_fan_out_and_transfers(nats_url: str, tmp_path: Path) -> None:
 
             # move it back off node a: b keeps the only replica
             await api.drop_replica(a.node, "t", shard.id, 22)
-            await _until(lambda: _replicas(a.node, "t", shard.id) == {21: ACTIVE})
+            await until(lambda: _replicas(a.node, "t", shard.id) == {21: ACTIVE})
             await transfers.start_transfer(a.node, "t", shard.id, 21, 22, sync=False)
-            await _until(lambda: _replicas(b.node, "t", shard.id) == {22: ACTIVE} and not b.node.record("t").transfers)
-            await _until(lambda: a.node.local_replica("t", shard.id) is None)
+            await until(lambda: _replicas(b.node, "t", shard.id) == {22: ACTIVE} and not b.node.record("t").transfers)
+            await until(lambda: a.node.local_replica("t", shard.id) is None)
             assert await a.reads.count("t", CountRequest()) == 260
             with pytest.raises(BadRequest, match="must have at least one active replica"):
                 await api.drop_replica(a.node, "t", shard.id, 22)
