@@ -53,6 +53,17 @@ def collection_cluster(url: str, name: str) -> dict[str, Any]:
     return result
 
 
+def placement(url: str, name: str) -> dict[int, dict[int, str]]:
+    """shard id -> {peer id: replica state} as one node reports it."""
+    view = collection_cluster(url, name)
+    shards: dict[int, dict[int, str]] = {}
+    for shard in view["local_shards"]:
+        shards.setdefault(shard["shard_id"], {})[view["peer_id"]] = shard["state"]
+    for shard in view["remote_shards"]:
+        shards.setdefault(shard["shard_id"], {})[shard["peer_id"]] = shard["state"]
+    return shards
+
+
 def norm_id(point_id: Any) -> Any:
     return point_id if isinstance(point_id, int) else str(point_id)
 

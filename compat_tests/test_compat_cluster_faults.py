@@ -16,7 +16,7 @@ from typing import Any
 
 import httpx
 import pytest
-from compat_cluster_helpers import collection_cluster, unique_name, wait_until
+from compat_cluster_helpers import collection_cluster, placement, unique_name, wait_until
 from compat_cluster_load import DIM, WriteLoad, load_point
 
 from tools.cluster import LocalCluster
@@ -161,17 +161,6 @@ def assert_holds(url: str, name: str, acked: list[int]) -> None:
         payload, vector = points[point_id]
         assert payload == expected["payload"]
         assert vector == pytest.approx(expected["vector"], abs=1e-5)
-
-
-def placement(url: str, name: str) -> dict[int, dict[int, str]]:
-    """shard id -> {peer id: replica state} as one node reports it."""
-    view = collection_cluster(url, name)
-    shards: dict[int, dict[int, str]] = {}
-    for shard in view["local_shards"]:
-        shards.setdefault(shard["shard_id"], {})[view["peer_id"]] = shard["state"]
-    for shard in view["remote_shards"]:
-        shards.setdefault(shard["shard_id"], {})[shard["peer_id"]] = shard["state"]
-    return shards
 
 
 def settled(url: str, name: str, shard_id: int, peers: set[int]) -> bool:

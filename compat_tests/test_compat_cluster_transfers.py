@@ -21,7 +21,7 @@ from typing import Any
 
 import httpx
 import pytest
-from compat_cluster_helpers import collection_cluster, unique_name, wait_until
+from compat_cluster_helpers import collection_cluster, placement, unique_name, wait_until
 from compat_cluster_load import DIM, WriteLoad, load_point
 from qdrant_client import QdrantClient, models
 
@@ -66,23 +66,13 @@ def _all_trimmed(cluster: LocalCluster, at_least: int, older: frozenset[str] = f
     return len(written) >= at_least and all(first == last + 1 for first, last in written.values())
 
 
-def _placement(url: str, name: str) -> dict[int, dict[int, str]]:
-    view = collection_cluster(url, name)
-    shards: dict[int, dict[int, str]] = {}
-    for shard in view["local_shards"]:
-        shards.setdefault(shard["shard_id"], {})[view["peer_id"]] = shard["state"]
-    for shard in view["remote_shards"]:
-        shards.setdefault(shard["shard_id"], {})[shard["peer_id"]] = shard["state"]
-    return shards
-
-
 def _settled(cluster: LocalCluster, name: str, replicas: dict[int, set[int]]) -> bool:
     for node in cluster.nodes:
         view = collection_cluster(node.url, name)
-        placement = _placement(node.url, name)
-        if view["shard_transfers"] or {s: set(p) for s, p in placement.items()} != replicas:
+        shards = placement(node.url, name)
+        if view["shard_transfers"] or {s: set(p) for s, p in shards.items()} != replicas:
             return False
-        if any(set(p.values()) != {"Active"} for p in placement.values()):
+        if any(set(p.values()) != {"Active"} for p in shards.values()):
             return False
     return True
 
@@ -158,9 +148,9 @@ def test_replicate_by_snapshot_after_trim(trim_cluster: LocalCluster) -> None:
         wait_until(lambda: _all_trimmed(cluster, 2), 30, "both shard streams trimmed to their tails")
 
         peers = sorted({collection_cluster(n.url, name)["peer_id"] for n in cluster.nodes})
-        placement = _placement(cluster.nodes[0].url, name)
+        before = placement(cluster.nodes[0].url, name)
         shard_id = 0
-        source = next(iter(placement[shard_id]))
+        source = next(iter(before[shard_id]))
         target = next(p for p in peers if p != source)
         stream_records = httpx.post(f"{cluster.nodes[1].url}/collections/{name}/cluster", timeout=60, json={
             "replicate_shard": {"shard_id": shard_id, "from_peer_id": source, "to_peer_id": target,
@@ -173,7 +163,7 @@ def test_replicate_by_snapshot_after_trim(trim_cluster: LocalCluster) -> None:
             assert first.cluster_collection_update(name, models.ReplicateShardOperation(
                 replicate_shard=models.ReplicateShard(shard_id=shard_id, from_peer_id=source, to_peer_id=target,
                                                       method=models.ShardTransferMethod.SNAPSHOT)))
-            wanted = {s: set(p) for s, p in placement.items()} | {shard_id: {source, target}}
+            wanted = {s: set(p) for s, p in before.items()} | {shard_id: {source, target}}
             wait_until(lambda: _settled(cluster, name, wanted), SETTLE_S, "the snapshot transfer to finish")
             time.sleep(0.5)  # writes go on after it
         finally:
