@@ -116,6 +116,10 @@ def select_shards(record: CollectionRecord, selector: ShardSelector) -> list[Sha
     return out
 
 
+LOCAL_START_WAIT_S = 5.0
+"""How long a read waits for a replica placed on this peer whose local start is still pending."""
+LOCAL_START_POLL_S = 0.05
+
 class ClusterReads:
     """The read side of a cluster node: serves its replicas to the others and fans reads out."""
 
@@ -134,18 +138,33 @@ class ClusterReads:
         await self.client.stop()
 
     # ---- serving this peer's replicas -----------------------------------------------------------
-    def _local(self, collection: str, shard_id: int) -> Collection:
-        local = self.node.local_replica(collection, shard_id)
-        if local is None:
-            raise ServiceError(f"Shard {shard_id} of collection {collection} is not on peer {self.node.peer_id}")
-        return local
+    async def _local(self, collection: str, shard_id: int) -> Collection:
+        """This peer's replica of the shard; one the metadata places here but this node's reconcile
+        has not started yet (a collection created a moment ago) is waited for `LOCAL_START_WAIT_S`,
+        so a read does not fall over to another replica (perhaps on a dead peer) meanwhile."""
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + LOCAL_START_WAIT_S
+        while True:
+            local = self.node.local_replica(collection, shard_id)
+            if local is not None:
+                return local
+            if not self._placed_here(collection, shard_id) or loop.time() > deadline:
+                raise ServiceError(f"Shard {shard_id} of collection {collection} is not on peer {self.node.peer_id}")
+            await asyncio.sleep(LOCAL_START_POLL_S)
+
+    def _placed_here(self, collection: str, shard_id: int) -> bool:
+        try:
+            shard = self.node.record(collection).shard(shard_id)
+        except NotFound:
+            return False
+        return shard is not None and self.node.peer_id in shard.replicas
 
     async def serve(self, method: str, collection: str, shard_ids: list[int], request: Any) -> Any:
         """One answer per shard id, from the local replicas (the rpc handler; also called directly
         for this peer's own shards)."""
         out = []
         for sid in shard_ids:
-            col = self._local(collection, sid)
+            col = await self._local(collection, sid)
             answer = await self.call(_ENGINE[method], col, request, collection=col.name)
             shard = self.node.record(collection).shard(sid)
             if shard is not None and shard.key is not None:
