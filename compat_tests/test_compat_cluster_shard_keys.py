@@ -42,6 +42,9 @@ def keyed(cluster_clients: list[QdrantClient], cluster: LocalCluster) -> Iterato
     cluster_clients[0].create_collection(
         name, vectors_config=models.VectorParams(size=3, distance=models.Distance.EUCLID),
         sharding_method=models.ShardingMethod.CUSTOM, shard_number=2, replication_factor=2,
+        # a wait=true write applied on both replicas: any node reads it back from either (README: with 1,
+        # a read right after the write may reach the replica that has not applied it yet)
+        write_consistency_factor=2,
     )
     for number, key in enumerate(KEYS):
         assert cluster_clients[number].create_shard_key(name, key)
