@@ -5,16 +5,32 @@ in a dict. Only `PayloadIndex._values`' mapping operations are served."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator, MutableMapping
+from collections.abc import Callable, Iterator, MutableMapping
 from typing import Any
 
 import numpy as np
 
 
+class CodedValues:
+    """A flat value list held as an array of codes: slicing decodes just the values asked for."""
+
+    __slots__ = ("_length", "_decode")
+
+    def __init__(self, length: int, decode: Callable[[slice], list[Any]]) -> None:
+        self._length = length
+        self._decode = decode
+
+    def __len__(self) -> int:
+        return self._length
+
+    def __getitem__(self, part: slice) -> list[Any]:
+        return self._decode(part)
+
+
 class LoadedValues(MutableMapping[int, list[Any]]):
     __slots__ = ("_offsets", "_starts", "_counts", "_flat", "_live", "_live_count", "_extra")
 
-    def __init__(self, offsets: np.ndarray, counts: np.ndarray, flat: list[Any]) -> None:
+    def __init__(self, offsets: np.ndarray, counts: np.ndarray, flat: list[Any] | CodedValues) -> None:
         offsets = np.asarray(offsets, dtype=np.int64)
         counts = np.asarray(counts, dtype=np.int64)
         self._flat = flat
