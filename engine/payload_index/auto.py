@@ -128,6 +128,14 @@ class AutoIndexes:
                     if values:
                         index.add(offset, values)
 
+    def write_new(self, start: int, payloads: Sequence[dict[str, Any] | None]) -> None:
+        """`write` of consecutive new offsets `start`, `start + 1`, ... (an ingest batch): one pass
+        per built index, nothing when none is built."""
+        with self._lock:
+            for path, index in self._built.values():
+                for offset, values in values_by_offset(payloads, path, range(len(payloads))):
+                    index.add(start + offset, values)
+
     def drop_key(self, key: str) -> None:
         """A user index now exists on `key`: its automatic ones are no longer consulted."""
         with self._lock:

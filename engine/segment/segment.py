@@ -234,6 +234,9 @@ class Segment:
                 values = extract_values(payload, path) if payload else None
                 if values:
                     index.add(start + i, values)
+        # the hidden indexes too: a filter on an unindexed key must find the new points (a
+        # delete by such a filter missed them, and the points it should have deleted stayed)
+        self.auto_indexes.write_new(start, payloads)
         self.alive[start:end] = True  # last: the new points are complete when they appear
 
     def bulk_insert(self, ids: list[PointId], versions: np.ndarray, vectors: dict[str, ColumnImage],
