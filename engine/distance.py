@@ -22,9 +22,11 @@ def preprocess(distance: Distance, vector: np.ndarray) -> np.ndarray:
     if distance is Distance.COSINE:
         if vector.dtype == np.float32:
             # np.linalg.norm of a 1-D vector without its dispatch: sqrt of the float32 dot, rounded
-            # to float32 (a float64 sqrt rounded to float32 is float32's correctly rounded sqrt)
-            length = math.sqrt(float(vector.dot(vector)))
-            return vector / np.float32(length) if length > 0 else vector
+            # to float32 (a float64 sqrt rounded to float32 is float32's correctly rounded sqrt); the
+            # Python float divisor is a weak scalar (NEP 50), cast to float32 as np.float32(length)
+            # would be, without that call
+            length = math.sqrt(vector.dot(vector))
+            return vector / length if length > 0 else vector
         norm = np.linalg.norm(vector)
         if norm > 0:
             return (vector / norm).astype(np.float32, copy=False)

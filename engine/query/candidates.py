@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from engine.payload_select import select_payload
 from engine.point_id import PointId
 from engine.segment import Segment
-from engine.shard.search import Hit, vector_names
+from engine.shard.search import Hit, Part, vector_names
 from engine.types.filters import Filter, HasId, MinShould
 from engine.types.points import PayloadSelector, ScoredPoint, VectorSelector
 
@@ -68,6 +68,22 @@ def hits_to_points(hits: list[Hit], with_payload: PayloadSelector, with_vector: 
         return [ScoredPoint(pid, version, score) for pid, version, (score, _, _) in zip(ids, versions, hits, strict=True)]
     return to_points([Found(pid, score, seg, offset) for pid, (score, seg, offset) in zip(ids, hits, strict=True)],
                      with_payload, with_vector)
+
+
+def part_to_points(part: Part, start: int, stop: int, with_payload: PayloadSelector,
+                   with_vector: VectorSelector) -> list[ScoredPoint]:
+    """`hits_to_points` of hits [start, stop) of one segment's answer, read from its arrays: the
+    common single-segment query pages the segment's arrays without a `Hit` tuple per point."""
+    scores, offsets, seg = part
+    if start or stop < offsets.shape[0]:
+        scores, offsets = scores[start:stop], offsets[start:stop]
+    if not offsets.shape[0]:
+        return []
+    at = offsets.tolist()
+    if not with_payload.enabled and with_vector is False:
+        return list(map(ScoredPoint, seg.point_ids(at), seg.versions_at(offsets), scores.tolist()))  # equal lengths
+    return to_points([Found(pid, score, seg, offset) for pid, score, offset in
+                      zip(seg.point_ids(at), scores.tolist(), at, strict=True)], with_payload, with_vector)
 
 
 def _versions(found: list[Found]) -> list[int]:

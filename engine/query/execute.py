@@ -20,13 +20,14 @@ from engine.query.candidates import (
     hits_to_points,
     merge_filters,
     only_ids,
+    part_to_points,
     to_points,
     union_ids,
 )
 from engine.query.resolve import Collections, Stage, check_search_params, resolve, root_offset
 from engine.query.scorers import average_vector, search_custom
 from engine.shard.holder import ShardView
-from engine.shard.search import nearest
+from engine.shard.search import merge_top, nearest, nearest_parts
 from engine.shard.validate import check_query_vector
 from engine.types.filters import Filter
 from engine.types.points import ScoredPoint
@@ -69,8 +70,13 @@ def _plain_nearest(col: ShardView, request: QueryRequest, vector: object,
         deadline.check()
     checked = check_query_vector(col.config.params, request.using, vector)  # type: ignore[arg-type]
     check_search_params(col, request.using, request.params)
-    hits = nearest(col, request.using, checked, col.compile(request.filter), request.limit + request.offset,
-                   request.params, request.score_threshold, checked=True, deadline=deadline)
+    k = request.limit + request.offset
+    parts, higher = nearest_parts(col, request.using, checked, col.compile(request.filter), k, request.params,
+                                  request.score_threshold, checked=True, deadline=deadline)
+    filled = [p for p in parts if p[0].shape[0]]
+    if len(filled) == 1:  # one segment answers (a sealed collection): page its arrays as they are
+        return part_to_points(filled[0], request.offset, k, request.with_payload, request.with_vector)
+    hits = merge_top(filled, k, higher)
     return hits_to_points(hits[request.offset:] if request.offset else hits, request.with_payload,
                           request.with_vector)
 

@@ -117,7 +117,7 @@ class Segment:
     def version_at(self, offset: int) -> int:
         return int(self.ids.versions[offset])
 
-    def versions_at(self, offsets: list[int]) -> list[int]:
+    def versions_at(self, offsets: list[int] | np.ndarray) -> list[int]:
         """`version_at` of many offsets in one gather."""
         out: list[int] = self.ids.versions[offsets].tolist()
         return out

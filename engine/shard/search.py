@@ -85,6 +85,16 @@ def nearest(col: ShardView, using: str, vector: QueryVector, flt: Filter | Compi
     `flt` may come compiled (the query planner compiles each level's filter once); `checked` says
     the caller already ran `check_query_vector` on `vector` (the resolver does, for every input).
     `deadline` is checked before each segment (a `timeout` stops the work, not only the answer)."""
+    parts, higher = nearest_parts(col, using, vector, flt, k, params, threshold, exclude, checked, deadline)
+    return merge_top(parts, k, higher)
+
+
+def nearest_parts(col: ShardView, using: str, vector: QueryVector, flt: Filter | CompiledFilter | None, k: int,
+                  params: SearchParams | None = None, threshold: float | None = None,
+                  exclude: list[PointId] | None = None, checked: bool = False,
+                  deadline: Deadline | None = None) -> tuple[list[Part], bool]:
+    """`nearest` before the merge: each segment's best `k` (best first) and whether higher scores
+    are better. A caller with a single non-empty part can page it as arrays (no `Hit` tuples)."""
     params = params or SearchParams()
     query = vector if checked else check_query_vector(col.config.params, using, vector)
     compiled = flt if isinstance(flt, CompiledFilter) or flt is None else col.compile(flt)
@@ -95,7 +105,7 @@ def nearest(col: ShardView, using: str, vector: QueryVector, flt: Filter | Compi
             _check(deadline)
             excluded = seg.offsets_for_ids(exclude) if exclude else _NO_OFFSETS
             parts.append((*search_sparse(seg, using, weighted, k, compiled, excluded, threshold), seg))
-        return merge_top(parts, k, True)
+        return parts, True
     if col.config.params.is_multi(using):
         vp = col.config.params.vectors[using]
         prepared = dist.prepare_query(vp.distance, vp.storage_type, query)
@@ -104,7 +114,7 @@ def nearest(col: ShardView, using: str, vector: QueryVector, flt: Filter | Compi
             _check(deadline)
             excluded = seg.offsets_for_ids(exclude) if exclude else _NO_OFFSETS
             parts.append((*search_multi(seg, using, prepared, vp.distance, k, compiled, excluded, threshold), seg))
-        return merge_top(parts, k, dist.higher_is_better(vp.distance))
+        return parts, dist.higher_is_better(vp.distance)
     return _nearest_dense(col, using, query, compiled, k, params, threshold, exclude, deadline)
 
 
@@ -173,7 +183,7 @@ def _dense_plan(config: CollectionConfig, using: str) -> _DensePlan:
 
 def _nearest_dense(col: ShardView, using: str, vector: np.ndarray, compiled: CompiledFilter | None, k: int,
                    params: SearchParams, threshold: float | None, exclude: list[PointId] | None,
-                   deadline: Deadline | None) -> list[Hit]:
+                   deadline: Deadline | None) -> tuple[list[Part], bool]:
     plan = _dense_plan(col.config, using)
     q = SegmentQuery(
         vector_name=using, vector=dist.prepare_query(plan.distance, plan.datatype, vector), distance=plan.distance,
@@ -195,7 +205,7 @@ def _nearest_dense(col: ShardView, using: str, vector: np.ndarray, compiled: Com
         else:
             scores, offsets = search_segment(seg, q, compiled, excluded)
         parts.append((scores, offsets, seg))
-    return merge_top(parts, k, plan.higher)
+    return parts, plan.higher
 
 
 def score_points(col: ShardView, using: str, vector: QueryVector, points: list[tuple[Segment, int]],
