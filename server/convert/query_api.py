@@ -43,6 +43,7 @@ from server.convert.formula import expression
 from server.convert.json_fields import (
     WITH_VECTORS,
     aliased,
+    dense_vector,
     expect_object,
     format_error,
     in_model,
@@ -225,11 +226,29 @@ def prefetch(raw: Any) -> Prefetch:
     )
 
 
+_PLAIN_FIELDS = frozenset({"query", "limit", "with_payload", "with_vector"})
+"""The fields of the commonest body, a plain nearest search (`{"query": [...], "limit": 10}`)."""
+
+
 def query_from_json(body: Any) -> QueryRequest:
     """`points/query` (Qdrant's QueryRequest flattens QueryRequestInternal as `internal`)."""
     with in_model("internal."):
+        if type(body) is dict and body.keys() <= _PLAIN_FIELDS:
+            raw = body.get("query")
+            if type(raw) is list and raw and type(raw[0]) is not list:
+                return validated(_plain_nearest(body, raw))
         obj = aliased(expect_object(body if body is not None else {}), WITH_VECTORS)
         return validated(_query(obj, limit=opt_limit(obj), offset=opt_int(obj, "offset", default=0) or 0))
+
+
+def _plain_nearest(obj: dict[str, Any], vector: list[Any]) -> QueryRequest:
+    """What `_query` makes of a body holding only `_PLAIN_FIELDS` with a dense vector as `query`
+    (the same readers for the fields it has, the defaults for the rest), without the walk through
+    every field and query variant: this runs for most searches."""
+    limit = opt_limit(obj)  # read first, as `query_from_json` does: the same error when both are wrong
+    return QueryRequest(query=NearestQuery(vector=dense_vector(vector)), limit=limit,
+                        with_payload=with_payload(obj.get("with_payload"), False),
+                        with_vector=with_vector(obj.get("with_vector")))
 
 
 def _query(obj: dict[str, Any], limit: int, offset: int) -> QueryRequest:

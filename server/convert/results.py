@@ -65,19 +65,21 @@ def record_to_json(r: Record, params: CollectionParams) -> dict[str, Any]:
 
 
 def scored_points_to_json(points: Sequence[ScoredPoint], params: CollectionParams) -> list[dict[str, Any]]:
-    """Scored points with their scores in float32 form (one conversion for the whole list)."""
+    """Scored points with their scores in float32 form (one conversion for the whole list); one loop
+    with no call per point and none for an absent vector (this renders every search answer)."""
+    if not points:
+        return []
     scores = f32_floats([p.score for p in points])
-    return [scored_to_json(p, params, score) for p, score in zip(points, scores, strict=True)]
-
-
-def scored_to_json(p: ScoredPoint, params: CollectionParams, score: float) -> dict[str, Any]:
-    """One scored point; `score` is `p.score` already in float32 form (see `f32_floats`)."""
-    out: dict[str, Any] = {"id": p.id, "version": p.version, "score": score, "payload": p.payload,
-                           "vector": vectors_to_json(p.vectors, params)}
-    if p.shard_key is not None:
-        out["shard_key"] = p.shard_key
-    if p.order_value is not None:
-        out["order_value"] = p.order_value
+    out = []
+    for p, score in zip(points, scores, strict=True):
+        vectors = p.vectors
+        item: dict[str, Any] = {"id": p.id, "version": p.version, "score": score, "payload": p.payload,
+                                "vector": None if vectors is None else vectors_to_json(vectors, params)}
+        if p.shard_key is not None:
+            item["shard_key"] = p.shard_key
+        if p.order_value is not None:
+            item["order_value"] = p.order_value
+        out.append(item)
     return out
 
 
