@@ -64,6 +64,9 @@ class AccessMiddleware:
         self.app = app
         self.stats = stats
         self.templates = templates
+        # the statistics key of each route and method ("POST /collections/{collection_name}/points/query"),
+        # made once instead of per request
+        self.keys = {route: f"{route[1]} {template}" for route, template in templates.items()}
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -94,10 +97,11 @@ class AccessMiddleware:
         method: str = scope["method"]
         path: str = scope["path"]
         endpoint = scope.get("endpoint")
-        template = self.templates.get((id(endpoint), method)) if endpoint is not None else None
+        route = (id(endpoint), method)
+        template = self.templates.get(route) if endpoint is not None else None
         collection = (scope.get("path_params") or {}).get("collection_name")
         if template is not None:  # unmatched paths are not counted: they would grow without bound
-            self.stats.record(f"{method} {template}", str(status), duration_s, status >= 400, collection)
+            self.stats.record(self.keys[route], str(status), duration_s, status >= 400, collection)
         if path in NOT_LOGGED or not log.isEnabledFor(logging.INFO):
             return
         client = scope.get("client")

@@ -24,13 +24,16 @@ class OperationStats:
     buckets: list[int] = field(default_factory=lambda: [0] * len(DURATION_BUCKETS_S))
     """Non-cumulative counts per bucket; the +Inf bucket is `count`."""
 
-    def add(self, duration_s: float, failed: bool) -> None:
+    def add(self, duration_s: float, failed: bool, now: float | None = None) -> None:
+        """One response; `now` (time.time()) when the caller already has it."""
         self.count += 1
         self.fail_count += failed
         self.total_s += duration_s
-        self.min_s = min(self.min_s, duration_s)
-        self.max_s = max(self.max_s, duration_s)
-        self.last = time.time()
+        if duration_s < self.min_s:
+            self.min_s = duration_s
+        if duration_s > self.max_s:
+            self.max_s = duration_s
+        self.last = time.time() if now is None else now
         index = bisect.bisect_left(DURATION_BUCKETS_S, duration_s)
         if index < len(self.buckets):
             self.buckets[index] += 1
@@ -80,12 +83,13 @@ class TransportStats:
     per_collection: dict[str, Responses] = field(default_factory=dict)
 
     def record(self, endpoint: str, status: str, duration_s: float, failed: bool, collection: str | None) -> None:
-        _stats(self.responses, endpoint, status).add(duration_s, failed)
+        now = time.time()
+        _stats(self.responses, endpoint, status).add(duration_s, failed, now)
         if collection:
             by_endpoint = self.per_collection.get(collection)
             if by_endpoint is None:
                 by_endpoint = self.per_collection[collection] = {}
-            _stats(by_endpoint, endpoint, status).add(duration_s, failed)
+            _stats(by_endpoint, endpoint, status).add(duration_s, failed, now)
 
     def forget_collection(self, name: str) -> None:
         self.per_collection.pop(name, None)
