@@ -288,10 +288,14 @@ class _BoolNode(_Node):
 
     @staticmethod
     def _cheap_first(ctx: _Context, nodes: list[_Node]) -> list[_Node]:
+        if len(nodes) < 2:
+            return nodes  # nothing to order (a one-clause filter: the common case)
         return sorted(nodes, key=lambda n: not n.cheap(ctx))
 
     def _planned(self, ctx: _Context, nodes: list[_Node]) -> list[_Node]:
         """Index-answered clauses first, the most selective (by estimate) first among them."""
+        if len(nodes) < 2:
+            return nodes
         return sorted(nodes, key=lambda n: (not n.cheap(ctx), n.estimate(ctx).expected))
 
     def select(self, ctx: _Context, within: np.ndarray | None) -> np.ndarray:
