@@ -41,8 +41,22 @@ class _Seconds:
         return cached[1]
 
 
+class _Millis:
+    """The last millisecond's timestamp text: under load several lines share one millisecond (the
+    access log's), and they reuse its text. One tuple, swapped whole (threads share it)."""
+
+    last: tuple[int, int, str] = (-1, -1, "")
+
+    @classmethod
+    def text(cls, second: int, msecs: int) -> str:
+        cached = cls.last
+        if cached[0] != second or cached[1] != msecs:
+            cached = cls.last = (second, msecs, f"{_Seconds.text(second)}.{msecs:03d}Z")
+        return cached[2]
+
+
 def _timestamp(record: logging.LogRecord) -> str:
-    return f"{_Seconds.text(int(record.created))}.{int(record.msecs):03d}Z"
+    return _Millis.text(int(record.created), int(record.msecs))
 
 
 class JsonFormatter(logging.Formatter):
