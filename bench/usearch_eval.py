@@ -1,6 +1,6 @@
 """`python -m bench.usearch_eval`: usearch's memory-mapped graph as a kernel for on_disk segments (issue 9).
 
-python -m bench.usearch_eval                      # 200,000 x 128 Cosine, f32
+python -m bench.usearch_eval                      # 200,000 x 128 Cosine, f32 (+ over-fetch filtered search)
 python -m bench.usearch_eval --n 1000000 --workdir /tmp/ue1m   # keeps the built indexes for a rerun
 
 An evaluation only: nothing in the engine uses usearch. The same seeded points
@@ -11,7 +11,8 @@ and saved to the work directory. Each saved index is then opened by a fresh chil
 (`--measure KIND`) that reports RssAnon/RssFile from /proc/self/status before opening, after
 opening and after the searches, the open time, and single-thread search p50 latency and
 recall@10 against exact top-10 at each ef; the usearch view child also checks concurrent
-searches from Python threads and what a remove does on a view. usearch is an optional bench
+searches from Python threads and what a remove does on a view; `usearch_overfetch` measures
+filtered search as over-fetch + post-filter on the view (the Python API takes no predicate). usearch is an optional bench
 dependency (`pip install usearch`); without it the command says so and exits.
 """
 
@@ -39,7 +40,10 @@ from bench.run_info import git_state, load_average, progress, write_result
 M = 16
 EF_CONSTRUCTION = 100
 EFS = (64, 128)
-KINDS = ("hnswlib", "usearch_view", "usearch_load")
+KINDS = ("hnswlib", "usearch_view", "usearch_load", "usearch_overfetch")
+# filtered search without a predicate: ask the view for `count` hits, keep those the filter admits
+OVERFETCH_FILTERS = {"price_lt_300": 0.3, "keyword_1pct": 0.01}
+OVERFETCH_FACTORS = (1, 2, 4)  # count = factor * TOP_K / selectivity
 BATCH = 50_000
 
 
@@ -212,7 +216,62 @@ def _gil_probe(batch_call: Any, seconds: float = 0.5) -> dict[str, Any]:
     return {"batch_call_s": round(call_s, 3), "python_thread_rate_ratio": round(during / alone, 3)}
 
 
+def overfetch(work: Path) -> dict[str, Any]:
+    """Recall@10 and p50 latency of over-fetch + post-filter on a usearch view, per filter and factor,
+    against the exact filtered top-10 (the payload columns are PointSource's, regenerated)."""
+    from usearch.index import Index
+
+    meta = json.loads((work / "data.json").read_text())
+    queries = np.load(work / "queries.npy")
+    vectors = np.load(work / "vectors.npy", mmap_mode="r")
+    cats = np.empty(meta["n"], dtype=np.int64)
+    prices = np.empty(meta["n"], dtype=np.int64)
+    for ids, _, c, pr in PointSource(dim=meta["dim"], seed=meta["seed"]).batches(meta["n"], BATCH):
+        cats[ids[0] : ids[0] + len(ids)] = c
+        prices[ids[0] : ids[0] + len(ids)] = pr
+    qcat = np.random.default_rng([meta["seed"], 123_456_789]).integers(0, int(cats.max()) + 1, len(queries))
+    def price_lt_300(qi: int) -> np.ndarray:
+        return prices < 300
+
+    def keyword_1pct(qi: int) -> np.ndarray:
+        return cats == qcat[qi]
+
+    masks = {"price_lt_300": price_lt_300, "keyword_1pct": keyword_1pct}
+    index = Index.restore(str(work / "usearch.bin"), view=True)
+    if index is None:
+        raise RuntimeError(f"usearch could not open {work / 'usearch.bin'}")
+    out: dict[str, Any] = {}
+    for name, selectivity in OVERFETCH_FILTERS.items():
+        truth = np.zeros((len(queries), TOP_K), dtype=np.int64)
+        for qi, q in enumerate(queries):
+            mask = masks[name](qi)
+            allowed = np.flatnonzero(mask)
+            s = np.asarray(vectors[allowed]) @ q if len(allowed) < meta["n"] else np.asarray(vectors) @ q
+            top = np.argsort(-s, kind="stable")[:TOP_K]
+            truth[qi] = allowed[top]
+        rows = []
+        for factor in OVERFETCH_FACTORS:
+            count = int(factor * TOP_K / selectivity)
+            index.expansion_search = max(64, count)  # type: ignore[misc]  # the stub lacks the setter
+            found = np.full((len(queries), TOP_K), -1, dtype=np.int64)
+            lat = []
+            for qi, q in enumerate(queries):
+                mask = masks[name](qi)
+                t0 = time.perf_counter()
+                keys = index.search(q, count, threads=1).keys
+                kept = keys[mask[keys]][:TOP_K]
+                lat.append(time.perf_counter() - t0)
+                found[qi, : len(kept)] = kept
+            rows.append({"factor": factor, "count": count, "expansion_search": max(64, count),
+                         "recall_at_10": _recall(found, truth), **_latency(lat),
+                         "queries_short_of_10": int((found < 0).any(axis=1).sum())})
+        out[name] = rows
+    return out
+
+
 def measure(work: Path, kind: str) -> dict[str, Any]:
+    if kind == "usearch_overfetch":
+        return {"kind": kind, "filters": overfetch(work)}
     queries = np.load(work / "queries.npy")
     truth = np.load(work / "truth.npy")
     import hnswlib  # imported before the baseline so the kernel's figures hold only the index
